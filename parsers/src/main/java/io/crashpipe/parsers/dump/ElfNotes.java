@@ -1,0 +1,55 @@
+package io.crashpipe.parsers.dump;
+
+import io.crashpipe.parsers.io.DumpFormatException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Splits an ELF note area (Elf64_Nhdr, name and descriptor each padded to 4 bytes). */
+public final class ElfNotes {
+    private static final int MAX_NOTE_BYTES = 64 << 20;
+
+    private ElfNotes() {}
+
+    /**
+     * @param file for messages
+     * @param base file offset of {@code area[0]}
+     */
+    public static List<ElfNote> parse(String file, long base, byte[] area) throws DumpFormatException {
+        ByteBuffer b = ByteBuffer.wrap(area).order(ByteOrder.LITTLE_ENDIAN);
+        List<ElfNote> notes = new ArrayList<>();
+        while (b.remaining() >= 12) {
+            int at = b.position();
+            long namesz = Integer.toUnsignedLong(b.getInt());
+            long descsz = Integer.toUnsignedLong(b.getInt());
+            int type = b.getInt();
+            if (namesz == 0 && descsz == 0 && type == 0) {
+                break; // zero padding after the last note (kexec leaves such slack)
+            }
+            long nameEnd = b.position() + pad4(namesz);
+            long descEnd = nameEnd + pad4(descsz);
+            if (namesz > MAX_NOTE_BYTES || descsz > MAX_NOTE_BYTES || descEnd > area.length + 3L) {
+                throw new DumpFormatException(file, base + at, "an ELF note that fits its note segment of "
+                        + area.length + " bytes", "name size " + namesz + ", descriptor size " + descsz);
+            }
+            int nameLen = (int) namesz;
+            while (nameLen > 0 && area[b.position() + nameLen - 1] == 0) {
+                nameLen--;
+            }
+            String name = new String(area, b.position(), nameLen, StandardCharsets.US_ASCII);
+            int descStart = (int) nameEnd;
+            int descLen = (int) Math.min(descsz, area.length - descStart);
+            byte[] desc = new byte[Math.max(descLen, 0)];
+            System.arraycopy(area, descStart, desc, 0, desc.length);
+            notes.add(new ElfNote(name, type, desc, base + at));
+            b.position((int) Math.min(descEnd, area.length));
+        }
+        return notes;
+    }
+
+    private static long pad4(long n) {
+        return (n + 3) & ~3L;
+    }
+}

@@ -1,0 +1,26 @@
+package io.crashpipe.parsers.dump;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/** struct new_utsname: six NUL-padded fields of 65 bytes. */
+public record Utsname(String sysname, String nodename, String release, String version, String machine,
+        String domainname) {
+    public static final int FIELD = 65;
+    public static final int SIZE = 6 * FIELD;
+
+    /** Reads from the buffer's current position and advances past the structure. */
+    public static Utsname read(ByteBuffer b) {
+        String[] f = new String[6];
+        for (int i = 0; i < 6; i++) {
+            byte[] raw = new byte[FIELD];
+            b.get(raw);
+            int n = 0;
+            while (n < FIELD && raw[n] != 0) {
+                n++;
+            }
+            f[i] = new String(raw, 0, n, StandardCharsets.UTF_8);
+        }
+        return new Utsname(f[0], f[1], f[2], f[3], f[4], f[5]);
+    }
+}
