@@ -1,6 +1,6 @@
 package io.crashpipe.parsers.dump;
 
-import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import io.airlift.compress.lzo.LzoDecompressor;
 import java.io.IOException;
 import java.util.zip.DataFormatException;
@@ -17,6 +17,11 @@ public enum PageCodec {
     LZO(0x2),
     SNAPPY(0x4),
     ZSTD(0x20);
+
+    // Decoder state is costly to create per page (zstd contexts, zlib windows): one per thread.
+    private static final ThreadLocal<Inflater> INFLATER = ThreadLocal.withInitial(Inflater::new);
+    private static final ThreadLocal<ZstdDecompressCtx> ZSTD_DECODER = ThreadLocal.withInitial(ZstdDecompressCtx::new);
+    private static final ThreadLocal<LzoDecompressor> LZO_DECODER = ThreadLocal.withInitial(LzoDecompressor::new);
 
     private final int flag;
 
@@ -60,7 +65,7 @@ public enum PageCodec {
             case ZLIB -> n = inflate(src, srcLen, dst);
             case LZO -> {
                 try {
-                    n = new LzoDecompressor().decompress(src, 0, srcLen, dst, 0, dst.length);
+                    n = LZO_DECODER.get().decompress(src, 0, srcLen, dst, 0, dst.length);
                 } catch (RuntimeException e) {
                     throw new IOException("lzo: " + e.getMessage(), e);
                 }
@@ -79,11 +84,11 @@ public enum PageCodec {
                 }
             }
             case ZSTD -> {
-                long r = Zstd.decompressByteArray(dst, 0, dst.length, src, 0, srcLen);
-                if (Zstd.isError(r)) {
-                    throw new IOException("zstd: " + Zstd.getErrorName(r));
+                try {
+                    n = ZSTD_DECODER.get().decompressByteArray(dst, 0, dst.length, src, 0, srcLen);
+                } catch (RuntimeException e) {
+                    throw new IOException("zstd: " + e.getMessage(), e);
                 }
-                n = (int) r;
             }
             default -> throw new IllegalStateException();
         }
@@ -93,7 +98,8 @@ public enum PageCodec {
     }
 
     private static int inflate(byte[] src, int srcLen, byte[] dst) throws IOException {
-        Inflater inf = new Inflater();
+        Inflater inf = INFLATER.get();
+        inf.reset();
         try {
             inf.setInput(src, 0, srcLen);
             int n = inf.inflate(dst);
@@ -103,8 +109,6 @@ public enum PageCodec {
             return n;
         } catch (DataFormatException e) {
             throw new IOException("zlib: " + e.getMessage(), e);
-        } finally {
-            inf.end();
         }
     }
 }
