@@ -21,6 +21,8 @@ public final class CrashpipeCommand implements Runnable {
 
     /** Subcommands in the order --help lists them. */
     static final Object[] SUBCOMMANDS = {
+        new InfoCommand(),
+        new RdCommand(),
     };
 
     @CommandLine.Spec
