@@ -23,6 +23,9 @@ public final class CrashpipeCommand implements Runnable {
     static final Object[] SUBCOMMANDS = {
         new InfoCommand(),
         new RdCommand(),
+        new SysCommand(),
+        new LogCommand(),
+        new AnalyzeCommand(),
     };
 
     @CommandLine.Spec

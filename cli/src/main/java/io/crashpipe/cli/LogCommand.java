@@ -1,0 +1,73 @@
+package io.crashpipe.cli;
+
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crashpipe.parsers.printk.KernelLog;
+import io.crashpipe.parsers.printk.KernelLogReader;
+import io.crashpipe.parsers.printk.LogRecord;
+import io.crashpipe.parsers.printk.MakedumpfileDmesg;
+import io.crashpipe.parsers.view.KernelView;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code crashpipe log DUMP}: the kernel log, byte for byte as {@code makedumpfile --dump-dmesg}. */
+@Command(name = "log", mixinStandardHelpOptions = true,
+        description = {"Print the kernel log from the dump, exactly as makedumpfile --dump-dmesg does.",
+            "--json prints one JSON object per record (sequence, timestamp, level, facility, caller, text, device)."})
+public final class LogCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
+    Path dump;
+
+    @Option(names = "--json", description = "one JSON object per log record, one per line")
+    boolean json;
+
+    private static final ObjectWriter LINE = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
+
+    @Override
+    public Integer call() throws IOException {
+        KernelAccess.with(dump, view -> {
+            KernelLog log = read(view);
+            OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
+            if (json) {
+                for (LogRecord r : log.records()) {
+                    out.write(LINE.writeValueAsBytes(toJson(r)));
+                    out.write('\n');
+                }
+            } else {
+                MakedumpfileDmesg.write(log, out);
+            }
+            out.flush();
+        });
+        return 0;
+    }
+
+    static KernelLog read(KernelView view) {
+        return KernelLogReader.read(view.memory(), view.vmcoreinfo());
+    }
+
+    static ObjectNode toJson(LogRecord r) {
+        ObjectNode o = Json.object();
+        o.put("sequence", r.sequence());
+        o.put("timestamp_ns", r.timestampNanos());
+        o.put("level", r.level());
+        o.put("facility", r.facility());
+        r.caller().ifPresentOrElse(c -> o.put("caller", c), () -> o.putNull("caller"));
+        o.put("text", new String(r.text(), StandardCharsets.UTF_8));
+        if (!r.subsystem().isEmpty() || !r.device().isEmpty()) {
+            ObjectNode dev = o.putObject("device_info");
+            dev.put("subsystem", r.subsystem());
+            dev.put("device", r.device());
+        } else {
+            o.putNull("device_info");
+        }
+        return o;
+    }
+}

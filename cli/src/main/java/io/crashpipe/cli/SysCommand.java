@@ -1,0 +1,87 @@
+package io.crashpipe.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crashpipe.parsers.kernel.FieldOffsets;
+import io.crashpipe.parsers.sys.CrashSysFormat;
+import io.crashpipe.parsers.sys.SystemSummary;
+import io.crashpipe.parsers.sys.SystemSummaryReader;
+import io.crashpipe.parsers.view.KernelView;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code crashpipe sys DUMP}: crash's system summary. */
+@Command(name = "sys", mixinStandardHelpOptions = true,
+        description = {"Print crash's 'sys' summary from the dump: CPUs, date, uptime, load average, uname,",
+            "CPU speed, memory and the panic message. Task fields say they are not available yet."})
+public final class SysCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
+    Path dump;
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        KernelAccess.with(dump, view -> {
+            PrintWriter out = spec.commandLine().getOut();
+            SystemSummary s = read(view);
+            if (json) {
+                Json.print(out, toJson(s));
+            } else {
+                out.print(CrashSysFormat.text(s));
+                out.flush();
+            }
+        });
+        return 0;
+    }
+
+    static SystemSummary read(KernelView view) {
+        return SystemSummaryReader.read(view, LogCommand.read(view), FieldOffsets.of(view.vmcoreinfo()));
+    }
+
+    static ObjectNode toJson(SystemSummary s) {
+        ObjectNode o = Json.object();
+        o.put("cpus", s.cpus());
+        o.put("cpus_online", s.onlineCpus());
+        s.date().ifPresentOrElse(d -> o.put("date", d.toString()), () -> o.putNull("date"));
+        o.put("date_source", s.dateSource());
+        if (s.uptimeSeconds().isPresent()) {
+            o.put("uptime_seconds", s.uptimeSeconds().getAsLong());
+        } else {
+            o.putNull("uptime_seconds");
+        }
+        if (s.hz().isPresent()) {
+            o.put("hz", s.hz().getAsInt());
+        }
+        s.avenrun().ifPresent(a -> {
+            var arr = o.putArray("load_average");
+            for (long v : a) {
+                arr.add(v / 2048.0);
+            }
+        });
+        o.put("nodename", s.uts().nodename());
+        o.put("release", s.uts().release());
+        o.put("version", s.uts().version());
+        o.put("machine", s.uts().machine());
+        if (s.cpuKhz().isPresent()) {
+            o.put("cpu_mhz", s.cpuKhz().getAsLong() / 1000);
+        }
+        if (s.memoryBytes().isPresent()) {
+            o.put("memory_bytes", s.memoryBytes().getAsLong());
+        }
+        s.panicMessage().ifPresentOrElse(p -> o.put("panic", p), () -> o.putNull("panic"));
+        o.putNull("tasks");
+        o.put("tasks_note", CrashSysFormat.NOT_YET);
+        return o;
+    }
+}

@@ -1,0 +1,125 @@
+package io.crashpipe.parsers.kallsyms;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.IntStream;
+
+/**
+ * The kernel's own symbol table, decoded from the dump. Symbols are kept in the kernel's order
+ * (ascending address); name lookups go through an index sorted by name.
+ */
+public final class Kallsyms {
+    private final String[] names;
+    private final char[] types;
+    private final long[] addresses;
+    private final int[] byName;
+    private final AddressEncoding encoding;
+    private final long textStart;
+    private final long end;
+
+    Kallsyms(String[] names, char[] types, long[] addresses, AddressEncoding encoding) {
+        this.encoding = encoding;
+        Integer[] order = IntStream.range(0, names.length).boxed().toArray(Integer[]::new);
+        // The kernel emits the table sorted by address already; a stable sort keeps alias order.
+        Arrays.sort(order, Comparator.comparingLong(i -> addresses[i] ^ Long.MIN_VALUE));
+        this.names = new String[names.length];
+        this.types = new char[names.length];
+        this.addresses = new long[names.length];
+        for (int i = 0; i < order.length; i++) {
+            this.names[i] = names[order[i]];
+            this.types[i] = types[order[i]];
+            this.addresses[i] = addresses[order[i]];
+        }
+        Integer[] byNameBoxed = IntStream.range(0, names.length).boxed().toArray(Integer[]::new);
+        Arrays.sort(byNameBoxed, Comparator.comparing((Integer i) -> this.names[i]));
+        this.byName = Arrays.stream(byNameBoxed).mapToInt(Integer::intValue).toArray();
+        this.textStart = address("_text").orElse(address("_stext").orElse(Long.MIN_VALUE));
+        this.end = address("_end").orElse(-1L);
+    }
+
+    public int size() {
+        return names.length;
+    }
+
+    public AddressEncoding encoding() {
+        return encoding;
+    }
+
+    public KernelSymbol get(int index) {
+        return new KernelSymbol(names[index], types[index], addresses[index]);
+    }
+
+    /** The address of the first symbol with this name. */
+    public OptionalLong address(String name) {
+        int i = indexOf(name);
+        return i < 0 ? OptionalLong.empty() : OptionalLong.of(addresses[i]);
+    }
+
+    public Optional<KernelSymbol> symbol(String name) {
+        int i = indexOf(name);
+        return i < 0 ? Optional.empty() : Optional.of(get(i));
+    }
+
+    private int indexOf(String name) {
+        int lo = 0;
+        int hi = byName.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = names[byName[mid]].compareTo(name);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                // Several symbols may share a name (static functions): take the lowest address.
+                while (mid > 0 && names[byName[mid - 1]].equals(name)) {
+                    mid--;
+                }
+                int best = byName[mid];
+                for (int k = mid; k < byName.length && names[byName[k]].equals(name); k++) {
+                    best = Math.min(best, byName[k]);
+                }
+                return best;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The symbol containing {@code addr}, as the kernel's {@code kallsyms_lookup} finds it: the
+     * last symbol at or below the address (the first of its aliases), sized up to the next
+     * higher symbol address. Empty outside the kernel image ({@code _text} to {@code _end}).
+     */
+    public Optional<SymbolOffset> symbolize(long addr) {
+        if (Long.compareUnsigned(addr, textStart) < 0 || (end != -1 && Long.compareUnsigned(addr, end) >= 0)) {
+            return Optional.empty();
+        }
+        int lo = 0;
+        int hi = addresses.length - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(addresses[mid], addr) <= 0) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if (found < 0) {
+            return Optional.empty();
+        }
+        long start = addresses[found];
+        while (found > 0 && addresses[found - 1] == start) {
+            found--;
+        }
+        int next = found + 1;
+        while (next < addresses.length && addresses[next] == start) {
+            next++;
+        }
+        long size = next < addresses.length ? addresses[next] - start : 0;
+        return Optional.of(new SymbolOffset(names[found], addr - start, size));
+    }
+}

@@ -1,0 +1,39 @@
+package io.crashpipe.parsers.kernel;
+
+import io.crashpipe.parsers.memory.PhysicalMemory;
+import io.crashpipe.parsers.memory.ReadResult;
+import io.crashpipe.parsers.memory.Unavailable;
+
+/** Kernel virtual memory of an x86_64 dump: each page-sized piece translated, then read physically. */
+public final class KernelMemory implements VirtualMemory {
+    private final X86_64AddressSpace space;
+    private final PhysicalMemory physical;
+
+    public KernelMemory(X86_64AddressSpace space) {
+        this.space = space;
+        this.physical = space.physical();
+    }
+
+    public X86_64AddressSpace addressSpace() {
+        return space;
+    }
+
+    @Override
+    public ReadResult tryRead(long vaddr, byte[] dst, int off, int len) {
+        int done = 0;
+        while (done < len) {
+            long v = vaddr + done;
+            Translation t = space.translate(v);
+            if (t instanceof Translation.Unmapped u) {
+                return u.why();
+            }
+            Translation.Mapped m = (Translation.Mapped) t;
+            int n = (int) Math.min(len - done, m.bytesToPageEnd());
+            if (physical.tryRead(m.paddr(), dst, off + done, n) instanceof Unavailable u) {
+                return u.atVirtual(v);
+            }
+            done += n;
+        }
+        return ReadResult.OK;
+    }
+}

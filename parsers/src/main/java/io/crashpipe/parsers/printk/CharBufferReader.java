@@ -1,0 +1,73 @@
+package io.crashpipe.parsers.printk;
+
+import io.crashpipe.parsers.kernel.KernelVersion;
+import io.crashpipe.parsers.kernel.VirtualMemory;
+import io.crashpipe.parsers.kernel.Vmcoreinfo;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the character ring of kernels before 3.5: {@code log_buf} of {@code log_buf_len} bytes
+ * (a power of two), {@code log_end} counting every character ever written. {@code log_end} is
+ * an {@code unsigned long} before 2.6.25 and an {@code unsigned int} since. The text is kept as
+ * is; records are derived per line from the {@code <level>[ seconds.micros]} prefixes.
+ */
+public final class CharBufferReader {
+    private static final Pattern PREFIX = Pattern.compile("^(?:<(\\d)>)?(?:\\[\\s*(\\d+)\\.(\\d{6})\\] ?)?");
+
+    private CharBufferReader() {}
+
+    public static boolean applies(Vmcoreinfo vi) {
+        return vi.symbol("log_buf").isPresent() && vi.symbol("log_end").isPresent();
+    }
+
+    public static KernelLog read(VirtualMemory mem, Vmcoreinfo vi) {
+        long buf = mem.u64(vi.requireSymbol("log_buf"));
+        long len = mem.u32(vi.requireSymbol("log_buf_len"));
+        long endSym = vi.requireSymbol("log_end");
+        long end = vi.kernelVersion().compareTo(new KernelVersion(2, 6, 25)) >= 0 ? mem.u32(endSym) : mem.u64(endSym);
+        byte[] text;
+        if (end < len) {
+            text = mem.read(buf, (int) end);
+        } else {
+            int index = (int) (end & (len - 1));
+            byte[] older = mem.read(buf + index, (int) (len - index));
+            byte[] newer = mem.read(buf, index);
+            text = Arrays.copyOf(older, older.length + newer.length);
+            System.arraycopy(newer, 0, text, older.length, newer.length);
+        }
+        return new KernelLog(LogFormat.CHAR_BUFFER, lines(text), text, 0, 0);
+    }
+
+    static List<LogRecord> lines(byte[] text) {
+        List<LogRecord> out = new ArrayList<>();
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        long seq = 0;
+        for (int i = 0; i <= text.length; i++) {
+            if (i == text.length || text[i] == '\n') {
+                if (i < text.length || line.size() > 0) {
+                    out.add(parseLine(seq++, line.toByteArray()));
+                }
+                line.reset();
+            } else {
+                line.write(text[i]);
+            }
+        }
+        return out;
+    }
+
+    private static LogRecord parseLine(long seq, byte[] raw) {
+        String s = new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1);
+        Matcher m = PREFIX.matcher(s);
+        m.find();
+        int level = m.group(1) != null ? Integer.parseInt(m.group(1)) : 4; // default_message_loglevel
+        long ts = m.group(2) != null ? Long.parseLong(m.group(2)) * 1_000_000_000L + Long.parseLong(m.group(3)) * 1000 : 0;
+        byte[] body = Arrays.copyOfRange(raw, m.end(), raw.length);
+        return new LogRecord(seq, ts, level, 0, OptionalInt.empty(), body, "", "", false);
+    }
+}

@@ -1,0 +1,96 @@
+package io.crashpipe.parsers.printk;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes the log exactly as {@code makedumpfile --dump-dmesg} does, so the outputs compare
+ * byte for byte: {@code [%5llu.%06lu] } from the nanosecond timestamp, a newline inside a
+ * message continues on a new line indented under the text, printable ASCII and whitespace
+ * pass through, and other bytes become {@code \xNN}. makedumpfile formats a plain
+ * (signed) {@code char}, so bytes from 0x80 up print sign-extended ({@code \xffffffc3}); this
+ * is kept. Record buffers with caller ids add {@code [    T123] }; the lockless ring's caller
+ * ids and dev_info are not printed (makedumpfile does not). Records without text are skipped;
+ * the pre-3.5 character buffer is copied verbatim.
+ */
+public final class MakedumpfileDmesg {
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    private MakedumpfileDmesg() {}
+
+    public static void write(KernelLog log, OutputStream out) throws IOException {
+        if (log.format() == LogFormat.CHAR_BUFFER) {
+            out.write(log.rawText());
+            return;
+        }
+        Buffer b = new Buffer(out);
+        for (LogRecord r : log.records()) {
+            if (r.dataless()) {
+                continue;
+            }
+            b.ascii(prefix(r, log.format() == LogFormat.RECORD_BUFFER));
+            int indent = b.lineLength;
+            for (byte c : r.text()) {
+                if (c == '\n') {
+                    b.put((byte) '\n');
+                    for (int i = 0; i < indent; i++) {
+                        b.put((byte) ' ');
+                    }
+                } else if ((c >= 0x20 && c < 0x7f) || (c >= 9 && c <= 13)) {
+                    b.put(c);
+                } else {
+                    b.ascii("\\x");
+                    if (c < 0) {
+                        b.ascii("ffffff");
+                    }
+                    b.put(HEX[(c >> 4) & 15]);
+                    b.put(HEX[c & 15]);
+                }
+            }
+            b.put((byte) '\n');
+        }
+        b.flush();
+    }
+
+    static String prefix(LogRecord r, boolean withCaller) {
+        long ts = r.timestampNanos();
+        String p = String.format("[%5d.%06d] ", Long.divideUnsigned(ts, 1_000_000_000L),
+                Long.remainderUnsigned(ts, 1_000_000_000L) / 1000);
+        if (withCaller && r.caller().isPresent()) {
+            p += String.format("[%8s] ", r.caller().get());
+        }
+        return p;
+    }
+
+    /** A growable output buffer that also tracks the current line's length for the indent. */
+    private static final class Buffer {
+        private final OutputStream out;
+        private final byte[] buf = new byte[64 * 1024];
+        private int n;
+        int lineLength;
+
+        Buffer(OutputStream out) {
+            this.out = out;
+        }
+
+        void put(byte c) throws IOException {
+            if (n == buf.length) {
+                flush();
+            }
+            buf[n++] = c;
+            lineLength = c == '\n' ? 0 : lineLength + 1;
+        }
+
+        void ascii(String s) throws IOException {
+            for (int i = 0; i < s.length(); i++) {
+                put((byte) s.charAt(i));
+            }
+        }
+
+        void flush() throws IOException {
+            out.write(buf, 0, n);
+            n = 0;
+        }
+    }
+}

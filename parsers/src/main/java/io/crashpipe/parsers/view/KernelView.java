@@ -1,0 +1,89 @@
+package io.crashpipe.parsers.view;
+
+import io.crashpipe.parsers.dump.Dump;
+import io.crashpipe.parsers.io.DumpFormatException;
+import io.crashpipe.parsers.kallsyms.Kallsyms;
+import io.crashpipe.parsers.kallsyms.KallsymsReader;
+import io.crashpipe.parsers.kernel.KernelMemory;
+import io.crashpipe.parsers.kernel.MissingVmcoreinfoException;
+import io.crashpipe.parsers.kernel.Vmcoreinfo;
+import io.crashpipe.parsers.kernel.X86_64AddressSpace;
+import io.crashpipe.parsers.memory.DumpMemory;
+import io.crashpipe.parsers.memory.PhysicalMemory;
+import java.util.OptionalLong;
+
+/**
+ * The kernel as seen through a dump without debug symbols: its VMCOREINFO, its virtual memory,
+ * and (read on first use) its kallsyms table. Symbols are looked up in VMCOREINFO first, then in
+ * kallsyms.
+ */
+public final class KernelView {
+    private final Vmcoreinfo vmcoreinfo;
+    private final KernelMemory memory;
+    private Kallsyms kallsyms;
+
+    public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical) {
+        this.vmcoreinfo = vmcoreinfo;
+        this.memory = new KernelMemory(X86_64AddressSpace.fromVmcoreinfo(vmcoreinfo, physical));
+    }
+
+    /** The view of an opened dump; fails with a clear message when the dump has no VMCOREINFO. */
+    public static KernelView of(Dump dump) throws DumpFormatException {
+        String text = dump.vmcoreinfo().orElseThrow(() -> new DumpFormatException(dump.name(), 0,
+                "a VMCOREINFO note (ELF) or sub-header (kdump)", "none; the kernel view needs it"));
+        Vmcoreinfo vi;
+        try {
+            vi = Vmcoreinfo.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new DumpFormatException(dump.name(), 0, "well-formed VMCOREINFO", e.getMessage());
+        }
+        return new KernelView(vi, new DumpMemory(dump));
+    }
+
+    public Vmcoreinfo vmcoreinfo() {
+        return vmcoreinfo;
+    }
+
+    public KernelMemory memory() {
+        return memory;
+    }
+
+    public boolean hasKallsyms() {
+        return KallsymsReader.available(vmcoreinfo);
+    }
+
+    /** The dump's kallsyms table, decoded once. */
+    public synchronized Kallsyms kallsyms() {
+        if (kallsyms == null) {
+            if (!hasKallsyms()) {
+                throw new MissingVmcoreinfoException("SYMBOL(kallsyms_names) and the other kallsyms tables"
+                        + " (the kernel is older than 6.0 or built without CONFIG_KALLSYMS)");
+            }
+            kallsyms = KallsymsReader.read(memory, vmcoreinfo);
+        }
+        return kallsyms;
+    }
+
+    /** A symbol's address from VMCOREINFO, else from kallsyms when the dump carries it. */
+    public OptionalLong symbol(String name) {
+        OptionalLong v = vmcoreinfo.symbol(name);
+        if (v.isPresent() || !hasKallsyms()) {
+            return v;
+        }
+        return kallsyms().address(name);
+    }
+
+    public long requireSymbol(String name) {
+        OptionalLong v = symbol(name);
+        if (v.isEmpty()) {
+            throw new MissingVmcoreinfoException("SYMBOL(" + name + ") (not in VMCOREINFO nor in kallsyms)");
+        }
+        return v.getAsLong();
+    }
+
+    /** Start of the direct mapping of all physical memory ({@code page_offset_base}, randomized by KASLR). */
+    public OptionalLong directMapBase() {
+        OptionalLong sym = symbol("page_offset_base");
+        return sym.isPresent() ? OptionalLong.of(memory.u64(sym.getAsLong())) : OptionalLong.empty();
+    }
+}
