@@ -6,6 +6,7 @@ import io.crashpipe.parsers.sys.CrashSysFormat;
 import io.crashpipe.parsers.sys.SystemSummary;
 import io.crashpipe.parsers.sys.SystemSummaryReader;
 import io.crashpipe.parsers.kernel.FieldOffsets;
+import io.crashpipe.parsers.view.KernelView;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,14 +26,19 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         KernelAccess.with(dump, view -> {
-            KernelLog log = LogCommand.read(view);
-            SystemSummary s = SystemSummaryReader.read(view, log, FieldOffsets.of(view.vmcoreinfo()));
             OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
-            out.write(CrashSysFormat.text(s).getBytes(StandardCharsets.UTF_8));
-            out.write('\n');
-            MakedumpfileDmesg.write(log, out);
+            write(view, out);
             out.flush();
         });
         return 0;
+    }
+
+    /** Every section, in order; also what 'shrink' runs to learn which pages the analyses need. */
+    static void write(KernelView view, OutputStream out) throws IOException {
+        KernelLog log = LogCommand.read(view);
+        SystemSummary s = SystemSummaryReader.read(view, log, FieldOffsets.of(view.vmcoreinfo()));
+        out.write(CrashSysFormat.text(s).getBytes(StandardCharsets.UTF_8));
+        out.write('\n');
+        MakedumpfileDmesg.write(log, out);
     }
 }

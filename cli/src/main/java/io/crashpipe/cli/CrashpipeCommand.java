@@ -30,7 +30,8 @@ public final class CrashpipeCommand implements Runnable {
         RdCommand::new,
         SysCommand::new,
         LogCommand::new,
-        AnalyzeCommand::new);
+        AnalyzeCommand::new,
+        ShrinkCommand::new);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
