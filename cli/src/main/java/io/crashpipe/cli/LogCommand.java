@@ -29,6 +29,11 @@ public final class LogCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object per log record, one per line")
     boolean json;
 
+    @Option(names = "--caller-ids",
+            description = "print each record's caller id ([    T123] / [      C1]) as makedumpfile 1.7.5 and later do;"
+                    + " without it the output is that of makedumpfile up to 1.7.4 (e.g. Debian 12's 1.7.2)")
+    boolean callerIds;
+
     @Override
     public Integer call() throws IOException {
         KernelAccess.with(dump, view -> {
@@ -43,7 +48,8 @@ public final class LogCommand implements Callable<Integer> {
                     out.write('\n');
                 }
             } else {
-                MakedumpfileDmesg.write(log, out);
+                MakedumpfileDmesg.write(log, out,
+                        callerIds ? MakedumpfileDmesg.CallerIds.PRINT : MakedumpfileDmesg.CallerIds.OMIT);
             }
             out.flush();
         });
