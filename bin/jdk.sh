@@ -1,6 +1,11 @@
 # Sourced by ./crashpipe and bin/test: select a JDK 21 or newer without asking the user.
 # Order: $JAVA_HOME if it is 21+, then the newest 21+ JDK under /usr/lib/jvm, then `java` on PATH.
 crashpipe_java_major() {
+  # The JDK's release file answers without starting a JVM (each start costs ~50-100 ms, paid on
+  # every crashpipe command); ask the JVM only when the file is missing.
+  local v
+  v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null | head -n 1)
+  if [ -n "$v" ]; then echo "$v"; return; fi
   "$1/bin/java" -XshowSettings:properties -version 2>&1 \
     | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
 }
