@@ -32,6 +32,47 @@ class LogCommandTest {
                 variant.toString());
     }
 
+    /**
+     * makedumpfile 1.7.5+ layout: the 1.7.2 reference with each record's caller id column
+     * ({@code [%8s] }) after the timestamp and continuation lines indented past it. Where the lab
+     * recorded a newer makedumpfile's own output (ground-truth/dmesg.makedumpfile-1.7.9.txt),
+     * that file is the reference instead.
+     */
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("everyVariant")
+    void callerIdsOptionPrintsMakedumpfile175Layout(Path dir, Path variant) throws Exception {
+        CliRun run = CliRun.of("log", "--caller-ids", variant.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        Path newer = Fixtures.truth(dir, "dmesg.makedumpfile-1.7.9.txt");
+        if (Files.exists(newer)) {
+            assertArrayEquals(Files.readAllBytes(newer), run.outBytes(), variant.toString());
+            return;
+        }
+        List<JsonNode> records = jsonRecords(variant);
+        StringBuilder expected = new StringBuilder();
+        int record = -1;
+        String column = "";
+        for (String line : Files.readString(Fixtures.truth(dir, "dmesg.makedumpfile.txt"), StandardCharsets.ISO_8859_1)
+                .split("\n", -1)) {
+            if (line.startsWith("[")) { // the next record with this timestamp (records without text are not printed)
+                String stamp = line.substring(0, 15);
+                do {
+                    record++;
+                } while (!stamp(records.get(record)).equals(stamp));
+                column = String.format("[%8s] ", records.get(record).path("caller").asText());
+                expected.append(stamp).append(column).append(line.substring(15)).append('\n');
+            } else if (!line.isEmpty()) {
+                expected.append(" ".repeat(column.length())).append(line).append('\n');
+            }
+        }
+        assertEquals(expected.toString(), run.out(), variant.toString());
+    }
+
+    static String stamp(JsonNode record) {
+        long ts = record.path("timestamp_ns").asLong();
+        return String.format("[%5d.%06d] ", ts / 1_000_000_000L, ts % 1_000_000_000L / 1000);
+    }
+
     static List<JsonNode> jsonRecords(Path variant) throws Exception {
         CliRun run = CliRun.of("log", "--json", variant.toString());
         assertEquals(0, run.exitCode(), run.err());

@@ -91,4 +91,31 @@ class X86_64AddressSpaceTest {
         assertEquals(Unavailable.Reason.NOT_MAPPED,
                 assertInstanceOf(Translation.Unmapped.class, s.translate(0x0000900000000000L)).why().reason());
     }
+
+    @Test
+    void mappedPageMissingFromTheImageIsUnavailableAtTheVirtualAddressWithTheDataPfn() {
+        long v = 0xffff888000203008L;
+        SparseMemory m = new SparseMemory();
+        m.putLong(ROOT + 8 * index(v, 39), 0x30000 | P);
+        m.putLong(0x30000 + 8 * index(v, 30), 0x31000 | P);
+        m.putLong(0x31000 + 8 * index(v, 21), 0x32000 | P);
+        m.putLong(0x32000 + 8 * index(v, 12), 0x9abc000L | P); // data page 0x9abc is not in the image
+        KernelMemory km = new KernelMemory(new X86_64AddressSpace(m, PHYS_BASE, 1L << 30, ROOT_VADDR, false, 0));
+        Unavailable u = assertInstanceOf(Unavailable.class, km.tryRead(v, new byte[16], 0, 16));
+        assertTrue(u.virtual());
+        assertEquals(v, u.address());
+        assertEquals(0x9abc, u.pfn());
+        assertEquals(Unavailable.Reason.EXCLUDED, u.reason());
+    }
+
+    @Test
+    void fiveLevelMissingP4dPageNamesItsPfn() {
+        long v = 0xff11000000005000L;
+        SparseMemory m = new SparseMemory();
+        m.putLong(ROOT + 8 * index(v, 48), 0x77000 | P); // the P4D page is not in the image
+        X86_64AddressSpace s = new X86_64AddressSpace(m, PHYS_BASE, 1L << 30, ROOT_VADDR, true, 0);
+        Unavailable u = assertInstanceOf(Translation.Unmapped.class, s.translate(v)).why();
+        assertEquals(v, u.address());
+        assertEquals(0x77, u.pfn());
+    }
 }

@@ -63,8 +63,12 @@ class LegacyLogBuffersSyntheticTest {
     }
 
     static String dmesg(KernelLog log) throws Exception {
+        return dmesg(log, MakedumpfileDmesg.CallerIds.OMIT);
+    }
+
+    static String dmesg(KernelLog log, MakedumpfileDmesg.CallerIds callerIds) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        MakedumpfileDmesg.write(log, out);
+        MakedumpfileDmesg.write(log, out, callerIds);
         return out.toString(StandardCharsets.ISO_8859_1);
     }
 
@@ -96,11 +100,17 @@ class LegacyLogBuffersSyntheticTest {
         assertEquals(0, r.get(2).level());
         assertEquals(3, r.get(3).facility());
         assertEquals(4, r.get(3).level());
+        assertEquals("[    1.000001] old line\n"
+                + "[    2.500000] usb 1-1: new device\n"
+                + "[    3.000000] multi\n"
+                + "               line\n"
+                + "[12345.678999] caf\\xffffffe9\\x01\n", dmesg(log)); // makedumpfile 1.7.2
         assertEquals("[    1.000001] [    T123] old line\n"
                 + "[    2.500000] [     T45] usb 1-1: new device\n"
                 + "[    3.000000] [      C1] multi\n"
                 + "                          line\n"
-                + "[12345.678999] [      T7] caf\\xffffffe9\\x01\n", dmesg(log));
+                + "[12345.678999] [      T7] caf\\xffffffe9\\x01\n",
+                dmesg(log, MakedumpfileDmesg.CallerIds.PRINT)); // makedumpfile 1.7.5 and later
     }
 
     @Test
@@ -118,6 +128,7 @@ class LegacyLogBuffersSyntheticTest {
         assertEquals(1, log.records().get(1).facility());
         assertEquals(7, log.records().get(1).level());
         assertEquals("[    0.005000] first\n[    0.006000] second\n", dmesg(log));
+        assertEquals("[    0.005000] first\n[    0.006000] second\n", dmesg(log, MakedumpfileDmesg.CallerIds.PRINT));
     }
 
     static String charBufferVmcoreinfo(String release) {
