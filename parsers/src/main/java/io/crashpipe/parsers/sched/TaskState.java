@@ -1,0 +1,73 @@
+package io.crashpipe.parsers.sched;
+
+/**
+ * A task's scheduler state ({@code __state}) and exit state, named as crash's {@code ps} names
+ * them. The bit values are the kernel's {@code TASK_*} / {@code EXIT_*} defines: preprocessor
+ * constants that BTF cannot carry, unchanged since Linux 4.14 (TASK_IDLE's NOLOAD bit) except
+ * for additions above the bits tested here.
+ */
+public record TaskState(long state, long exitState) {
+    static final long INTERRUPTIBLE = 0x1;
+    static final long UNINTERRUPTIBLE = 0x2;
+    static final long STOPPED = 0x4;
+    static final long TRACED = 0x8;
+    static final long EXIT_DEAD = 0x10;
+    static final long EXIT_ZOMBIE = 0x20;
+    static final long PARKED = 0x40;
+    static final long DEAD = 0x80;
+    static final long WAKING = 0x200;
+    static final long NOLOAD = 0x400;
+    static final long NEW = 0x800;
+
+    /** crash's two-letter code: RU IN UN ID ST TR ZO DE PA WA NE, else "??". */
+    public String crashCode() {
+        long s = state | exitState;
+        if (s == 0) {
+            return "RU";
+        }
+        if ((s & INTERRUPTIBLE) != 0) {
+            return "IN";
+        }
+        if ((s & UNINTERRUPTIBLE) != 0) {
+            return (s & NOLOAD) != 0 ? "ID" : "UN";
+        }
+        if ((s & EXIT_ZOMBIE) != 0) {
+            return "ZO";
+        }
+        if ((s & STOPPED) != 0) {
+            return "ST";
+        }
+        if ((s & TRACED) != 0) {
+            return "TR";
+        }
+        if ((s & (EXIT_DEAD | DEAD)) != 0) {
+            return "DE";
+        }
+        if ((s & PARKED) != 0) {
+            return "PA";
+        }
+        if ((s & WAKING) != 0) {
+            return "WA";
+        }
+        if ((s & NEW) != 0) {
+            return "NE";
+        }
+        return "??";
+    }
+
+    /** The letter /proc and drgn show (R S D I T t Z X P). */
+    public char procLetter() {
+        return switch (crashCode()) {
+            case "RU" -> 'R';
+            case "IN" -> 'S';
+            case "UN" -> 'D';
+            case "ID" -> 'I';
+            case "ST" -> 'T';
+            case "TR" -> 't';
+            case "ZO" -> 'Z';
+            case "DE" -> 'X';
+            case "PA" -> 'P';
+            default -> '?';
+        };
+    }
+}
