@@ -4,13 +4,14 @@ import io.crashpipe.parsers.printk.KernelLog;
 import io.crashpipe.parsers.printk.MakedumpfileDmesg;
 import io.crashpipe.parsers.sys.CrashSysFormat;
 import io.crashpipe.parsers.sys.SystemSummary;
-import io.crashpipe.parsers.sys.SystemSummaryReader;
-import io.crashpipe.parsers.kernel.FieldOffsets;
+import io.crashpipe.parsers.btf.Btf;
+import io.crashpipe.parsers.btf.KernelBtf;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -26,9 +27,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         KernelAccess.with(dump, view -> {
             KernelLog log = LogCommand.read(view);
-            SystemSummary s = SystemSummaryReader.read(view, log, FieldOffsets.of(view.vmcoreinfo()));
+            Optional<Btf> btf = KernelBtf.find(view);
+            SystemSummary s = SysCommand.read(view, log, btf);
             OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
-            out.write(CrashSysFormat.text(s).getBytes(StandardCharsets.UTF_8));
+            out.write(CrashSysFormat.text(s, SysCommand.tasks(view, btf)).getBytes(StandardCharsets.UTF_8));
             out.write('\n');
             MakedumpfileDmesg.write(log, out);
             out.flush();

@@ -26,6 +26,8 @@ public final class CrashpipeCommand implements Runnable {
         new SysCommand(),
         new LogCommand(),
         new AnalyzeCommand(),
+        new PsCommand(),
+        new ModCommand(),
     };
 
     @CommandLine.Spec
