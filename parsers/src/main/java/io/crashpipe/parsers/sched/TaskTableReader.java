@@ -172,23 +172,51 @@ public final class TaskTableReader {
         }
     }
 
-    /** Entries of the circular list headed at {@code head}, as container addresses ({@code node - offset}). */
+    /**
+     * Entries of the circular list headed at {@code head}, as container addresses ({@code node - offset}).
+     * When a node's page is missing (filtered out, or not arrived yet) the forward walk stops
+     * there and the rest is recovered walking backwards from the head along {@code prev}.
+     */
     private List<Long> listEntries(long head, long offset) {
-        List<Long> out = new ArrayList<>();
+        List<Long> forward = new ArrayList<>();
+        Set<Long> seen = new HashSet<>();
         long node = mem.u64(head);
+        boolean broken = false;
         while (node != head && node != 0) {
-            if (out.size() == MAX_TASKS) {
-                throw new IllegalStateException("list at 0x" + Long.toHexString(head) + " has more than " + MAX_TASKS
-                        + " entries: corrupt or cyclic");
-            }
-            out.add(node - offset);
+            checkBound(head, forward.size());
+            forward.add(node - offset);
+            seen.add(node);
             try {
                 node = mem.u64(node);
             } catch (MemoryFault e) {
-                break; // the rest of the list is in a page the dump does not have
+                broken = true;
+                break;
             }
         }
-        return out;
+        if (!broken) {
+            return forward;
+        }
+        List<Long> backward = new ArrayList<>();
+        try {
+            for (long prev = mem.u64(head + 8); prev != head && prev != 0 && !seen.contains(prev);
+                    prev = mem.u64(prev + 8)) {
+                checkBound(head, forward.size() + backward.size());
+                backward.add(prev - offset);
+            }
+        } catch (MemoryFault e) {
+            // Both directions stop at missing pages: the tasks between them cannot be found.
+        }
+        for (int i = backward.size() - 1; i >= 0; i--) {
+            forward.add(backward.get(i));
+        }
+        return forward;
+    }
+
+    private static void checkBound(long head, int size) {
+        if (size >= MAX_TASKS) {
+            throw new IllegalStateException("list at 0x" + Long.toHexString(head) + " has more than " + MAX_TASKS
+                    + " entries: corrupt or cyclic");
+        }
     }
 
     /**
