@@ -46,7 +46,7 @@ public final class PsCommand implements Callable<Integer> {
             }
             if (!table.skipped().isEmpty()) {
                 spec.commandLine().getErr().println("crashpipe ps: " + table.skipped().size()
-                        + " task(s) on the task lists are not in the dump and are not shown");
+                        + " task(s) the kernel knows of are not in the dump (their task_struct page is missing) and are not shown");
             }
         });
         return 0;

@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * Builds the {@link TaskTable}: every thread group on {@code init_task.tasks}, every thread of
- * each group, and each CPU's idle task, with layouts from BTF and per-CPU data through
+ * each group, each CPU's idle task, and whatever else the PID IDR knows ({@link PidIndex}), with layouts from BTF and per-CPU data through
  * {@code __per_cpu_offset}.
  */
 public final class TaskTableReader {
@@ -91,6 +91,12 @@ public final class TaskTableReader {
                 }
             }
         }
+        // The PID IDR finds tasks the lists lost at a missing page.
+        for (long task : PidIndex.tasks(view, btf)) {
+            if (!raws.containsKey(task) && !skipped.contains(task)) {
+                readInto(task, raws, skipped);
+            }
+        }
         Map<Long, Long> rssByMm = rssCache(raws.values());
         Map<Long, Integer> pidOf = new HashMap<>();
         raws.values().forEach(r -> pidOf.put(r.address(), r.pid()));
@@ -123,7 +129,9 @@ public final class TaskTableReader {
             raws.put(address, r);
             return r;
         } catch (MemoryFault e) {
-            skipped.add(address);
+            if (!skipped.contains(address)) {
+                skipped.add(address);
+            }
             return null;
         }
     }
