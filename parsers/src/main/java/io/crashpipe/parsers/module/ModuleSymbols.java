@@ -1,8 +1,10 @@
 package io.crashpipe.parsers.module;
 
+import io.crashpipe.parsers.btf.Btf;
 import io.crashpipe.parsers.kallsyms.SymbolOffset;
 import io.crashpipe.parsers.kernel.KernelMemory;
 import io.crashpipe.parsers.memory.MemoryFault;
+import io.crashpipe.parsers.view.KernelView;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,6 +40,15 @@ public final class ModuleSymbols {
         this.mem = mem;
         this.modules = modules;
         this.layout = layout;
+    }
+
+    /** Symbols of every module on the dump's {@code modules} list. */
+    public static ModuleSymbols of(KernelView view, Btf btf) {
+        return new ModuleSymbols(view.memory(), ModuleListReader.read(view, btf), ModuleLayout.of(btf));
+    }
+
+    public List<KernelModule> modules() {
+        return modules;
     }
 
     /** The module whose text holds {@code addr}. */
