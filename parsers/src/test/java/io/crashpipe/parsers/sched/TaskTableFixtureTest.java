@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,7 +33,19 @@ class TaskTableFixtureTest {
                 .flatMap(dir -> Fixtures.variants(dir).stream().map(v -> Arguments.of(dir, v)));
     }
 
+    /** Each variant is read once; the four checks below share the result. */
+    private static final Map<Path, TaskTable> TABLES = new ConcurrentHashMap<>();
+
     static TaskTable read(Path variant) throws Exception {
+        TaskTable t = TABLES.get(variant);
+        if (t == null) {
+            t = readUncached(variant);
+            TABLES.put(variant, t);
+        }
+        return t;
+    }
+
+    private static TaskTable readUncached(Path variant) throws Exception {
         try (Dump d = Dumps.open(variant)) {
             KernelView v = KernelView.of(d);
             return TaskTableReader.read(v, KernelBtf.require(v));
