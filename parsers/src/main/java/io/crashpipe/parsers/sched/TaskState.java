@@ -19,40 +19,46 @@ public record TaskState(long state, long exitState) {
     static final long NOLOAD = 0x400;
     static final long NEW = 0x800;
 
-    /** crash's two-letter code: RU IN UN ID ST TR ZO DE PA WA NE, else "??". */
+    /**
+     * crash's two-letter code: RU IN UN ID ZO ST TR DE PA WA NE, else "??". When several bits
+     * are set the later test in crash's order wins (a stopped task that is also interruptible
+     * shows ST); DE only when nothing else matched; PA, WA and NE only as the sole state.
+     */
     public String crashCode() {
         long s = state | exitState;
-        if (s == 0) {
-            return "RU";
-        }
+        String code = s == 0 ? "RU" : "??";
+        boolean set = false;
         if ((s & INTERRUPTIBLE) != 0) {
-            return "IN";
+            code = "IN";
+            set = true;
         }
         if ((s & UNINTERRUPTIBLE) != 0) {
-            return (s & NOLOAD) != 0 ? "ID" : "UN";
+            code = (s & NOLOAD) != 0 ? "ID" : "UN";
+            set = true;
         }
         if ((s & EXIT_ZOMBIE) != 0) {
-            return "ZO";
+            code = "ZO";
+            set = true;
         }
         if ((s & STOPPED) != 0) {
-            return "ST";
+            code = "ST";
+            set = true;
         }
         if ((s & TRACED) != 0) {
-            return "TR";
+            code = "TR";
+            set = true;
         }
-        if ((s & (EXIT_DEAD | DEAD)) != 0) {
-            return "DE";
+        if ((s & (EXIT_DEAD | DEAD)) != 0 && !set) {
+            code = "DE";
         }
-        if ((s & PARKED) != 0) {
-            return "PA";
+        if (s == PARKED) {
+            code = "PA";
+        } else if (s == WAKING) {
+            code = "WA";
+        } else if (s == NEW) {
+            code = "NE";
         }
-        if ((s & WAKING) != 0) {
-            return "WA";
-        }
-        if ((s & NEW) != 0) {
-            return "NE";
-        }
-        return "??";
+        return code;
     }
 
     /** The letter /proc and drgn show (R S D I T t Z X P). */

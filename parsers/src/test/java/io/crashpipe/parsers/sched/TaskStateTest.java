@@ -34,6 +34,16 @@ class TaskStateTest {
     }
 
     @Test
+    void withSeveralBitsTheLaterTestInCrashsOrderWins() {
+        assertEquals("ST", code(0x1 | 0x4, 0));
+        assertEquals("TR", code(0x4 | 0x8, 0));
+        assertEquals("ZO", code(0x2, 0x20));
+        // DE only when no other state matched; PARKED only as the whole state.
+        assertEquals("UN", code(0x2 | 0x80, 0));
+        assertEquals("UN", code(0x2 | 0x40, 0));
+    }
+
+    @Test
     void procLettersMatchDrgnsTaskStateToChar() {
         assertEquals('R', new TaskState(0, 0).procLetter());
         assertEquals('S', new TaskState(1, 0).procLetter());
