@@ -9,7 +9,7 @@ crashpipe_select_jdk() {
   local candidate major best="" best_major=0
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
     major=$(crashpipe_java_major "$JAVA_HOME")
-    if [ "${major:-0}" -ge 21 ]; then return 0; fi
+    if [ "${major:-0}" -ge 21 ]; then crashpipe_quiet_maven "$major"; return 0; fi
   fi
   for candidate in /usr/lib/jvm/*/ "$(dirname "$(dirname "$(readlink -f "$(command -v javac 2>/dev/null || echo /nonexistent)")")")/"; do
     candidate=${candidate%/}
@@ -25,4 +25,12 @@ crashpipe_select_jdk() {
     return 1
   fi
   export JAVA_HOME=$best
+  crashpipe_quiet_maven "$best_major"
+}
+
+# Maven 3.8's bundled Guava uses sun.misc.Unsafe, which JDK 24+ warns about on every run.
+crashpipe_quiet_maven() {
+  if [ "$1" -ge 24 ] && [[ "${MAVEN_OPTS:-}" != *sun-misc-unsafe* ]]; then
+    export MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow ${MAVEN_OPTS:-}"
+  fi
 }

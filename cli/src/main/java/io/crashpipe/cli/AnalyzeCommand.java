@@ -1,22 +1,26 @@
 package io.crashpipe.cli;
 
-import io.crashpipe.parsers.btf.Btf;
-import io.crashpipe.parsers.btf.KernelBtf;
+import io.crashpipe.parsers.extract.Extraction;
+import io.crashpipe.parsers.extract.KernelLogExtractor;
+import io.crashpipe.parsers.extract.ModuleListExtractor;
+import io.crashpipe.parsers.extract.SystemSummaryExtractor;
+import io.crashpipe.parsers.extract.TaskTableExtractor;
 import io.crashpipe.parsers.module.CrashModFormat;
-import io.crashpipe.parsers.module.ModuleListReader;
+import io.crashpipe.parsers.module.KernelModule;
 import io.crashpipe.parsers.printk.KernelLog;
 import io.crashpipe.parsers.printk.MakedumpfileDmesg;
 import io.crashpipe.parsers.sched.CrashPsFormat;
 import io.crashpipe.parsers.sched.TaskTable;
-import io.crashpipe.parsers.sched.TaskTableReader;
 import io.crashpipe.parsers.sys.CrashSysFormat;
 import io.crashpipe.parsers.sys.SysTasks;
 import io.crashpipe.parsers.sys.SystemSummary;
+import io.crashpipe.parsers.view.KernelView;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,21 +36,27 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         KernelAccess.with(dump, view -> {
-            KernelLog log = LogCommand.read(view);
-            Optional<Btf> btf = KernelBtf.find(view);
-            SystemSummary s = SysCommand.read(view, log, btf);
-            Optional<TaskTable> tasks = btf.map(b -> TaskTableReader.read(view, b));
             OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
-            out.write(CrashSysFormat.text(s, tasks.map(SysTasks::of)).getBytes(StandardCharsets.UTF_8));
-            out.write('\n');
-            // Without BTF the task and module layouts are unknown: say so once instead of guessing.
-            String sections = btf.isEmpty() ? "ps, mod: not available (the kernel has no BTF)\n"
-                    : CrashPsFormat.text(tasks.get()) + "\n" + CrashModFormat.text(ModuleListReader.read(view, btf.get()));
-            out.write(sections.getBytes(StandardCharsets.UTF_8));
-            out.write('\n');
-            MakedumpfileDmesg.write(log, out);
+            write(view, out);
             out.flush();
         });
         return 0;
+    }
+
+    /** Every section, in order; also what 'shrink' runs to learn which pages the analyses need. */
+    static void write(KernelView view, OutputStream out) throws IOException {
+        Extraction x = new Extraction(view);
+        SystemSummary s = x.require(SystemSummaryExtractor.INSTANCE);
+        Optional<TaskTable> tasks = x.require(TaskTableExtractor.INSTANCE);
+        Optional<List<KernelModule>> modules = x.require(ModuleListExtractor.INSTANCE);
+        KernelLog log = x.require(KernelLogExtractor.INSTANCE);
+        out.write(CrashSysFormat.text(s, tasks.map(SysTasks::of)).getBytes(StandardCharsets.UTF_8));
+        out.write('\n');
+        // Without BTF the task and module layouts are unknown: say so once instead of guessing.
+        String sections = tasks.isEmpty() || modules.isEmpty() ? "ps, mod: not available (the kernel has no BTF)\n"
+                : CrashPsFormat.text(tasks.get()) + "\n" + CrashModFormat.text(modules.get());
+        out.write(sections.getBytes(StandardCharsets.UTF_8));
+        out.write('\n');
+        MakedumpfileDmesg.write(log, out);
     }
 }

@@ -1,5 +1,7 @@
 package io.crashpipe.cli;
 
+import java.util.List;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,16 +21,19 @@ import picocli.CommandLine.Command;
         footer = {"", "Exit codes: 0 ok, 1 the dump could not be read as asked, 2 bad usage, 70 internal error."})
 public final class CrashpipeCommand implements Runnable {
 
-    /** Subcommands in the order --help lists them. */
-    static final Object[] SUBCOMMANDS = {
-        new InfoCommand(),
-        new RdCommand(),
-        new SysCommand(),
-        new LogCommand(),
-        new AnalyzeCommand(),
-        new PsCommand(),
-        new ModCommand(),
-    };
+    /**
+     * Subcommands in the order --help lists them. Factories, not instances: picocli takes option
+     * defaults from the object it is given, so each command line needs fresh ones.
+     */
+    static final List<Supplier<Object>> SUBCOMMANDS = List.of(
+        InfoCommand::new,
+        RdCommand::new,
+        SysCommand::new,
+        LogCommand::new,
+        AnalyzeCommand::new,
+        PsCommand::new,
+        ModCommand::new,
+        ShrinkCommand::new);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -40,8 +45,8 @@ public final class CrashpipeCommand implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new CrashpipeCommand());
-        for (Object sub : SUBCOMMANDS) {
-            cl.addSubcommand(sub);
+        for (Supplier<Object> sub : SUBCOMMANDS) {
+            cl.addSubcommand(sub.get());
         }
         cl.setExecutionExceptionHandler(new ErrorHandler());
         return cl;

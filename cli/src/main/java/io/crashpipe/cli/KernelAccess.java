@@ -16,10 +16,19 @@ final class KernelAccess {
         void run(KernelView view) throws IOException;
     }
 
+    interface DumpAction {
+        void run(Dump dump) throws IOException;
+    }
+
     static void with(Path path, Action action) throws IOException {
+        withDump(path, d -> action.run(KernelView.of(d)));
+    }
+
+    /** Like {@link #with} for commands that build their own view of the opened dump. */
+    static void withDump(Path path, DumpAction action) throws IOException {
         try (Dump d = Dumps.open(path)) {
             try {
-                action.run(KernelView.of(d));
+                action.run(d);
             } catch (MemoryFault e) {
                 throw new IOException(path + ": kernel memory needed here is not in the dump: " + e.getMessage(), e);
             } catch (BtfLookupException e) {

@@ -49,6 +49,22 @@ public final class ElfNotes {
         return notes;
     }
 
+    /** The note area for {@code notes}, as {@link #parse} reads it. */
+    public static byte[] encode(List<ElfNote> notes) {
+        int size = 0;
+        for (ElfNote n : notes) {
+            size += 12 + (int) pad4(n.name().length() + 1L) + (int) pad4(n.desc().length);
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        for (ElfNote n : notes) {
+            byte[] name = n.name().getBytes(StandardCharsets.US_ASCII);
+            b.putInt(name.length + 1).putInt(n.desc().length).putInt(n.type());
+            b.put(name).position(b.position() + (int) pad4(name.length + 1L) - name.length);
+            b.put(n.desc()).position(b.position() + (int) pad4(n.desc().length) - n.desc().length);
+        }
+        return b.array();
+    }
+
     private static long pad4(long n) {
         return (n + 3) & ~3L;
     }

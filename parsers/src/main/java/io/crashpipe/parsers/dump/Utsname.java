@@ -23,4 +23,14 @@ public record Utsname(String sysname, String nodename, String release, String ve
         }
         return new Utsname(f[0], f[1], f[2], f[3], f[4], f[5]);
     }
+
+    /** Writes the six fields NUL-padded at the buffer's position and advances past them. */
+    public void write(ByteBuffer b) {
+        for (String s : new String[] {sysname, nodename, release, version, machine, domainname}) {
+            byte[] raw = s.getBytes(StandardCharsets.UTF_8);
+            int n = Math.min(raw.length, FIELD - 1);
+            b.put(raw, 0, n);
+            b.put(new byte[FIELD - n]);
+        }
+    }
 }

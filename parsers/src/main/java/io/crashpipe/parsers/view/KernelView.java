@@ -29,6 +29,11 @@ public final class KernelView {
 
     /** The view of an opened dump; fails with a clear message when the dump has no VMCOREINFO. */
     public static KernelView of(Dump dump) throws DumpFormatException {
+        return of(dump, new DumpMemory(dump));
+    }
+
+    /** The view of an opened dump, reading its physical memory through {@code physical}. */
+    public static KernelView of(Dump dump, PhysicalMemory physical) throws DumpFormatException {
         String text = dump.vmcoreinfo().orElseThrow(() -> new DumpFormatException(dump.name(), 0,
                 "a VMCOREINFO note (ELF) or sub-header (kdump)", "none; the kernel view needs it"));
         Vmcoreinfo vi;
@@ -37,7 +42,7 @@ public final class KernelView {
         } catch (IllegalArgumentException e) {
             throw new DumpFormatException(dump.name(), 0, "well-formed VMCOREINFO", e.getMessage());
         }
-        return new KernelView(vi, new DumpMemory(dump));
+        return new KernelView(vi, physical);
     }
 
     public Vmcoreinfo vmcoreinfo() {

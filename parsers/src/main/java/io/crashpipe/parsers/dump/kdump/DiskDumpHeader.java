@@ -64,6 +64,19 @@ public record DiskDumpHeader(int headerVersion, Utsname utsname, Instant timesta
         return h;
     }
 
+    /** Block 0 as {@link #read} expects it: the header, then zeros to the end of the block. */
+    byte[] encode() {
+        ByteBuffer b = ByteBuffer.allocate(blockSize).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(SIGNATURE.getBytes(StandardCharsets.ISO_8859_1)).putInt(headerVersion);
+        utsname.write(b);
+        b.position(408);
+        b.putLong(timestamp.getEpochSecond()).putLong(timestamp.getNano() / 1000);
+        b.putInt(status).putInt(blockSize).putInt(subHdrSize).putInt((int) bitmapBlocks).putInt((int) maxMapnr32)
+                .putInt((int) totalRamBlocks).putInt((int) deviceBlocks).putInt((int) writtenBlocks)
+                .putInt(currentCpu).putInt(nrCpus);
+        return b.array();
+    }
+
     public boolean incomplete() {
         return (status & STATUS_INCOMPLETE) != 0;
     }

@@ -58,6 +58,13 @@ public record KdumpSubHeader(long physBase, int dumpLevel, boolean split, long s
                 offErase, sizeErase, maxMapnr);
     }
 
+    /** The version-6 layout, as {@link #read} expects it at the start of block 1. */
+    void write(ByteBuffer b) {
+        b.putLong(physBase).putInt(dumpLevel).putInt(split ? 1 : 0).putLong(startPfn).putLong(endPfn)
+                .putLong(offsetVmcoreinfo).putLong(sizeVmcoreinfo).putLong(offsetNote).putLong(sizeNote)
+                .putLong(offsetEraseinfo).putLong(sizeEraseinfo).putLong(startPfn).putLong(endPfn).putLong(maxMapnr);
+    }
+
     private static void check(ByteSource src, long at, String what, long off, long size, long max) throws IOException {
         if (size == 0) {
             return;

@@ -10,6 +10,10 @@ public record PageDescriptor(long offset, int size, int flags, long pageFlags) {
         return new PageDescriptor(b.getLong(at), b.getInt(at + 8), b.getInt(at + 12), b.getLong(at + 16));
     }
 
+    void write(ByteBuffer b) {
+        b.putLong(offset).putInt(size).putInt(flags).putLong(pageFlags);
+    }
+
     /** A descriptor left all-zero: makedumpfile never got to write it (incomplete dump). */
     boolean unwritten() {
         return offset == 0 && size == 0 && flags == 0;
