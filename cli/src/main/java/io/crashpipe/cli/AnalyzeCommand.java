@@ -2,10 +2,17 @@ package io.crashpipe.cli;
 
 import io.crashpipe.parsers.extract.Extraction;
 import io.crashpipe.parsers.extract.KernelLogExtractor;
+import io.crashpipe.parsers.extract.ModuleListExtractor;
 import io.crashpipe.parsers.extract.SystemSummaryExtractor;
+import io.crashpipe.parsers.extract.TaskTableExtractor;
+import io.crashpipe.parsers.module.CrashModFormat;
+import io.crashpipe.parsers.module.KernelModule;
 import io.crashpipe.parsers.printk.KernelLog;
 import io.crashpipe.parsers.printk.MakedumpfileDmesg;
+import io.crashpipe.parsers.sched.CrashPsFormat;
+import io.crashpipe.parsers.sched.TaskTable;
 import io.crashpipe.parsers.sys.CrashSysFormat;
+import io.crashpipe.parsers.sys.SysTasks;
 import io.crashpipe.parsers.sys.SystemSummary;
 import io.crashpipe.parsers.view.KernelView;
 import java.io.BufferedOutputStream;
@@ -13,13 +20,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code crashpipe analyze DUMP}: every triage section in order (today: sys, then log). */
+/** {@code crashpipe analyze DUMP}: every triage section in order (today: sys, ps, mod, then log). */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
-        description = {"Print every triage section for the dump: 'sys', then 'log'."})
+        description = {"Print every triage section for the dump: 'sys', 'ps', 'mod', then 'log'."})
 public final class AnalyzeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
     Path dump;
@@ -38,8 +47,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
     static void write(KernelView view, OutputStream out) throws IOException {
         Extraction x = new Extraction(view);
         SystemSummary s = x.require(SystemSummaryExtractor.INSTANCE);
+        Optional<TaskTable> tasks = x.require(TaskTableExtractor.INSTANCE);
+        Optional<List<KernelModule>> modules = x.require(ModuleListExtractor.INSTANCE);
         KernelLog log = x.require(KernelLogExtractor.INSTANCE);
-        out.write(CrashSysFormat.text(s).getBytes(StandardCharsets.UTF_8));
+        out.write(CrashSysFormat.text(s, tasks.map(SysTasks::of)).getBytes(StandardCharsets.UTF_8));
+        out.write('\n');
+        // Without BTF the task and module layouts are unknown: say so once instead of guessing.
+        String sections = tasks.isEmpty() || modules.isEmpty() ? "ps, mod: not available (the kernel has no BTF)\n"
+                : CrashPsFormat.text(tasks.get()) + "\n" + CrashModFormat.text(modules.get());
+        out.write(sections.getBytes(StandardCharsets.UTF_8));
         out.write('\n');
         MakedumpfileDmesg.write(log, out);
     }

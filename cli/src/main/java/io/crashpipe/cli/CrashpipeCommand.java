@@ -31,6 +31,8 @@ public final class CrashpipeCommand implements Runnable {
         SysCommand::new,
         LogCommand::new,
         AnalyzeCommand::new,
+        PsCommand::new,
+        ModCommand::new,
         ShrinkCommand::new);
 
     @CommandLine.Spec

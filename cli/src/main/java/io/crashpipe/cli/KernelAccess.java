@@ -1,5 +1,6 @@
 package io.crashpipe.cli;
 
+import io.crashpipe.parsers.btf.BtfLookupException;
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.dump.Dumps;
 import io.crashpipe.parsers.memory.MemoryFault;
@@ -30,6 +31,8 @@ final class KernelAccess {
                 action.run(d);
             } catch (MemoryFault e) {
                 throw new IOException(path + ": kernel memory needed here is not in the dump: " + e.getMessage(), e);
+            } catch (BtfLookupException e) {
+                throw new IOException(path + ": the kernel's BTF lacks a layout this command needs: " + e.getMessage(), e);
             } catch (IllegalStateException e) { // includes MissingVmcoreinfoException {
                 throw new IOException(path + ": " + e.getMessage(), e);
             }

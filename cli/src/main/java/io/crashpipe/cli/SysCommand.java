@@ -1,7 +1,13 @@
 package io.crashpipe.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crashpipe.parsers.btf.Btf;
+import io.crashpipe.parsers.btf.BtfFieldOffsets;
+import io.crashpipe.parsers.btf.KernelBtf;
 import io.crashpipe.parsers.kernel.FieldOffsets;
+import io.crashpipe.parsers.printk.KernelLog;
+import io.crashpipe.parsers.sched.TaskTableReader;
+import io.crashpipe.parsers.sys.SysTasks;
 import io.crashpipe.parsers.sys.CrashSysFormat;
 import io.crashpipe.parsers.sys.SystemSummary;
 import io.crashpipe.parsers.sys.SystemSummaryReader;
@@ -9,6 +15,7 @@ import io.crashpipe.parsers.view.KernelView;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +26,7 @@ import picocli.CommandLine.Spec;
 /** {@code crashpipe sys DUMP}: crash's system summary. */
 @Command(name = "sys", mixinStandardHelpOptions = true,
         description = {"Print crash's 'sys' summary from the dump: CPUs, date, uptime, load average, uname,",
-            "CPU speed, memory and the panic message. Task fields say they are not available yet."})
+            "CPU speed, memory, the panic message, the task count and the panic task (from BTF)."})
 public final class SysCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
     Path dump;
@@ -34,22 +41,34 @@ public final class SysCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         KernelAccess.with(dump, view -> {
             PrintWriter out = spec.commandLine().getOut();
-            SystemSummary s = read(view);
+            Optional<Btf> btf = KernelBtf.find(view);
+            SystemSummary s = read(view, LogCommand.read(view), btf);
+            Optional<SysTasks> tasks = tasks(view, btf);
             if (json) {
-                Json.print(out, toJson(s));
+                Json.print(out, toJson(s, tasks));
             } else {
-                out.print(CrashSysFormat.text(s));
+                out.print(CrashSysFormat.text(s, tasks));
                 out.flush();
             }
         });
         return 0;
     }
 
-    static SystemSummary read(KernelView view) {
-        return SystemSummaryReader.read(view, LogCommand.read(view), FieldOffsets.of(view.vmcoreinfo()));
+    /** VMCOREINFO's offsets first, then whatever BTF knows. */
+    static SystemSummary read(KernelView view, KernelLog log, Optional<Btf> btf) {
+        FieldOffsets offsets = FieldOffsets.of(view.vmcoreinfo());
+        if (btf.isPresent()) {
+            offsets = offsets.orElse(new BtfFieldOffsets(btf.get()));
+        }
+        return SystemSummaryReader.read(view, log, offsets);
     }
 
-    static ObjectNode toJson(SystemSummary s) {
+    /** The task fields, or empty when the dump has no BTF (the fields then say so; nothing is guessed). */
+    static Optional<SysTasks> tasks(KernelView view, Optional<Btf> btf) {
+        return btf.map(b -> SysTasks.of(TaskTableReader.read(view, b)));
+    }
+
+    static ObjectNode toJson(SystemSummary s, Optional<SysTasks> tasks) {
         ObjectNode o = Json.object();
         o.put("cpus", s.cpus());
         o.put("cpus_online", s.onlineCpus());
@@ -80,8 +99,20 @@ public final class SysCommand implements Callable<Integer> {
             o.put("memory_bytes", s.memoryBytes().getAsLong());
         }
         s.panicMessage().ifPresentOrElse(p -> o.put("panic", p), () -> o.putNull("panic"));
-        o.putNull("tasks");
-        o.put("tasks_note", CrashSysFormat.NOT_YET);
+        if (tasks.isEmpty()) {
+            o.putNull("tasks");
+            o.put("tasks_note", CrashSysFormat.NOT_YET);
+        } else {
+            o.put("tasks", tasks.get().count());
+            tasks.get().panicTask().ifPresentOrElse(t -> {
+                ObjectNode p = o.putObject("panic_task");
+                p.put("pid", t.pid());
+                p.put("comm", t.comm());
+                p.put("task", "0x" + t.addressHex());
+                p.put("cpu", t.cpu());
+                p.put("state", t.state().crashCode());
+            }, () -> o.putNull("panic_task"));
+        }
         return o;
     }
 }

@@ -20,7 +20,8 @@ class ShrinkCommandTest {
             Path small = tmp.resolve(dir.getFileName() + ".kdump");
             CliRun run = CliRun.of("shrink", source.toString(), small.toString());
             assertEquals(0, run.exitCode(), run.err());
-            assertTrue(Files.size(small) * 8 < Files.size(source), small + " is " + Files.size(small) + " bytes");
+            // ps and mod need the kernel's .BTF (4-5 MB raw) in the shrunk dump too: about a sixth of the source.
+            assertTrue(Files.size(small) * 5 < Files.size(source), small + " is " + Files.size(small) + " bytes");
             assertEquals(analyze(source), analyze(small), dir.toString());
         }
     }

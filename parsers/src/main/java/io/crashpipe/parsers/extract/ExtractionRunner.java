@@ -2,6 +2,7 @@ package io.crashpipe.parsers.extract;
 
 import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.memory.Unavailable;
+import java.io.UncheckedIOException;
 
 /** Runs an extractor and classifies how it ended. */
 public final class ExtractionRunner {
@@ -17,8 +18,8 @@ public final class ExtractionRunner {
                 return new Outcome.Waiting<>(section, u);
             }
             return new Outcome.Incomplete<>(section, u.describe());
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            // MissingVmcoreinfoException and layout checks: the dump cannot give this section.
+        } catch (IllegalStateException | IllegalArgumentException | UncheckedIOException e) {
+            // MissingVmcoreinfoException, BTF layout gaps, a malformed .BTF: the dump cannot give this section.
             return new Outcome.Incomplete<>(section, e.getMessage());
         }
     }

@@ -8,5 +8,7 @@ public final class Sections {
 
     public static final List<Extractor<?>> ALL = List.of(
             SystemSummaryExtractor.INSTANCE,
+            TaskTableExtractor.INSTANCE,
+            ModuleListExtractor.INSTANCE,
             KernelLogExtractor.INSTANCE);
 }

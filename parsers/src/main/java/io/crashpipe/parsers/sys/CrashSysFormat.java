@@ -1,16 +1,18 @@
 package io.crashpipe.parsers.sys;
 
+import io.crashpipe.parsers.sched.Task;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Formats a {@link SystemSummary} field by field as crash's {@code sys} prints it. */
 public final class CrashSysFormat {
-    /** Until the task table exists these crash fields have no honest value. */
-    public static final String NOT_YET = "(not available yet: needs the task table)";
+    /** Without the task table (no BTF in the dump) these crash fields have no honest value. */
+    public static final String NOT_YET = "(not available: needs the task table, which needs BTF)";
 
     private static final DateTimeFormatter CTIME =
             DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss 'UTC' yyyy", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -21,6 +23,11 @@ public final class CrashSysFormat {
     public record Field(String label, String value) {}
 
     public static List<Field> fields(SystemSummary s) {
+        return fields(s, Optional.empty());
+    }
+
+    /** The fields, with the task ones from {@code tasks} when the task table could be read. */
+    public static List<Field> fields(SystemSummary s, Optional<SysTasks> tasks) {
         List<Field> f = new ArrayList<>();
         int offline = s.cpus() - s.onlineCpus();
         f.add(new Field("CPUS", s.cpus() + (offline > 0 ? " [OFFLINE: " + offline + "]" : "")));
@@ -28,7 +35,7 @@ public final class CrashSysFormat {
         f.add(new Field("UPTIME", s.uptimeSeconds().isPresent() ? uptime(s.uptimeSeconds().getAsLong())
                 : "(cannot calculate: unknown HZ value)"));
         f.add(new Field("LOAD AVERAGE", s.avenrun().map(CrashSysFormat::loadAverage).orElse("(unknown)")));
-        f.add(new Field("TASKS", NOT_YET));
+        f.add(new Field("TASKS", tasks.map(t -> String.valueOf(t.count())).orElse(NOT_YET)));
         f.add(new Field("NODENAME", s.uts().nodename()));
         f.add(new Field("RELEASE", s.uts().release()));
         f.add(new Field("VERSION", s.uts().version()));
@@ -38,16 +45,32 @@ public final class CrashSysFormat {
         f.add(new Field("MEMORY", s.memoryBytes().isPresent() ? memory(s.memoryBytes().getAsLong()) : "(unknown)"));
         f.add(new Field("PANIC", "\"" + s.panicMessage().orElse("") + "\""
                 + (s.panicMessage().orElse("").contains("Oops: ") ? " (check log for details)" : "")));
-        for (String t : new String[] {"PID", "COMMAND", "TASK", "CPU", "STATE"}) {
-            f.add(new Field(t, NOT_YET));
+        Optional<Task> panic = tasks.flatMap(SysTasks::panicTask);
+        if (panic.isPresent()) {
+            Task t = panic.get();
+            f.add(new Field("PID", String.valueOf(t.pid())));
+            f.add(new Field("COMMAND", "\"" + t.comm() + "\""));
+            // With THREAD_INFO_IN_TASK the thread_info is the start of the task_struct.
+            f.add(new Field("TASK", t.addressHex() + "  [THREAD_INFO: " + t.addressHex() + "]"));
+            f.add(new Field("CPU", String.valueOf(t.cpu())));
+            f.add(new Field("STATE", SysTasks.stateName(t) + " (PANIC)"));
+        } else {
+            String why = tasks.isPresent() ? "(no panic task: panic_cpu is not set)" : NOT_YET;
+            for (String t : new String[] {"PID", "COMMAND", "TASK", "CPU", "STATE"}) {
+                f.add(new Field(t, why));
+            }
         }
         return f;
     }
 
     /** crash right-aligns labels so that the colons line up after "LOAD AVERAGE". */
     public static String text(SystemSummary s) {
+        return text(s, Optional.empty());
+    }
+
+    public static String text(SystemSummary s, Optional<SysTasks> tasks) {
         StringBuilder sb = new StringBuilder();
-        for (Field f : fields(s)) {
+        for (Field f : fields(s, tasks)) {
             sb.append(String.format("%12s: %s%n", f.label(), f.value()));
         }
         return sb.toString();

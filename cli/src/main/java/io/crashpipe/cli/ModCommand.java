@@ -1,0 +1,55 @@
+package io.crashpipe.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.crashpipe.parsers.btf.KernelBtf;
+import io.crashpipe.parsers.module.CrashModFormat;
+import io.crashpipe.parsers.module.KernelModule;
+import io.crashpipe.parsers.module.ModuleListReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code crashpipe mod DUMP}: the loaded modules, as crash's {@code mod} without object files. */
+@Command(name = "mod", mixinStandardHelpOptions = true,
+        description = {"Print each loaded module's struct address, name, base address and size as crash's",
+            "'mod' does (without its OBJECT FILE column)."})
+public final class ModCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
+    Path dump;
+
+    @Option(names = "--json", description = "print a JSON array, one object per module")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        KernelAccess.with(dump, view -> {
+            List<KernelModule> modules = ModuleListReader.read(view, KernelBtf.require(view));
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                ArrayNode a = Json.MAPPER.createArrayNode();
+                for (KernelModule m : modules) {
+                    a.addObject()
+                            .put("module", "0x" + Long.toHexString(m.address()))
+                            .put("name", m.name())
+                            .put("base", "0x" + Long.toHexString(m.base()))
+                            .put("size", m.size());
+                }
+                Json.print(out, a);
+            } else {
+                out.print(CrashModFormat.text(modules));
+                out.flush();
+            }
+        });
+        return 0;
+    }
+}

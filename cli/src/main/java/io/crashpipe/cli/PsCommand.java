@@ -1,0 +1,70 @@
+package io.crashpipe.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crashpipe.parsers.btf.KernelBtf;
+import io.crashpipe.parsers.sched.CrashPsFormat;
+import io.crashpipe.parsers.sched.Task;
+import io.crashpipe.parsers.sched.TaskTable;
+import io.crashpipe.parsers.sched.TaskTableReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code crashpipe ps DUMP}: every task, in crash's {@code ps} layout. */
+@Command(name = "ps", mixinStandardHelpOptions = true,
+        description = {"Print every task (all threads and the per-CPU idle tasks) as crash's 'ps' does;",
+            "'>' marks the tasks running on a CPU at the crash. Layouts come from the dump's BTF."})
+public final class PsCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
+    Path dump;
+
+    @Option(names = "--json", description = "print a JSON array, one object per task")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        KernelAccess.with(dump, view -> {
+            TaskTable table = TaskTableReader.read(view, KernelBtf.require(view));
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                ArrayNode a = Json.MAPPER.createArrayNode();
+                table.tasks().forEach(t -> a.add(toJson(table, t)));
+                Json.print(out, a);
+            } else {
+                out.print(CrashPsFormat.text(table));
+                out.flush();
+            }
+            if (!table.skipped().isEmpty()) {
+                spec.commandLine().getErr().println("crashpipe ps: " + table.skipped().size()
+                        + " task(s) the kernel knows of are not in the dump (their task_struct page is missing) and are not shown");
+            }
+        });
+        return 0;
+    }
+
+    static ObjectNode toJson(TaskTable table, Task t) {
+        ObjectNode o = Json.object();
+        o.put("pid", t.pid());
+        o.put("ppid", t.ppid());
+        o.put("tgid", t.tgid());
+        o.put("cpu", t.cpu());
+        o.put("task", "0x" + t.addressHex());
+        o.put("state", t.state().crashCode());
+        o.put("comm", t.comm());
+        o.put("active", t.active());
+        o.put("kernel_thread", t.kernelThread());
+        o.put("vsz", t.vszKb());
+        o.put("rss", t.rssPages() * (table.pageSize() / 1024));
+        return o;
+    }
+}

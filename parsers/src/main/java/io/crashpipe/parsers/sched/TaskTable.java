@@ -1,0 +1,44 @@
+package io.crashpipe.parsers.sched;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Every task of the dump in crash's {@code ps} order (pid, then CPU for the idle tasks), with
+ * what each CPU was running and which CPU panicked.
+ *
+ * @param totalRamPages {@code _totalram_pages}, the base of {@code %MEM}
+ * @param pageSize bytes per page
+ * @param skipped task addresses met on the lists whose {@code task_struct} was not in the dump
+ */
+public record TaskTable(List<Task> tasks, List<CpuTasks> cpus, OptionalInt panicCpu, long totalRamPages,
+        int pageSize, List<Long> skipped) {
+
+    public Optional<Task> byAddress(long address) {
+        return tasks.stream().filter(t -> t.address() == address).findFirst();
+    }
+
+    public Optional<Task> byPid(int pid) {
+        return tasks.stream().filter(t -> t.pid() == pid && !t.idle()).findFirst()
+                .or(() -> tasks.stream().filter(t -> t.pid() == pid).findFirst());
+    }
+
+    /** The task running on the CPU that called panic(), when the kernel recorded one. */
+    public Optional<Task> panicTask() {
+        if (panicCpu.isEmpty()) {
+            return Optional.empty();
+        }
+        return cpus.stream().filter(c -> c.cpu() == panicCpu.getAsInt()).findFirst()
+                .flatMap(c -> byAddress(c.running()));
+    }
+
+    public List<Task> active() {
+        return tasks.stream().filter(Task::active).toList();
+    }
+
+    /** Share of RAM resident, in percent, as crash's %MEM. */
+    public double memPercent(Task t) {
+        return totalRamPages == 0 ? 0 : t.rssPages() * 100.0 / totalRamPages;
+    }
+}

@@ -1,0 +1,154 @@
+package io.crashpipe.parsers.sched;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crashpipe.parsers.btf.KernelBtf;
+import io.crashpipe.parsers.dump.Dump;
+import io.crashpipe.parsers.dump.Dumps;
+import io.crashpipe.parsers.testing.Fixtures;
+import io.crashpipe.parsers.view.KernelView;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class TaskTableFixtureTest {
+
+    static Stream<Arguments> everyVariant() {
+        return Fixtures.dumpDirs().stream()
+                .flatMap(dir -> Fixtures.variants(dir).stream().map(v -> Arguments.of(dir, v)));
+    }
+
+    /** Each variant is read once; the four checks below share the result. */
+    private static final Map<Path, TaskTable> TABLES = new ConcurrentHashMap<>();
+
+    static TaskTable read(Path variant) throws Exception {
+        TaskTable t = TABLES.get(variant);
+        if (t == null) {
+            t = readUncached(variant);
+            TABLES.put(variant, t);
+        }
+        return t;
+    }
+
+    private static TaskTable readUncached(Path variant) throws Exception {
+        try (Dump d = Dumps.open(variant)) {
+            KernelView v = KernelView.of(d);
+            return TaskTableReader.read(v, KernelBtf.require(v));
+        }
+    }
+
+    static JsonNode drgn(Path dir) throws Exception {
+        return new ObjectMapper().readTree(Fixtures.truth(dir, "drgn.json").toFile());
+    }
+
+    /** pid, tgid, ppid, cpu, task, state letter, comm: the columns both tools agree on. */
+    static String key(int pid, int tgid, int ppid, int cpu, String task, String state, String comm) {
+        return String.format("%d/%d/%d cpu%d %s %s %s", pid, tgid, ppid, cpu, task, state, comm);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("everyVariant")
+    void everyThreadEqualsDrgnsTaskTable(Path dir, Path variant) throws Exception {
+        TaskTable table = read(variant);
+        JsonNode truth = drgn(dir);
+        TreeSet<String> expected = new TreeSet<>();
+        for (JsonNode t : truth.get("tasks")) {
+            expected.add(key(t.get("pid").asInt(), t.get("tgid").asInt(), t.get("ppid").asInt(), t.get("cpu").asInt(),
+                    t.get("task").asText().substring(2), t.get("state").asText(), t.get("comm").asText()));
+        }
+        TreeSet<String> ours = new TreeSet<>();
+        for (Task t : table.tasks()) {
+            if (!t.idle()) {
+                ours.add(key(t.pid(), t.tgid(), t.ppid(), t.cpu(), t.addressHex(), String.valueOf(t.state().procLetter()),
+                        t.comm()));
+            }
+        }
+        assertEquals(String.join("\n", expected), String.join("\n", ours));
+        assertEquals(truth.get("nr_threads").asInt(), ours.size());
+        assertEquals(List.of(), table.skipped());
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("everyVariant")
+    void idleTasksActiveTasksAndPanicTaskEqualDrgn(Path dir, Path variant) throws Exception {
+        TaskTable table = read(variant);
+        JsonNode truth = drgn(dir);
+        List<String> idle = new ArrayList<>();
+        for (JsonNode t : truth.get("idle_tasks")) {
+            idle.add(t.get("cpu").asInt() + " " + t.get("task").asText().substring(2) + " [" + t.get("comm").asText() + "]");
+        }
+        assertEquals(idle, table.tasks().stream().filter(Task::idle)
+                .map(t -> t.cpu() + " " + t.addressHex() + " " + t.displayComm()).toList());
+        Map<String, String> curr = new TreeMap<>();
+        truth.get("cpu_curr").fields().forEachRemaining(e -> curr.put(e.getKey(),
+                e.getValue().get("pid").asInt() + " " + e.getValue().get("task").asText().substring(2)));
+        Map<String, String> ours = new TreeMap<>();
+        for (CpuTasks c : table.cpus()) {
+            Task t = table.byAddress(c.running()).orElseThrow();
+            ours.put(String.valueOf(c.cpu()), t.pid() + " " + t.addressHex());
+        }
+        assertEquals(curr, ours);
+        assertEquals(new TreeSet<>(curr.values()), table.active().stream().map(t -> t.pid() + " " + t.addressHex())
+                .collect(Collectors.toCollection(TreeSet::new)));
+        assertEquals(truth.get("panic_cpu").asInt(), table.panicCpu().orElseThrow());
+        JsonNode panic = truth.get("crashed").get("panic_cpu_task");
+        assertEquals(panic.get("pid").asInt(), table.panicTask().orElseThrow().pid());
+        assertEquals(panic.get("comm").asText(), table.panicTask().orElseThrow().comm());
+    }
+
+    /** crash 8.0.2 lists only the active and idle tasks here (see fixtures README); those rows must be identical. */
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("everyVariant")
+    void crashsPsRowsAppearVerbatim(Path dir, Path variant) throws Exception {
+        Path ps = Fixtures.truth(dir, "crash/ps.txt");
+        if (!Files.exists(ps)) {
+            return; // crash 8.0.2 cannot read 6.12 dumps
+        }
+        List<String> expected = Files.readAllLines(ps);
+        List<String> ours = CrashPsFormat.text(read(variant)).lines().toList();
+        assertEquals(expected.get(0), ours.get(0));
+        for (String row : expected.subList(1, expected.size())) {
+            assertTrue(ours.contains(row), "missing crash row:\n" + row + "\nin\n" + String.join("\n", ours));
+        }
+    }
+
+    /** crash's {@code list task_struct.tasks -h init_task}: init_task then every thread-group leader. */
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("everyVariant")
+    void threadGroupLeadersEqualCrashsTaskList(Path dir, Path variant) throws Exception {
+        Path list = Fixtures.truth(dir, "crash/tasklist.txt");
+        if (!Files.exists(list)) {
+            return;
+        }
+        String text = Files.readString(list);
+        Matcher m = Pattern.compile("(?m)^([0-9a-f]{16})\\n  pid = (\\d+),\\n  tgid = \\d+,\\n  comm = \"([^\\\\\"]*)[^\\n]*\\n"
+                + "  __state = (\\d+),").matcher(text);
+        List<String> expected = new ArrayList<>();
+        while (m.find()) {
+            expected.add(m.group(1) + " " + m.group(2) + " " + m.group(3) + " " + m.group(4));
+        }
+        TaskTable table = read(variant);
+        List<String> ours = new ArrayList<>();
+        Task swapper0 = table.tasks().stream().filter(t -> t.idle() && t.cpu() == 0).findFirst().orElseThrow();
+        ours.add(swapper0.addressHex() + " 0 " + swapper0.comm() + " " + swapper0.state().state());
+        table.tasks().stream().filter(t -> !t.idle() && t.pid() == t.tgid())
+                .forEach(t -> ours.add(t.addressHex() + " " + t.pid() + " " + t.comm() + " " + t.state().state()));
+        assertEquals(new TreeSet<>(expected), new TreeSet<>(ours));
+        assertEquals(expected.size(), ours.size());
+    }
+}
