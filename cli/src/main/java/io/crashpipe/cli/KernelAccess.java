@@ -15,10 +15,19 @@ final class KernelAccess {
         void run(KernelView view) throws IOException;
     }
 
+    /** For commands that also need the dump itself (its CPU register notes). */
+    interface DumpAction {
+        void run(Dump dump, KernelView view) throws IOException;
+    }
+
     static void with(Path path, Action action) throws IOException {
+        withDump(path, (dump, view) -> action.run(view));
+    }
+
+    static void withDump(Path path, DumpAction action) throws IOException {
         try (Dump d = Dumps.open(path)) {
             try {
-                action.run(KernelView.of(d));
+                action.run(d, KernelView.of(d));
             } catch (MemoryFault e) {
                 throw new IOException(path + ": kernel memory needed here is not in the dump: " + e.getMessage(), e);
             } catch (IllegalStateException e) { // includes MissingVmcoreinfoException {
