@@ -8,5 +8,5 @@ import java.util.Optional;
  */
 @FunctionalInterface
 public interface ActiveTasks {
-    Optional<ActiveTask> onCpu(int cpu);
+    Optional<TaskRef> onCpu(int cpu);
 }

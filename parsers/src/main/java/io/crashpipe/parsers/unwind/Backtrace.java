@@ -4,16 +4,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The backtrace of the task running on one CPU, from that CPU's register note.
+ * The backtrace of a task: the one running on a CPU (from that CPU's register note) or a
+ * blocked one (from the frame it saved when it was switched out).
  *
- * @param task the task on the CPU, when the per-CPU data could be read
- * @param note the registers the trace started from
+ * @param cpu the CPU the task runs on, or last ran on when blocked
+ * @param task the task, when the per-CPU data could be read
+ * @param note the CPU note the trace started from; empty for a blocked task
  * @param steps frames, saved register sets and stack changes, innermost first
  * @param method how the frames were found
  * @param stop why ORC unwinding ended early, when it did (the remaining frames, if any, come
  *     from a stack scan and are marked unreliable)
  */
-public record Backtrace(int cpu, Optional<ActiveTask> task, Registers note, List<TraceStep> steps, Method method,
+public record Backtrace(int cpu, Optional<TaskRef> task, Optional<Registers> note, List<TraceStep> steps, Method method,
         Optional<String> stop) {
 
     public Backtrace {
@@ -29,6 +31,8 @@ public record Backtrace(int cpu, Optional<ActiveTask> task, Registers note, List
          * addresses until ORC unwinds one to the user registers at the stack top.
          */
         ORC_FROM_STACK_SCAN,
+        /** ORC from the frame a blocked task saved at its last context switch. */
+        ORC_FROM_SWITCH_FRAME,
         /** No ORC data: stack words that point into kernel text, possibly stale. */
         STACK_SCAN
     }

@@ -25,6 +25,9 @@ public final class BacktraceReader {
     private final PerCpuSymbols percpu;
     private final ActiveTasks tasks;
     private final List<CpuRegisters> notes;
+    /** Offsets of bp and ret_addr in x86_64's struct inactive_task_frame. */
+    private static final int SWITCH_FRAME_BP = 40;
+    private static final int SWITCH_FRAME_RET = 48;
 
     public BacktraceReader(VirtualMemory memory, Kallsyms symbols, List<CpuRegisters> notes, ActiveTasks tasks) {
         this.memory = memory;
@@ -76,7 +79,7 @@ public final class BacktraceReader {
             throw new IllegalArgumentException("CPU " + cpu + " has no register note (the dump has " + notes.size() + ")");
         }
         Registers regs = Registers.of(notes.get(cpu));
-        Optional<ActiveTask> task;
+        Optional<TaskRef> task;
         try {
             task = tasks.onCpu(cpu);
         } catch (MemoryFault e) {
@@ -87,7 +90,7 @@ public final class BacktraceReader {
         StackScanner scanner = new StackScanner(memory, sym);
         if (orc.isEmpty()) {
             List<TraceStep> steps = new ArrayList<>(scanner.scan(regs.sp(), stacks.topOf(regs.sp())));
-            return new Backtrace(cpu, task, regs, steps, Backtrace.Method.STACK_SCAN,
+            return new Backtrace(cpu, task, Optional.of(regs), steps, Backtrace.Method.STACK_SCAN,
                     Optional.of("the kernel has no ORC tables"));
         }
         OrcUnwinder unwinder = new OrcUnwinder(orc.get(), memory, sym);
@@ -102,7 +105,30 @@ public final class BacktraceReader {
             Optional<List<TraceStep>> resumed = search.resume(u.lastSp(), top, regs.bp(), stacks, r -> true);
             steps.addAll(resumed.orElseGet(() -> List.copyOf(scanner.scan(u.lastSp(), top))));
         }
-        return new Backtrace(cpu, task, regs, steps, Backtrace.Method.ORC, u.stop());
+        return new Backtrace(cpu, task, Optional.of(regs), steps, Backtrace.Method.ORC, u.stop());
+    }
+
+    /**
+     * The trace of a task that is not running: {@code threadSp} is its saved
+     * {@code task_struct.thread.sp} (the offset comes from BTF, which this package does not
+     * read), pointing at the {@code struct inactive_task_frame} the context switch pushed: r15,
+     * r14, r13, r12, bx, bp, and the return address into the scheduler.
+     */
+    public Backtrace forBlockedTask(TaskRef task, long threadSp) {
+        Optional<TaskRef> t = Optional.of(task);
+        KernelStacks stacks = KernelStacks.none();
+        if (orc.isEmpty()) {
+            StackScanner scanner = new StackScanner(memory, symbols::symbolize);
+            return new Backtrace(task.cpu(), t, Optional.empty(),
+                    List.<TraceStep>copyOf(scanner.scan(threadSp, stacks.topOf(threadSp))),
+                    Backtrace.Method.STACK_SCAN, Optional.of("the kernel has no ORC tables"));
+        }
+        long bp = memory.u64(threadSp + SWITCH_FRAME_BP);
+        long slot = threadSp + SWITCH_FRAME_RET;
+        OrcUnwinder unwinder = new OrcUnwinder(orc.get(), memory, symbols::symbolize);
+        OrcUnwinder.Unwind u = unwinder.unwindFromReturnAddress(slot, memory.u64(slot), bp, stacks);
+        return new Backtrace(task.cpu(), t, Optional.empty(), u.steps(), Backtrace.Method.ORC_FROM_SWITCH_FRAME,
+                u.stop());
     }
 
     /**
@@ -111,7 +137,7 @@ public final class BacktraceReader {
      * of the task stack, and the kernel frames below them are what the CPU was doing when it
      * stopped. Resumes ORC from the stack so that the unwind ends at exactly that pt_regs.
      */
-    private Backtrace fromStackTop(int cpu, Optional<ActiveTask> task, Registers regs, KernelStacks stacks,
+    private Backtrace fromStackTop(int cpu, Optional<TaskRef> task, Registers regs, KernelStacks stacks,
             StackSearch search) {
         OptionalLong top = taskStackTop(cpu);
         if (top.isPresent()) {
@@ -120,11 +146,11 @@ public final class BacktraceReader {
                     u -> u.steps().get(u.steps().size() - 1) instanceof ExceptionFrame last
                             && last.address() == userRegs && last.regs().userMode());
             if (found.isPresent()) {
-                return new Backtrace(cpu, task, regs, found.get(), Backtrace.Method.ORC_FROM_STACK_SCAN, Optional.empty());
+                return new Backtrace(cpu, task, Optional.of(regs), found.get(), Backtrace.Method.ORC_FROM_STACK_SCAN, Optional.empty());
             }
         }
         List<TraceStep> steps = List.of(new ExceptionFrame(ExceptionFrame.FROM_NOTE, regs, false));
-        return new Backtrace(cpu, task, regs, steps, Backtrace.Method.ORC, Optional.empty());
+        return new Backtrace(cpu, task, Optional.of(regs), steps, Backtrace.Method.ORC, Optional.empty());
     }
 
     /** The top of the stack of the task running on {@code cpu}: per-CPU {@code cpu_current_top_of_stack}. */

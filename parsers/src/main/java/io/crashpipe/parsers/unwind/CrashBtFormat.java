@@ -40,10 +40,10 @@ public final class CrashBtFormat {
             switch (step) {
                 case Frame f when f.fromRegisters() && first -> {
                     if (f.name().filter(CRASH_SNAPSHOT::contains).isPresent()) {
-                        out.append(frameLine(n++, bt.note().sp(), f));
+                        out.append(frameLine(n++, bt.note().map(Registers::sp).orElse(Frame.NO_SLOT), f));
                     } else {
                         out.append(exceptionRip(f.symbol()));
-                        out.append(registers(bt.note(), false));
+                        bt.note().ifPresent(r -> out.append(registers(r, false)));
                     }
                 }
                 case Frame f when f.fromRegisters() -> {
@@ -66,7 +66,7 @@ public final class CrashBtFormat {
         String pid = bt.task().flatMap(t -> t.pid().isPresent() ? Optional.of(Integer.toString(t.pid().getAsInt()))
                 : Optional.empty()).orElse("?");
         String task = bt.task().map(t -> String.format("%016x", t.task())).orElse("?");
-        String comm = bt.task().flatMap(ActiveTask::comm).orElse("?");
+        String comm = bt.task().flatMap(TaskRef::comm).orElse("?");
         return String.format("PID: %-7s  TASK: %s  CPU: %-3d  COMMAND: \"%s\"", pid, task, bt.cpu(), comm);
     }
 

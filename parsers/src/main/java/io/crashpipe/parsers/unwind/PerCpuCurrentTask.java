@@ -28,7 +28,7 @@ public final class PerCpuCurrentTask implements ActiveTasks {
     }
 
     @Override
-    public Optional<ActiveTask> onCpu(int cpu) {
+    public Optional<TaskRef> onCpu(int cpu) {
         OptionalLong slot = percpu.address("current_task", cpu);
         if (slot.isEmpty()) {
             slot = percpu.address("pcpu_hot", cpu);
@@ -50,6 +50,6 @@ public final class PerCpuCurrentTask implements ActiveTasks {
                 // The task_struct page is missing: report the address alone.
             }
         }
-        return Optional.of(new ActiveTask(cpu, task, pid, comm));
+        return Optional.of(new TaskRef(cpu, task, pid, comm));
     }
 }

@@ -116,7 +116,7 @@ class BacktraceFixtureTest {
             Loaded l = load(Fixtures.variants(dir).get(0));
             for (Backtrace bt : l.traces()) {
                 JsonNode want = curr.get(Integer.toString(bt.cpu()));
-                ActiveTask t = bt.task().orElseThrow();
+                TaskRef t = bt.task().orElseThrow();
                 String where = dir.getFileName() + " CPU " + bt.cpu();
                 assertEquals(Long.parseUnsignedLong(want.get("task").asText().substring(2), 16), t.task(), where);
                 assertEquals(want.get("pid").asInt(), t.pid().getAsInt(), where);
