@@ -78,8 +78,14 @@ public final class CrashBtFormat {
 
     private static String exceptionRip(long ip, List<TraceStep> steps, int at) {
         Optional<SymbolOffset> sym = Optional.empty();
-        if (at + 1 < steps.size() && steps.get(at + 1) instanceof Frame f && f.fromRegisters() && f.pc() == ip) {
-            sym = f.symbol();
+        // The interrupted ip is the next frame, after a stack change if the exception had its own stack.
+        for (int i = at + 1; i < steps.size() && !(steps.get(i) instanceof ExceptionFrame); i++) {
+            if (steps.get(i) instanceof Frame f) {
+                if (f.fromRegisters() && f.pc() == ip) {
+                    sym = f.symbol();
+                }
+                break;
+            }
         }
         return exceptionRip(sym);
     }

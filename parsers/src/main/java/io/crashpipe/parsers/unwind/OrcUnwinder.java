@@ -62,7 +62,7 @@ public final class OrcUnwinder {
         s.bp = bp;
         s.signal = false;
         List<TraceStep> steps = new ArrayList<>();
-        steps.add(new Frame(returnAddress, slot, symbols.symbolize(returnAddress), true));
+        steps.add(new Frame(returnAddress, slot, symbols.symbolizeReturn(returnAddress), true));
         return walk(s, steps, stacks);
     }
 
@@ -109,7 +109,8 @@ public final class OrcUnwinder {
             if (s.ip == 0) {
                 return stop(steps, s, "return address 0 at " + hex(s.slot));
             }
-            steps.add(new Frame(s.ip, s.slot, symbols.symbolize(s.ip), true));
+            var sym = s.slot == Frame.NO_SLOT ? symbols.symbolize(s.ip) : symbols.symbolizeReturn(s.ip);
+            steps.add(new Frame(s.ip, s.slot, sym, true));
         }
         return stop(steps, s, "more than " + MAX_FRAMES + " frames");
     }

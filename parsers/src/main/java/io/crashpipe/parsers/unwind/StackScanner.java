@@ -39,9 +39,12 @@ public final class StackScanner {
             for (int off = 0; off + 8 <= n; off += 8) {
                 long v = b.getLong(off);
                 if (v < 0) {
-                    var sym = symbols.symbolize(v);
                     // A return address is never the first byte of a function.
-                    if (sym.isPresent() && sym.get().offset() > 0) {
+                    if (symbols.symbolize(v).filter(x -> x.offset() > 0).isEmpty()) {
+                        continue;
+                    }
+                    var sym = symbols.symbolizeReturn(v);
+                    if (sym.isPresent()) {
                         out.add(new Frame(v, at + off, sym, false));
                     }
                 }
