@@ -11,8 +11,10 @@ import java.util.OptionalLong;
  *
  * <ul>
  *   <li>IRQ stack: per-CPU {@code hardirq_stack_ptr} (before 6.2), or, inside {@code pcpu_hot}
- *       (6.2 and later, layout unknown without BTF), the one pointer that is 8 bytes below a
- *       16 KiB boundary: the kernel keeps it at the stack top - 8.</li>
+ *       (6.2 and later, layout unknown without BTF), the one kernel pointer that is 8 bytes below
+ *       a page boundary: the kernel keeps it at the stack top - 8 (the neighbouring
+ *       {@code top_of_stack} is page aligned itself). IRQ stacks are 16 KiB but only page
+ *       aligned.</li>
  *   <li>Exception stacks: the hardware TSS ({@code cpu_tss_rw}) holds each IST stack's top; its
  *       layout is fixed by the CPU architecture. The stacks are separated by one guard page, so
  *       their size is the distance between two tops minus a page.</li>
@@ -66,7 +68,7 @@ public final class KernelStacks {
         ByteBuffer b = percpu.memory().buffer(hot.getAsLong(), 64);
         for (int off = 8; off < 64; off += 8) {
             long v = b.getLong(off);
-            if (v < 0 && (v + 8) % THREAD_SIZE == 0) {
+            if (v < 0 && (v + 8) % PAGE == 0) {
                 return OptionalLong.of(v + 8);
             }
         }
