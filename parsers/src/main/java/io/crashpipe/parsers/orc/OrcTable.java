@@ -66,13 +66,25 @@ public final class OrcTable {
         OptionalLong lookup = symbols.address("orc_lookup");
         OptionalLong blocks = symbols.address("lookup_num_blocks");
         long numBlocks = blocks.isPresent() ? memory.u32(blocks.getAsLong()) : 0;
-        OrcFormat format = detect(memory, orc.getAsLong(), count);
-        return Optional.of(new OrcTable(memory, ipStart.getAsLong(), orc.getAsLong(), count, stext.getAsLong(),
-                etext.getAsLong(), lookup.orElse(0), lookup.isPresent() ? numBlocks : 0, format));
+        OrcTable undecoded = new OrcTable(memory, ipStart.getAsLong(), orc.getAsLong(), count, stext.getAsLong(),
+                etext.getAsLong(), lookup.orElse(0), lookup.isPresent() ? numBlocks : 0, null);
+        OrcFormatDetector detector = new OrcFormatDetector();
+        // The 64-bit syscall entry starts with an end-of-stack hint in every ORC kernel.
+        OptionalLong entry = symbols.address("entry_SYSCALL_64");
+        if (entry.isPresent()) {
+            int i = undecoded.indexOf(entry.getAsLong(), true);
+            if (i >= 0 && undecoded.ipAt(i) == entry.getAsLong()) {
+                detector.acceptEndMarker(undecoded.flagsAt(i));
+            }
+        }
+        return Optional.of(undecoded.withFormat(detect(memory, orc.getAsLong(), count, detector)));
     }
 
-    private static OrcFormat detect(VirtualMemory memory, long entries, int count) {
-        OrcFormatDetector detector = new OrcFormatDetector();
+    private OrcTable withFormat(OrcFormat f) {
+        return new OrcTable(memory, ipTable, entries, count, textStart, textEnd, lookup, lookupBlocks, f);
+    }
+
+    private static OrcFormat detect(VirtualMemory memory, long entries, int count, OrcFormatDetector detector) {
         for (int i = 0; i < count && !detector.settled(); i += DETECT_CHUNK) {
             int n = Math.min(DETECT_CHUNK, count - i);
             ByteBuffer b = memory.buffer(entries + (long) i * OrcEntry.SIZE, n * OrcEntry.SIZE);
@@ -98,8 +110,13 @@ public final class OrcTable {
 
     /** As {@link #find(long)}, optionally without the orc_lookup index (a whole-table binary search). */
     Optional<OrcEntry> find(long ip, boolean useIndex) {
+        int i = indexOf(ip, useIndex);
+        return i < 0 ? Optional.empty() : Optional.of(entry(i));
+    }
+
+    private int indexOf(long ip, boolean useIndex) {
         if (Long.compareUnsigned(ip, textStart) < 0 || Long.compareUnsigned(ip, textEnd) >= 0) {
-            return Optional.empty();
+            return -1;
         }
         int lo = 0;
         int hi = count - 1;
@@ -120,7 +137,7 @@ public final class OrcTable {
                 hi = mid - 1;
             }
         }
-        return found < 0 ? Optional.empty() : Optional.of(entry(found));
+        return found;
     }
 
     private long ipAt(int i) {
@@ -131,5 +148,9 @@ public final class OrcTable {
     private OrcEntry entry(int i) {
         ByteBuffer b = memory.buffer(entries + (long) i * OrcEntry.SIZE, OrcEntry.SIZE);
         return format.decode(b.getShort(0), b.getShort(2), b.getShort(4) & 0xffff);
+    }
+
+    private int flagsAt(int i) {
+        return memory.u16(entries + (long) i * OrcEntry.SIZE + 4);
     }
 }

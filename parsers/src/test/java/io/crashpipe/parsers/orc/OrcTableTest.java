@@ -49,6 +49,33 @@ class OrcTableTest {
         assertEquals(OrcFormat.V2, detect(0x0005, 0x0515));
     }
 
+    @Test
+    void anEndOfStackHintSettlesV1AgainstV2WithoutAPtRegsEntry() {
+        OrcFormatDetector v2 = new OrcFormatDetector();
+        v2.acceptEndMarker(0x0800);
+        OrcFormatDetector v1 = new OrcFormatDetector();
+        v1.acceptEndMarker(0x0400);
+        for (int i = 0; i < 5000; i++) {
+            v2.accept(0x0005);
+            v1.accept(0x0005);
+        }
+        assertTrue(v1.settled() && v2.settled());
+        assertEquals(OrcFormat.V2, v2.format());
+        assertEquals(OrcFormat.V1, v1.format());
+    }
+
+    @Test
+    void syscallEntryStartsWithAnEndOfStackEntryInEveryFixture() throws IOException {
+        for (var dir : Fixtures.dumpDirs()) {
+            try (Dump d = Dumps.open(Fixtures.variants(dir).get(0))) {
+                KernelView v = KernelView.of(d);
+                OrcTable t = OrcTable.locate(v.kallsyms(), v.memory()).orElseThrow();
+                long entry = v.kallsyms().address("entry_SYSCALL_64").getAsLong();
+                assertEquals(OrcType.END_OF_STACK, t.find(entry).orElseThrow().type(), dir.toString());
+            }
+        }
+    }
+
     private static OrcFormat detect(int common, int rare) {
         OrcFormatDetector d = new OrcFormatDetector();
         for (int i = 0; i < 5000; i++) {
