@@ -5,6 +5,7 @@ import io.crashpipe.parsers.kallsyms.Kallsyms;
 import io.crashpipe.parsers.kernel.VirtualMemory;
 import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.orc.OrcTable;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -102,7 +103,7 @@ public final class BacktraceReader {
         List<TraceStep> steps = new ArrayList<>(u.steps());
         if (!u.complete()) {
             long top = stacks.topOf(u.lastSp());
-            Optional<List<TraceStep>> resumed = search.resume(u.lastSp(), top, regs.bp(), stacks, r -> true);
+            Optional<List<TraceStep>> resumed = search.resume(u.lastSp(), top, regs.bp(), true, stacks, r -> true);
             steps.addAll(resumed.orElseGet(() -> List.copyOf(scanner.scan(u.lastSp(), top))));
         }
         return new Backtrace(cpu, task, Optional.of(regs), steps, Backtrace.Method.ORC, u.stop());
@@ -142,7 +143,7 @@ public final class BacktraceReader {
         OptionalLong top = taskStackTop(cpu);
         if (top.isPresent()) {
             long userRegs = top.getAsLong() - Registers.PT_REGS_SIZE;
-            Optional<List<TraceStep>> found = search.resume(top.getAsLong() - KernelStacks.THREAD_SIZE, userRegs, 0, stacks,
+            Optional<List<TraceStep>> found = search.resume(top.getAsLong() - KernelStacks.THREAD_SIZE, userRegs, 0, false, stacks,
                     u -> u.steps().get(u.steps().size() - 1) instanceof ExceptionFrame last
                             && last.address() == userRegs && last.regs().userMode());
             if (found.isPresent()) {
@@ -153,13 +154,28 @@ public final class BacktraceReader {
         return new Backtrace(cpu, task, Optional.of(regs), steps, Backtrace.Method.ORC, Optional.empty());
     }
 
-    /** The top of the stack of the task running on {@code cpu}: per-CPU {@code cpu_current_top_of_stack}. */
+    /**
+     * The top of the stack of the task running on {@code cpu}: per-CPU
+     * {@code cpu_current_top_of_stack} (before 6.2), else {@code pcpu_hot.top_of_stack}, found
+     * without BTF as the one kernel pointer in pcpu_hot aligned to THREAD_SIZE (task stacks are
+     * THREAD_SIZE aligned; the IRQ stack pointer there is 8 bytes below a page boundary).
+     */
     private OptionalLong taskStackTop(int cpu) {
         try {
             OptionalLong at = percpu.address("cpu_current_top_of_stack", cpu);
             if (at.isPresent()) {
                 long v = memory.u64(at.getAsLong());
                 return v == 0 ? OptionalLong.empty() : OptionalLong.of(v);
+            }
+            OptionalLong hot = percpu.address("pcpu_hot", cpu);
+            if (hot.isPresent()) {
+                ByteBuffer b = memory.buffer(hot.getAsLong(), 64);
+                for (int off = 8; off < 64; off += 8) {
+                    long v = b.getLong(off);
+                    if (v < 0 && v % KernelStacks.THREAD_SIZE == 0) {
+                        return OptionalLong.of(v);
+                    }
+                }
             }
         } catch (MemoryFault e) {
             return OptionalLong.empty();
