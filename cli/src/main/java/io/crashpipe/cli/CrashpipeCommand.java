@@ -33,6 +33,7 @@ public final class CrashpipeCommand implements Runnable {
         AnalyzeCommand::new,
         PsCommand::new,
         ModCommand::new,
+        BtCommand::new,
         ShrinkCommand::new);
 
     @CommandLine.Spec

@@ -1,0 +1,43 @@
+package io.crashpipe.parsers.unwind;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The backtrace of a task: the one running on a CPU (from that CPU's register note) or a
+ * blocked one (from the frame it saved when it was switched out).
+ *
+ * @param cpu the CPU the task runs on, or last ran on when blocked
+ * @param task the task, when the per-CPU data could be read
+ * @param note the CPU note the trace started from; empty for a blocked task
+ * @param steps frames, saved register sets and stack changes, innermost first
+ * @param method how the frames were found
+ * @param stop why ORC unwinding ended early, when it did (the remaining frames, if any, come
+ *     from a stack scan and are marked unreliable)
+ */
+public record Backtrace(int cpu, Optional<TaskRef> task, Optional<Registers> note, List<TraceStep> steps, Method method,
+        Optional<String> stop) {
+
+    public Backtrace {
+        steps = List.copyOf(steps);
+    }
+
+    public enum Method {
+        /** ORC from the note's registers. */
+        ORC,
+        /**
+         * The note holds the interrupted user-mode registers (a genuine kdump's other CPUs are
+         * stopped by an NMI): the kernel frames were found by trying stack words as return
+         * addresses until ORC unwinds one to the user registers at the stack top.
+         */
+        ORC_FROM_STACK_SCAN,
+        /** ORC from the frame a blocked task saved at its last context switch. */
+        ORC_FROM_SWITCH_FRAME,
+        /** No ORC data: stack words that point into kernel text, possibly stale. */
+        STACK_SCAN
+    }
+
+    public List<Frame> frames() {
+        return steps.stream().filter(Frame.class::isInstance).map(Frame.class::cast).toList();
+    }
+}

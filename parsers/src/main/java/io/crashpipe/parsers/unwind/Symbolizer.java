@@ -1,0 +1,24 @@
+package io.crashpipe.parsers.unwind;
+
+import io.crashpipe.parsers.kallsyms.SymbolOffset;
+import java.util.Optional;
+
+/** Address to {@code name+off/size}; the kernel's kallsyms, later also module symbols. */
+@FunctionalInterface
+public interface Symbolizer {
+    Optional<SymbolOffset> symbolize(long address);
+
+    /**
+     * A return address names the function that made the call, which for a call at the very end
+     * of a function (to a noreturn function) is the byte before the next function: look up
+     * {@code address - 1} and count the offset from there, as the kernel's {@code %pB} does.
+     */
+    default Optional<SymbolOffset> symbolizeReturn(long address) {
+        return symbolize(address - 1).map(s -> new SymbolOffset(s.name(), s.offset() + 1, s.size()));
+    }
+
+    /** A kernel text address (where a return address can point). */
+    default boolean isText(long address) {
+        return symbolize(address).isPresent();
+    }
+}
