@@ -1,0 +1,110 @@
+package io.crashpipe.parsers.oops;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The data that decides which frames are machinery rather than the bug, read from the resource
+ * {@code guilty-frame-rules.txt} (see its header for the sections). Kept as data so that the
+ * list can grow without code changes.
+ */
+public final class FrameRules {
+    /** Sections of the rules file. */
+    public enum Section { SKIP, HANG, STALL, OOM, ANCHORS }
+
+    private static final String RESOURCE = "guilty-frame-rules.txt";
+    private static final FrameRules DEFAULT = load();
+
+    private final Map<Section, Pattern> patterns;
+    private final Map<String, String> collapse;
+
+    private FrameRules(Map<Section, Pattern> patterns, Map<String, String> collapse) {
+        this.patterns = patterns;
+        this.collapse = collapse;
+    }
+
+    public static FrameRules defaults() {
+        return DEFAULT;
+    }
+
+    boolean matches(Section section, String function) {
+        Pattern p = patterns.get(section);
+        return p != null && p.matcher(function).find();
+    }
+
+    /** True when the function is machinery for a report whose extra sections are given. */
+    boolean skipped(String function, List<Section> extra) {
+        if (matches(Section.SKIP, function)) {
+            return true;
+        }
+        for (Section s : extra) {
+            if (matches(s, function)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The family name to print for a function (e.g. every smp_call_function variant). */
+    String collapsed(String function) {
+        for (Map.Entry<String, String> e : collapse.entrySet()) {
+            if (function.startsWith(e.getKey())) {
+                return e.getValue();
+            }
+        }
+        return function;
+    }
+
+    private static FrameRules load() {
+        try (InputStream in = FrameRules.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + RESOURCE);
+            }
+            return parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static FrameRules parse(BufferedReader r) throws IOException {
+        Map<Section, List<String>> lists = new EnumMap<>(Section.class);
+        Map<String, String> collapse = new LinkedHashMap<>();
+        String section = null;
+        String line;
+        int n = 0;
+        while ((line = r.readLine()) != null) {
+            n++;
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#")) {
+                continue;
+            }
+            if (t.startsWith("[") && t.endsWith("]")) {
+                section = t.substring(1, t.length() - 1);
+                continue;
+            }
+            if (section == null) {
+                throw new IllegalStateException(RESOURCE + " line " + n + ": rule before any [section]");
+            }
+            if (section.equals("collapse")) {
+                String[] kv = t.split("\\s*=>\\s*", 2);
+                collapse.put(kv[0], kv.length > 1 ? kv[1] : kv[0]);
+            } else {
+                Section s = Section.valueOf(section.toUpperCase(java.util.Locale.ROOT));
+                lists.computeIfAbsent(s, k -> new ArrayList<>()).add(t);
+            }
+        }
+        Map<Section, Pattern> patterns = new EnumMap<>(Section.class);
+        lists.forEach((s, l) -> patterns.put(s, Pattern.compile("(?:" + String.join(")|(?:", l) + ")")));
+        return new FrameRules(patterns, collapse);
+    }
+}

@@ -1,0 +1,272 @@
+package io.crashpipe.parsers.oops;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Turns the lines of one report into a {@link CrashReport}. */
+final class ReportDecoder {
+    private static final Pattern TRACE_START = Pattern.compile(
+            "^\\s*(?:Call [Tt]race:|Backtrace:|backtrace(?: \\(crc [0-9a-f]+\\))?:|Stack:|Exception stack"
+                    + "|(?:Allocated|Freed|allocated|freed) by task|kfence-#\\d+: .* (?:allocated|freed) by task"
+                    + "|Allocated:|Freed:|Last potentially related work creation:|Second to last potentially"
+                    + "|Uninit was (?:stored|created)|Local variable|-> #\\d+|stack backtrace:|Task dump for CPU"
+                    + "|NMI backtrace for cpu)");
+    private static final Pattern MAIN_TRACE = Pattern.compile("^\\s*(?:Call [Tt]race:|Backtrace:|backtrace(?: \\(crc [0-9a-f]+\\))?:)");
+    private static final Pattern RIP = Pattern.compile(
+            "^\\s*(?:RIP|EIP|IP|NIP|pc|PC is at|EIP is at)\\s*:?\\s*(?:[0-9a-f]{4}:)?(?:\\[<?\\s*[0-9a-fx]+>?\\]\\s*)*"
+                    + "([A-Za-z_$][\\w.$]*)(?:\\+0x| \\(|$)");
+    private static final Pattern REGISTER = Pattern.compile(
+            "\\b(R[A-Z]{2}|R\\d{1,2}|EFLAGS|ORIG_RAX|CR[0234]|DR[0-7]|[EFGC]S|knlGS|E[A-Z]{2}|ESP|[xr]\\d{1,2}|lr|sp|pc)\\s?:\\s?((?:[0-9a-f]{4}:)?[0-9a-f]{8,16})\\b");
+    private static final Pattern LOCK_TRIGGER = Pattern.compile("is trying to acquire|\\] takes:|takes:|acquire lock");
+    private static final Pattern LOCK_AT = Pattern.compile(
+            "\\bat: (?:\\[<[0-9a-f]+>\\] )?([A-Za-z_$][\\w.$]*)(?:\\+0x| \\()");
+    private static final Pattern HARDWARE = Pattern.compile("^\\s*Hardware name: (.+?)\\s*$");
+    private static final Pattern MODULES = Pattern.compile("^\\s*Modules linked in:(.*)$");
+    private static final Pattern MODULE_TOKEN = Pattern.compile("[\\w-]+(?:\\([A-Z+-]+\\))?|\\[last unloaded: [^\\]]*\\]|[\\w-]+>?");
+    private static final Pattern PANIC = Pattern.compile("^\\s*Kernel panic - not syncing: ?(.*)$");
+
+    private final FrameRules rules;
+
+    ReportDecoder(FrameRules rules) {
+        this.rules = rules;
+    }
+
+    CrashReport decode(RawReport raw) {
+        List<String> lines = raw.lines();
+        Rule rule = raw.rule();
+        String first = lines.get(0);
+        Recognisers.Match match = Recognisers.match(first);
+        Matcher start = match != null && match.rule() == rule ? match.matcher() : rule.start().matcher(first.strip());
+        if (match == null || match.rule() != rule) {
+            start.lookingAt();
+        }
+
+        Frames frames = frames(lines);
+        String rip = "";
+        String stallRip = "";
+        Map<String, String> regs = new LinkedHashMap<>();
+        Optional<CodeBytes> code = Optional.empty();
+        Optional<Header> header = Optional.empty();
+        String hardware = "";
+        List<String> modules = new ArrayList<>();
+        String lockAt = "";
+        boolean lockTriggered = false;
+        boolean inRegs = true;
+        for (int i = 0; i < lines.size(); i++) {
+            String t = lines.get(i);
+            Matcher m = RIP.matcher(t);
+            if (m.lookingAt()) {
+                String fn = FunctionNames.normalise(m.group(1));
+                if (rip.isEmpty()) {
+                    rip = fn;
+                }
+                if (i > frames.irqEndLine && frames.irqEndLine >= 0 && stallRip.isEmpty()) {
+                    stallRip = fn;
+                }
+            }
+            if (inRegs && regs.size() < 40 && !TRACE_START.matcher(t).lookingAt()) {
+                Matcher r = REGISTER.matcher(t);
+                while (r.find()) {
+                    regs.putIfAbsent(r.group(1), r.group(2));
+                }
+            } else if (!regs.isEmpty()) {
+                inRegs = false;
+            }
+            if (code.isEmpty()) {
+                code = CodeBytes.parse(t);
+            }
+            if (header.isEmpty()) {
+                header = Header.parse(t);
+            }
+            Matcher hw = HARDWARE.matcher(t);
+            if (hardware.isEmpty() && hw.lookingAt()) {
+                hardware = hw.group(1);
+            }
+            Matcher mods = MODULES.matcher(t);
+            if (modules.isEmpty() && mods.lookingAt()) {
+                addModules(modules, mods.group(1));
+                for (int j = i + 1; j < lines.size() && isModuleContinuation(lines.get(j)); j++) {
+                    addModules(modules, lines.get(j));
+                }
+            }
+            if (LOCK_TRIGGER.matcher(t).find()) {
+                lockTriggered = true;
+            }
+            Matcher at = LOCK_AT.matcher(t);
+            if (lockAt.isEmpty() && lockTriggered && at.find()) {
+                lockAt = FunctionNames.normalise(at.group(1));
+            }
+        }
+        if (stallRip.isEmpty() && frames.irqEndLine < 0) {
+            stallRip = rip;
+        }
+        String panic = "";
+        for (String c : raw.consequences()) {
+            Matcher p = PANIC.matcher(c);
+            if (p.lookingAt()) {
+                panic = p.group(1).strip();
+                break;
+            }
+        }
+        if (panic.isEmpty()) {
+            Matcher p = PANIC.matcher(first);
+            if (p.lookingAt()) {
+                panic = p.group(1).strip();
+            }
+        }
+
+        List<Frame> main = frames.main();
+        GuiltyFrame chooser = new GuiltyFrame(rules, rule.extraSkip());
+        String headerFn = "";
+        try {
+            String g = start.group("fn");
+            headerFn = g == null ? "" : FunctionNames.normalise(g);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            headerFn = "";
+        }
+        Optional<String> guilty = switch (rule.source()) {
+            case STACK -> chooser.fromStack(main);
+            case RIP -> chooser.preferring(rip, main);
+            case HEADER -> chooser.preferring(headerFn, main);
+            case LOCK_AT -> chooser.preferring(lockAt, main);
+            case STALL -> chooser.forStall(stallRip, main);
+            case HANG -> chooser.forHang(main);
+            case NONE -> Optional.empty();
+        };
+        String frame = guilty.map(rules::collapsed).orElse("");
+        boolean noTrace = main.isEmpty() && rule.source() != FrameSource.NONE;
+        boolean corrupted = noTrace || raw.truncated() || LinePrefix.hasEmbeddedTimestamp(first)
+                || (frame.isEmpty() && rule.source() != FrameSource.NONE && !rule.name().startsWith("panic"));
+        String in = frame.isEmpty() ? (corrupted ? " in corrupted" : "") : " in " + frame;
+        String title = rule.title().build(start, new Rule.TitleContext() {
+            @Override
+            public String in() {
+                return in;
+            }
+
+            @Override
+            public Optional<Matcher> line(Pattern p) {
+                for (int i = 1; i < Math.min(lines.size(), 6); i++) {
+                    Matcher m = p.matcher(lines.get(i));
+                    if (m.lookingAt()) {
+                        return Optional.of(m);
+                    }
+                }
+                return Optional.empty();
+            }
+        });
+        ReportType type = rule.name().equals("kasan") ? Recognisers.kasanType(start.group("kind")) : rule.type();
+        String signature = Signature.of(title, leading(main, frame, chooser));
+        return new CrashReport(title, type, rule.name(), frame, signature, corrupted, first, raw.firstLine(),
+                frames.all, rip, Map.copyOf(regs), code, header, hardware, List.copyOf(modules), panic);
+    }
+
+    /** The frames below the guilty one that are not machinery, up to {@link Signature#FRAMES}. */
+    private static List<String> leading(List<Frame> main, String guilty, GuiltyFrame chooser) {
+        int from = 0;
+        for (int i = 0; i < main.size(); i++) {
+            if (main.get(i).function().equals(guilty)) {
+                from = i + 1;
+                break;
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = from; i < main.size() && out.size() < Signature.FRAMES; i++) {
+            Frame f = main.get(i);
+            if (f.reliable() && !chooser.skipped(f.function()) && !f.function().equals(guilty)) {
+                out.add(f.function());
+            }
+        }
+        return out;
+    }
+
+    private static boolean isModuleContinuation(String t) {
+        if (t.isEmpty() || !Character.isWhitespace(t.charAt(0)) || t.contains("+0x")) {
+            return false;
+        }
+        for (String tok : t.strip().split("\\s+")) {
+            if (!MODULE_TOKEN.matcher(tok).matches()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void addModules(List<String> out, String text) {
+        for (String tok : text.strip().split("\\s+")) {
+            if (tok.isEmpty() || tok.startsWith("[last") || tok.startsWith("unloaded:")) {
+                continue;
+            }
+            int paren = tok.indexOf('(');
+            String name = (paren > 0 ? tok.substring(0, paren) : tok).replace(">", "");
+            if (!name.isEmpty() && !name.endsWith("]")) {
+                out.add(name);
+            }
+        }
+    }
+
+    /** All frames of a report, with the index of the trace that is the crash's own. */
+    private record Frames(List<Frame> all, int mainTrace, int irqEndLine) {
+        List<Frame> main() {
+            List<Frame> out = new ArrayList<>();
+            for (Frame f : all) {
+                if (f.trace() == mainTrace) {
+                    out.add(f);
+                }
+            }
+            return out;
+        }
+    }
+
+    private static Frames frames(List<String> lines) {
+        List<Frame> all = new ArrayList<>();
+        int trace = 0;
+        int framesInTrace = 0;
+        int mainTrace = -1;
+        boolean inTrace = false;
+        int irqEnd = -1;
+        FrameSection section = FrameSection.UNMARKED;
+        for (int i = 1; i < lines.size(); i++) {
+            String t = lines.get(i);
+            if (TRACE_START.matcher(t).lookingAt()) {
+                if (framesInTrace > 0) {
+                    trace++;
+                    framesInTrace = 0;
+                }
+                if (mainTrace < 0 && MAIN_TRACE.matcher(t).lookingAt()) {
+                    mainTrace = trace;
+                }
+                inTrace = true;
+                section = FrameSection.UNMARKED;
+                continue;
+            }
+            FrameLine.Parsed p = FrameLine.parse(t);
+            if (p.leavesSection()) {
+                if (section == FrameSection.IRQ || section == FrameSection.NMI || section == FrameSection.SOFTIRQ) {
+                    irqEnd = i;
+                }
+                section = FrameSection.UNMARKED;
+            }
+            if (p.enters().isPresent()) {
+                section = p.enters().get();
+                inTrace = true;
+            }
+            if (p.frame().isEmpty()) {
+                continue;
+            }
+            FrameLine.Raw r = p.frame().get();
+            if (!r.strong() && !inTrace) {
+                continue;
+            }
+            all.add(new Frame(FunctionNames.normalise(r.function()), r.function(), r.offset(), r.size(), r.module(),
+                    r.reliable(), section, trace));
+            framesInTrace++;
+        }
+        return new Frames(List.copyOf(all), Math.max(mainTrace, 0), irqEnd);
+    }
+}
