@@ -15,9 +15,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code crashpipe analyze DUMP}: every triage section in order (today: sys, then log). */
+/** {@code crashpipe analyze DUMP}: every triage section in order (today: sys, panic, then log). */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
-        description = {"Print every triage section for the dump: 'sys', then 'log'."})
+        description = {"Print every triage section for the dump: 'sys', the crash reports found in its log ('panic'), then 'log'."})
 public final class AnalyzeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
     Path dump;
@@ -29,6 +29,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
             SystemSummary s = SystemSummaryReader.read(view, log, FieldOffsets.of(view.vmcoreinfo()));
             OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
             out.write(CrashSysFormat.text(s).getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
+            out.write(PanicSection.text(log).getBytes(StandardCharsets.UTF_8));
             out.write('\n');
             MakedumpfileDmesg.write(log, out);
             out.flush();

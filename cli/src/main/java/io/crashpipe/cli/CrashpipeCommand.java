@@ -26,6 +26,7 @@ public final class CrashpipeCommand implements Runnable {
         new SysCommand(),
         new LogCommand(),
         new AnalyzeCommand(),
+        new OopsCommand(),
     };
 
     @CommandLine.Spec
