@@ -64,22 +64,22 @@ final class GuiltyFrame {
      * Stalls and lockups: the interrupted function and the task frames below it; the frame just
      * above the first dispatch anchor represents the loop (the exact top frame is random).
      */
-    Optional<String> forStall(String interrupted, List<Frame> trace) {
+    Optional<String> forStall(String interrupted, List<Frame> task, List<Frame> all) {
         List<String> candidates = new ArrayList<>();
         if (!interrupted.isEmpty()) {
             candidates.add(interrupted);
         }
         int lastIrq = -1;
-        for (int i = 0; i < trace.size(); i++) {
-            FrameSection s = trace.get(i).section();
+        for (int i = 0; i < task.size(); i++) {
+            FrameSection s = task.get(i).section();
             if (s == FrameSection.IRQ || s == FrameSection.NMI || s == FrameSection.SOFTIRQ) {
                 lastIrq = i;
             }
         }
-        boolean onlyIrq = lastIrq == trace.size() - 1;
-        for (int i = onlyIrq ? 0 : lastIrq + 1; i < trace.size(); i++) {
-            if (trace.get(i).reliable()) {
-                candidates.add(trace.get(i).function());
+        boolean onlyIrq = lastIrq == task.size() - 1;
+        for (int i = onlyIrq ? 0 : lastIrq + 1; i < task.size(); i++) {
+            if (task.get(i).reliable()) {
+                candidates.add(task.get(i).function());
             }
         }
         String prev = null;
@@ -100,6 +100,6 @@ final class GuiltyFrame {
                 return Optional.of(fn);
             }
         }
-        return fromStack(trace);
+        return fromStack(all);
     }
 }

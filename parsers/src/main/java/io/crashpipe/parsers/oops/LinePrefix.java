@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 final class LinePrefix {
     private static final Pattern PREFIX = Pattern.compile(
             "^(?:"
-                    + "\\S{3,4} {1,2}\\d{1,2} \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)? \\S+ kernel: ?"   // syslog
+                    + "\\S{3,12} {1,2}\\d{1,2} \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)? \\S+ kernel: ?"   // syslog
                     + "|\\d{4}-\\d\\d-\\d\\dT[\\d:.]+(?:[+-]\\d\\d:\\d\\d|Z)? \\S+ kernel: ?"     // ISO syslog
                     + "|kernel: ?"                                                             // journalctl -o cat
                     + "|<\\d>"                                                                 // printk level
@@ -35,6 +35,14 @@ final class LinePrefix {
             s = s.substring(m.end());
         }
     }
+
+    /** The printk caller id ({@code T123} task or {@code C1} CPU) in the line's prefix, "" if none. */
+    static String callerId(String line) {
+        Matcher m = CALLER.matcher(line);
+        return m.lookingAt() ? m.group(1) : "";
+    }
+
+    private static final Pattern CALLER = Pattern.compile("^.{0,80}?\\[\\s*\\d+\\.\\d+\\]\\[ *([TC]\\d+)\\]");
 
     /** True when printk timestamps appear inside the text, a sign of interleaved output. */
     static boolean hasEmbeddedTimestamp(String text) {

@@ -2,6 +2,7 @@ package io.crashpipe.parsers.oops;
 
 import static io.crashpipe.parsers.oops.FrameRules.Section.HANG;
 import static io.crashpipe.parsers.oops.FrameRules.Section.OOM;
+import static io.crashpipe.parsers.oops.FrameRules.Section.REFCOUNT;
 import static io.crashpipe.parsers.oops.FrameRules.Section.STALL;
 
 import java.util.ArrayList;
@@ -57,8 +58,8 @@ final class Recognisers {
     // Cheap pre-filter: every start pattern begins with one of these words.
     private static final Pattern STARTS = Pattern.compile(
             "(?:BUG|WARNING|INFO|\\[ INFO|UBSAN|Kernel panic|PANIC|general protection|stack segment|kernel BUG|invalid opcode"
-                    + "|divide error|Internal error|Unable to handle|Unhandled fault|Oops|list_|hlist_|ODEBUG|refcount_t"
-                    + "|usercopy|rcu:|unreferenced object|NMI watchdog|watchdog|kernel stack overflow|Kernel stack overflow"
+                    + "|divide|Internal error|Unable to handle|Unhandled fault|Oops|list_|hlist_|ODEBUG|refcount_t"
+                    + "|usercopy|rcu:|Insufficient stack|unreferenced object|NMI watchdog|watchdog|kernel stack overflow|Kernel stack overflow"
                     + "|Out of memory|Memory cgroup out of memory|oom-kill|oom_reaper|\\S.* invoked oom-killer|Kernel Offset)");
 
     private static List<Rule> build() {
@@ -98,19 +99,19 @@ final class Recognisers {
                 (m, c) -> "general protection fault" + c.in(), true, NONE));
         r.add(rule("stack-segment", "stack segment: ", ReportType.MEMORY_SAFETY, FrameSource.RIP, COMMON,
                 (m, c) -> "stack segment fault" + c.in(), true, NONE));
-        r.add(rule("list-corruption", "(?:h?list_\\w+|list) corruption", ReportType.MEMORY_SAFETY, FrameSource.STACK, COMMON,
-                (m, c) -> "BUG: corrupted list" + c.in(), false, NONE));
+        r.add(rule("list-corruption", "(?:h?list_\\w+|list) corruption|kernel BUG at lib/list_debug\\.c", ReportType.MEMORY_SAFETY, FrameSource.STACK, COMMON,
+                (m, c) -> "BUG: corrupted list" + c.in(), true, NONE));
         r.add(rule("usercopy", "usercopy: Kernel memory (?:exposure|overwrite) attempt", ReportType.MEMORY_SAFETY,
                 FrameSource.STACK, COMMON, (m, c) -> "BUG: bad usercopy" + c.in(), false, NONE));
         r.add(rule("odebug", "ODEBUG: ", ReportType.WARNING, FrameSource.STACK, COMMON,
                 (m, c) -> "WARNING: ODEBUG bug" + c.in(), false, NONE));
-        r.add(rule("refcount", "refcount_t: ", ReportType.WARNING, FrameSource.STACK, COMMON,
+        r.add(rule("refcount", "refcount_t: ", ReportType.WARNING, FrameSource.STACK, List.of(REFCOUNT),
                 (m, c) -> "WARNING: refcount bug" + c.in(), false, NONE));
         r.add(rule("kernel-bug", "kernel BUG at \\S+", ReportType.BUG, FrameSource.RIP, COMMON,
                 (m, c) -> "kernel BUG" + c.in(), true, NONE));
         r.add(rule("invalid-opcode", "invalid opcode: ", ReportType.BUG, FrameSource.RIP, COMMON,
                 (m, c) -> "invalid opcode" + c.in(), true, NONE));
-        r.add(rule("divide-error", "divide error: ", ReportType.BUG, FrameSource.RIP, COMMON,
+        r.add(rule("divide-error", "divide[ _]error: ", ReportType.BUG, FrameSource.RIP, COMMON,
                 (m, c) -> "divide error" + c.in(), true, NONE));
         r.add(rule("internal-error", "Internal error: ", ReportType.BUG, FrameSource.RIP, COMMON,
                 (m, c) -> "Internal error" + c.in(), true, NONE));
@@ -118,9 +119,10 @@ final class Recognisers {
                 (m, c) -> "Unhandled fault" + c.in(), true, NONE));
         r.add(rule("double-fault", "PANIC: double fault", ReportType.STACK_OVERFLOW, FrameSource.RIP, COMMON,
                 (m, c) -> "PANIC: double fault" + c.in(), false, NONE));
-        r.add(rule("guard-page", "BUG: stack guard page was hit", ReportType.STACK_OVERFLOW, FrameSource.RIP, COMMON,
+        r.add(rule("guard-page", "BUG: stack guard page was hit", ReportType.STACK_OVERFLOW, FrameSource.STALL, List.of(STALL),
                 (m, c) -> "BUG: stack guard page was hit" + c.in(), false, NONE));
-        r.add(rule("stack-overflow", "[Kk]ernel stack overflow", ReportType.STACK_OVERFLOW, FrameSource.RIP, COMMON,
+        r.add(rule("stack-overflow", "[Kk]ernel stack overflow|Insufficient stack space to handle exception", ReportType.STACK_OVERFLOW,
+                FrameSource.STALL, List.of(STALL),
                 (m, c) -> "kernel stack overflow" + c.in(), true, NONE));
         // Lock validator.
         r.add(rule("deadlock", "(?:WARNING: |\\[ INFO: )(?:possible (?:circular locking dependency|recursive locking"
@@ -161,16 +163,17 @@ final class Recognisers {
                 (m, c) -> "out of memory" + c.in(), false, NONE));
         r.add(rule("oom-kill", "(?:Memory cgroup out of memory|Out of memory)(?: and no killable processes)?[:.]|oom-kill:|oom_reaper:",
                 ReportType.OOM, FrameSource.NONE, COMMON, (m, c) -> "out of memory", false, EnumSet.of(ReportType.OOM)));
-        r.add(rule("leak", "unreferenced object 0x[0-9a-f]+ \\(size", ReportType.LEAK, FrameSource.STACK, COMMON,
-                (m, c) -> "memory leak" + c.in(), false, NONE));
+        r.add(rule("leak", "BUG: memory leak|unreferenced object 0x[0-9a-f]+ \\(size", ReportType.LEAK, FrameSource.STACK, COMMON,
+                (m, c) -> "memory leak" + c.in(), true, NONE));
         // Panics: specific messages first, then the consequences of an earlier report, then any panic.
         r.add(rule("stack-protector", "Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in:? *" + FN,
                 ReportType.MEMORY_SAFETY, FrameSource.HEADER, COMMON, (m, c) -> "kernel panic: stack is corrupted" + c.in(), false, NONE));
-        r.add(rule("stack-end", "Kernel panic - not syncing: corrupted stack end", ReportType.STACK_OVERFLOW, FrameSource.STACK,
-                List.of(HANG), (m, c) -> "kernel panic: corrupted stack end" + c.in(), false, NONE));
+        r.add(rule("stack-end", "Kernel panic - not syncing: corrupted stack end", ReportType.STACK_OVERFLOW, FrameSource.STALL,
+                List.of(HANG, STALL), (m, c) -> "kernel panic: corrupted stack end" + c.in(), false, NONE));
         r.add(panic("panic-lockup", "(?:Hard LOCKUP|Watchdog detected hard LOCKUP.*|softlockup: hung tasks)", ReportType.LOCKUP));
         r.add(panic("panic-hang", "(?:hung_task: blocked tasks|RCU Stall)", ReportType.HANG));
         r.add(panic("panic-oom", "(?:Out of memory.*|System is deadlocked on memory)", ReportType.OOM));
+        r.add(panic("panic-stack", "(?:kernel stack overflow.*)", ReportType.STACK_OVERFLOW));
         r.add(panic("panic-fatal", "(?:Fatal exception.*|panic_on_warn set.*|panic_on_oops.*|Attempted to kill init!.*)", ReportType.PANIC));
         r.add(rule("panic", "Kernel panic - not syncing: ?(?<msg>.*)", ReportType.PANIC, FrameSource.STACK, COMMON,
                 (m, c) -> "kernel panic: " + PanicMessage.normalise(m.group("msg")), false, NONE));

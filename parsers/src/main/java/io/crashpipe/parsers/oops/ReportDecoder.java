@@ -15,14 +15,14 @@ final class ReportDecoder {
                     + "|(?:Allocated|Freed|allocated|freed) by task|kfence-#\\d+: .* (?:allocated|freed) by task"
                     + "|Allocated:|Freed:|Last potentially related work creation:|Second to last potentially"
                     + "|Uninit was (?:stored|created)|Local variable|-> #\\d+|stack backtrace:|Task dump for CPU"
-                    + "|NMI backtrace for cpu)");
-    private static final Pattern MAIN_TRACE = Pattern.compile("^\\s*(?:Call [Tt]race:|Backtrace:|backtrace(?: \\(crc [0-9a-f]+\\))?:)");
+                    + "|NMI backtrace for cpu|Preemption disabled at:)");
+    private static final Pattern CHAIN = Pattern.compile("^\\s*(?:-> #\\d+|Preemption disabled at:)");
     private static final Pattern RIP = Pattern.compile(
             "^\\s*(?:RIP|EIP|IP|NIP|pc|PC is at|EIP is at)\\s*:?\\s*(?:[0-9a-f]{4}:)?(?:\\[<?\\s*[0-9a-fx]+>?\\]\\s*)*"
                     + "([A-Za-z_$][\\w.$]*)(?:\\+0x| \\(|$)");
     private static final Pattern REGISTER = Pattern.compile(
             "\\b(R[A-Z]{2}|R\\d{1,2}|EFLAGS|ORIG_RAX|CR[0234]|DR[0-7]|[EFGC]S|knlGS|E[A-Z]{2}|ESP|[xr]\\d{1,2}|lr|sp|pc)\\s?:\\s?((?:[0-9a-f]{4}:)?[0-9a-f]{8,16})\\b");
-    private static final Pattern LOCK_TRIGGER = Pattern.compile("is trying to acquire|\\] takes:|takes:|acquire lock");
+    private static final Pattern LOCK_TRIGGER = Pattern.compile("is trying to acquire|\\] takes:|takes:|acquire lock|changed the state of lock");
     private static final Pattern LOCK_AT = Pattern.compile(
             "\\bat: (?:\\[<[0-9a-f]+>\\] )?([A-Za-z_$][\\w.$]*)(?:\\+0x| \\()");
     private static final Pattern HARDWARE = Pattern.compile("^\\s*Hardware name: (.+?)\\s*$");
@@ -65,7 +65,7 @@ final class ReportDecoder {
                 if (rip.isEmpty()) {
                     rip = fn;
                 }
-                if (i > frames.irqEndLine && frames.irqEndLine >= 0 && stallRip.isEmpty()) {
+                if (i >= frames.irqEndLine && frames.irqEndLine >= 0 && stallRip.isEmpty()) {
                     stallRip = fn;
                 }
             }
@@ -134,14 +134,17 @@ final class ReportDecoder {
             case RIP -> chooser.preferring(rip, main);
             case HEADER -> chooser.preferring(headerFn, main);
             case LOCK_AT -> chooser.preferring(lockAt, main);
-            case STALL -> chooser.forStall(stallRip, main);
+            case STALL -> chooser.forStall(stallRip, main.subList(Math.min(frames.taskStart, main.size()), main.size()), main);
             case HANG -> chooser.forHang(main);
             case NONE -> Optional.empty();
         };
         String frame = guilty.map(rules::collapsed).orElse("");
         boolean noTrace = main.isEmpty() && rule.source() != FrameSource.NONE;
-        boolean corrupted = noTrace || raw.truncated() || LinePrefix.hasEmbeddedTimestamp(first)
+        boolean corrupted = noTrace || raw.truncated() || raw.interleaved() || LinePrefix.hasEmbeddedTimestamp(first)
                 || (frame.isEmpty() && rule.source() != FrameSource.NONE && !rule.name().startsWith("panic"));
+        if (corrupted && !frame.isEmpty() && !provenBy(frame, main, rip, stallRip, headerFn, lockAt)) {
+            frame = ""; // a damaged report whose only candidates are guesses from the stack names nothing
+        }
         String in = frame.isEmpty() ? (corrupted ? " in corrupted" : "") : " in " + frame;
         String title = rule.title().build(start, new Rule.TitleContext() {
             @Override
@@ -164,6 +167,20 @@ final class ReportDecoder {
         String signature = Signature.of(title, leading(main, frame, chooser));
         return new CrashReport(title, type, rule.name(), frame, signature, corrupted, first, raw.firstLine(),
                 frames.all, rip, Map.copyOf(regs), code, header, hardware, List.copyOf(modules), panic);
+    }
+
+    private boolean provenBy(String frame, List<Frame> main, String... named) {
+        for (String n : named) {
+            if (frame.equals(rules.collapsed(n))) {
+                return true;
+            }
+        }
+        for (Frame f : main) {
+            if (f.reliable() && frame.equals(rules.collapsed(f.function()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The frames below the guilty one that are not machinery, up to {@link Signature#FRAMES}. */
@@ -211,7 +228,7 @@ final class ReportDecoder {
     }
 
     /** All frames of a report, with the index of the trace that is the crash's own. */
-    private record Frames(List<Frame> all, int mainTrace, int irqEndLine) {
+    private record Frames(List<Frame> all, int mainTrace, int irqEndLine, int taskStart) {
         List<Frame> main() {
             List<Frame> out = new ArrayList<>();
             for (Frame f : all) {
@@ -223,13 +240,22 @@ final class ReportDecoder {
         }
     }
 
+    /**
+     * Collects the frames. The crash's own trace is the first one with frames that is not a
+     * lockdep dependency chain ({@code -> #1}). Interrupt frames end at {@code </IRQ>} or, in
+     * kernels that print no marker, at a register dump inside the trace; {@code taskStart} is the
+     * index (within the main trace) of the first frame of the interrupted context.
+     */
     private static Frames frames(List<String> lines) {
         List<Frame> all = new ArrayList<>();
         int trace = 0;
         int framesInTrace = 0;
+        boolean chain = false;
         int mainTrace = -1;
         boolean inTrace = false;
         int irqEnd = -1;
+        int taskStart = 0;
+        int mainCount = 0;
         FrameSection section = FrameSection.UNMARKED;
         for (int i = 1; i < lines.size(); i++) {
             String t = lines.get(i);
@@ -238,10 +264,14 @@ final class ReportDecoder {
                     trace++;
                     framesInTrace = 0;
                 }
-                if (mainTrace < 0 && MAIN_TRACE.matcher(t).lookingAt()) {
-                    mainTrace = trace;
-                }
+                chain = CHAIN.matcher(t).lookingAt();
                 inTrace = true;
+                section = FrameSection.UNMARKED;
+                continue;
+            }
+            if (inTrace && framesInTrace > 0 && trace == mainTrace && RIP.matcher(t).lookingAt()) {
+                irqEnd = i;
+                taskStart = mainCount;
                 section = FrameSection.UNMARKED;
                 continue;
             }
@@ -249,6 +279,9 @@ final class ReportDecoder {
             if (p.leavesSection()) {
                 if (section == FrameSection.IRQ || section == FrameSection.NMI || section == FrameSection.SOFTIRQ) {
                     irqEnd = i;
+                    if (trace == mainTrace) {
+                        taskStart = mainCount;
+                    }
                 }
                 section = FrameSection.UNMARKED;
             }
@@ -263,10 +296,16 @@ final class ReportDecoder {
             if (!r.strong() && !inTrace) {
                 continue;
             }
+            if (mainTrace < 0 && !chain) {
+                mainTrace = trace;
+            }
             all.add(new Frame(FunctionNames.normalise(r.function()), r.function(), r.offset(), r.size(), r.module(),
                     r.reliable(), section, trace));
             framesInTrace++;
+            if (trace == mainTrace) {
+                mainCount++;
+            }
         }
-        return new Frames(List.copyOf(all), Math.max(mainTrace, 0), irqEnd);
+        return new Frames(List.copyOf(all), mainTrace, irqEnd, taskStart);
     }
 }

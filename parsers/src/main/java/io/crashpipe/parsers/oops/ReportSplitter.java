@@ -15,10 +15,12 @@ import java.util.regex.Pattern;
  */
 public final class ReportSplitter {
     /** Lines kept per report; longer reports keep their head (title, registers, first trace). */
-    public static final int DEFAULT_MAX_LINES = 600;
+    public static final int DEFAULT_MAX_LINES = 1000;
     private static final int WEAK_WINDOW = 12;
     private static final int FOLD_WINDOW = 60;
     private static final Pattern END = Pattern.compile("^\\s*---\\[ end (?:trace|Kernel panic)");
+    private static final Pattern TRACE_HEADER = Pattern.compile("^\\s*Call [Tt]race:");
+    private static final Pattern GARBLED_FRAME = Pattern.compile("^\\s*\\? [A-Za-z_]\\w*[^\\w.+\\s]");
     private static final Pattern KASAN_RULE = Pattern.compile("^={40,}\\s*$");
 
     private final Consumer<RawReport> sink;
@@ -32,6 +34,10 @@ public final class ReportSplitter {
     private boolean truncated;
     private boolean closed;
     private long lastLineNo;
+    private String caller;
+    private boolean interleaved;
+    private boolean inTrace;
+    private int framesSinceTrace;
 
     public ReportSplitter(Consumer<RawReport> sink) {
         this(sink, DEFAULT_MAX_LINES);
@@ -46,7 +52,12 @@ public final class ReportSplitter {
     public void accept(String rawLine) {
         lineNo++;
         String text = LinePrefix.strip(rawLine);
+        String lineCaller = LinePrefix.callerId(rawLine);
         Recognisers.Match m = Recognisers.match(text);
+        if (m == null && rule != null && !closed && !inTrace && !caller.isEmpty() && !lineCaller.isEmpty() && !lineCaller.equals(caller)) {
+            interleaved = true; // another task's output inside this report: leave it out
+            return;
+        }
         if (m != null && rule != null && absorbs(m.rule())) {
             if (m.rule().foldsInto().contains(rule.type()) && (closed || !m.rule().weak())) {
                 consequences.add(text);
@@ -56,8 +67,15 @@ public final class ReportSplitter {
             m = null;
         }
         if (m != null) {
+            if (rule != null && !closed && inTrace && framesSinceTrace == 0) {
+                interleaved = true; // the new report cut this one's call trace
+            }
             emit();
             rule = m.rule();
+            caller = lineCaller;
+            interleaved = false;
+            inTrace = false;
+            framesSinceTrace = 0;
             lines = new ArrayList<>();
             consequences = new ArrayList<>();
             firstLine = lineNo;
@@ -81,6 +99,16 @@ public final class ReportSplitter {
             lastLineNo = lineNo;
             return;
         }
+        if (TRACE_HEADER.matcher(text).lookingAt()) {
+            inTrace = true;
+            framesSinceTrace = 0;
+        } else if (inTrace) {
+            if (FrameLine.parse(text).frame().isPresent()) {
+                framesSinceTrace++;
+            } else if (GARBLED_FRAME.matcher(text).lookingAt()) {
+                interleaved = true; // "? name" run into other text: two outputs were mixed
+            }
+        }
         if (lines.size() < maxLines) {
             lines.add(text);
             lastLineNo = lineNo;
@@ -94,7 +122,7 @@ public final class ReportSplitter {
         if (!next.foldsInto().isEmpty() && next.foldsInto().contains(rule.type())) {
             return lineNo - lastLineNo <= FOLD_WINDOW;
         }
-        return next.weak() && !closed && lineNo - firstLine <= WEAK_WINDOW;
+        return next.weak() && !closed && !inTrace && lineNo - firstLine <= WEAK_WINDOW;
     }
 
     /** Emits the last report; call once at the end of input. */
@@ -104,7 +132,7 @@ public final class ReportSplitter {
 
     private void emit() {
         if (rule != null) {
-            sink.accept(new RawReport(rule, List.copyOf(lines), List.copyOf(consequences), firstLine, truncated));
+            sink.accept(new RawReport(rule, List.copyOf(lines), List.copyOf(consequences), firstLine, truncated, interleaved));
         }
         rule = null;
         lines = null;
