@@ -36,6 +36,25 @@ final class Recognisers {
 
     /** The first rule whose start pattern matches the line, with its match. */
     static Match match(String text) {
+        Match m = matchAtStart(text);
+        if (m != null) {
+            return m;
+        }
+        // Console noise glued in front of the kernel's line ("syzkaller login: BUG: ..."), or a
+        // message printed into the middle of another one: retry after it.
+        Matcher glued = GLUED.matcher(text);
+        while (glued.find()) {
+            m = matchAtStart(text.substring(glued.end()));
+            if (m != null) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private static final Pattern GLUED = Pattern.compile("login: |\\[ *\\d+\\.\\d+\\](?:\\[ *[TC]\\d+\\])? ");
+
+    private static Match matchAtStart(String text) {
         String t = text.strip();
         if (t.startsWith("Oops: ") && !t.startsWith("Oops: 0")) {
             t = t.substring(6); // 6.9+ prefixes the kind: "Oops: general protection fault, ..."
@@ -89,7 +108,7 @@ final class Recognisers {
                         + "|Unable to handle kernel NULL pointer dereference)",
                 ReportType.NULL_DEREF, FrameSource.RIP, COMMON,
                 (m, c) -> "BUG: unable to handle kernel NULL pointer dereference" + c.in(), false, NONE));
-        r.add(rule("paging", "(?:BUG: unable to handle kernel paging request|BUG: unable to handle page fault"
+        r.add(rule("paging", "(?:BUG: unable to handle kernel paging request|BUG: unable to handle page fault|BUG: Unable to handle kernel (?:data access|instruction fetch)"
                         + "|Unable to handle kernel paging request)",
                 ReportType.MEMORY_SAFETY, FrameSource.RIP, COMMON,
                 (m, c) -> "BUG: unable to handle kernel paging request" + c.in(), false, NONE));
@@ -101,8 +120,8 @@ final class Recognisers {
                 (m, c) -> "stack segment fault" + c.in(), true, NONE));
         r.add(rule("list-corruption", "(?:h?list_\\w+|list) corruption|kernel BUG at lib/list_debug\\.c", ReportType.MEMORY_SAFETY, FrameSource.STACK, COMMON,
                 (m, c) -> "BUG: corrupted list" + c.in(), true, NONE));
-        r.add(rule("usercopy", "usercopy: Kernel memory (?:exposure|overwrite) attempt", ReportType.MEMORY_SAFETY,
-                FrameSource.STACK, COMMON, (m, c) -> "BUG: bad usercopy" + c.in(), false, NONE));
+        r.add(rule("usercopy", "usercopy: [Kk]ernel memory (?:exposure|overwrite) attempt|kernel BUG at mm/usercopy\\.c", ReportType.MEMORY_SAFETY,
+                FrameSource.STACK, COMMON, (m, c) -> "BUG: bad usercopy" + c.in(), true, NONE));
         r.add(rule("odebug", "ODEBUG: ", ReportType.WARNING, FrameSource.STACK, COMMON,
                 (m, c) -> "WARNING: ODEBUG bug" + c.in(), false, NONE));
         r.add(rule("refcount", "refcount_t: ", ReportType.WARNING, FrameSource.STACK, List.of(REFCOUNT),

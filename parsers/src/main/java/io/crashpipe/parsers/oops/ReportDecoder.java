@@ -15,8 +15,9 @@ final class ReportDecoder {
                     + "|(?:Allocated|Freed|allocated|freed) by task|kfence-#\\d+: .* (?:allocated|freed) by task"
                     + "|Allocated:|Freed:|Last potentially related work creation:|Second to last potentially"
                     + "|Uninit was (?:stored|created)|Local variable|-> #\\d+|stack backtrace:|Task dump for CPU"
-                    + "|NMI backtrace for cpu|Preemption disabled at:)");
-    private static final Pattern CHAIN = Pattern.compile("^\\s*(?:-> #\\d+|Preemption disabled at:)");
+                    + "|NMI backtrace for cpu|Preemption disabled at:|RCU grace-period kthread stack dump:)");
+    private static final Pattern CALL_TRACE = Pattern.compile("^\\s*Call [Tt]race:");
+    private static final Pattern CHAIN = Pattern.compile("^\\s*(?:-> #\\d+|Preemption disabled at:|RCU grace-period kthread stack dump:)");
     private static final Pattern RIP = Pattern.compile(
             "^\\s*(?:RIP|EIP|IP|NIP|pc|PC is at|EIP is at)\\s*:?\\s*(?:[0-9a-f]{4}:)?(?:\\[<?\\s*[0-9a-fx]+>?\\]\\s*)*"
                     + "([A-Za-z_$][\\w.$]*)(?:\\+0x| \\(|$)");
@@ -260,11 +261,13 @@ final class ReportDecoder {
         for (int i = 1; i < lines.size(); i++) {
             String t = lines.get(i);
             if (TRACE_START.matcher(t).lookingAt()) {
+                // A "Call Trace:" right after an auxiliary header (RCU kthread dump) still belongs to it.
+                boolean stillAux = chain && framesInTrace == 0 && CALL_TRACE.matcher(t).lookingAt();
                 if (framesInTrace > 0) {
                     trace++;
                     framesInTrace = 0;
                 }
-                chain = CHAIN.matcher(t).lookingAt();
+                chain = stillAux || CHAIN.matcher(t).lookingAt();
                 inTrace = true;
                 section = FrameSection.UNMARKED;
                 continue;
