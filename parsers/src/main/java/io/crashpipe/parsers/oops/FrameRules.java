@@ -27,10 +27,22 @@ public final class FrameRules {
 
     private final Map<Section, Pattern> patterns;
     private final Map<String, String> collapse;
+    private final Map<Pattern, String> warningKinds;
 
-    private FrameRules(Map<Section, Pattern> patterns, Map<String, String> collapse) {
+    private FrameRules(Map<Section, Pattern> patterns, Map<String, String> collapse, Map<Pattern, String> warningKinds) {
         this.patterns = patterns;
         this.collapse = collapse;
+        this.warningKinds = warningKinds;
+    }
+
+    /** The kind of a WARNING raised in this source file ("locking bug"), if it has one. */
+    java.util.Optional<String> warningKind(String sourceFile) {
+        for (Map.Entry<Pattern, String> e : warningKinds.entrySet()) {
+            if (e.getKey().matcher(sourceFile).find()) {
+                return java.util.Optional.of(e.getValue());
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     public static FrameRules defaults() {
@@ -79,6 +91,7 @@ public final class FrameRules {
     static FrameRules parse(BufferedReader r) throws IOException {
         Map<Section, List<String>> lists = new EnumMap<>(Section.class);
         Map<String, String> collapse = new LinkedHashMap<>();
+        Map<Pattern, String> warningKinds = new LinkedHashMap<>();
         String section = null;
         String line;
         int n = 0;
@@ -95,7 +108,10 @@ public final class FrameRules {
             if (section == null) {
                 throw new IllegalStateException(RESOURCE + " line " + n + ": rule before any [section]");
             }
-            if (section.equals("collapse")) {
+            if (section.equals("warning-kinds")) {
+                String[] kv = t.split("\\s*=>\\s*", 2);
+                warningKinds.put(Pattern.compile(kv[0]), kv[1]);
+            } else if (section.equals("collapse")) {
                 String[] kv = t.split("\\s*=>\\s*", 2);
                 collapse.put(kv[0], kv.length > 1 ? kv[1] : kv[0]);
             } else {
@@ -105,6 +121,6 @@ public final class FrameRules {
         }
         Map<Section, Pattern> patterns = new EnumMap<>(Section.class);
         lists.forEach((s, l) -> patterns.put(s, Pattern.compile("(?:" + String.join(")|(?:", l) + ")")));
-        return new FrameRules(patterns, collapse);
+        return new FrameRules(patterns, collapse, warningKinds);
     }
 }

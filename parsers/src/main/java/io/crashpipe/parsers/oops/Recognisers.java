@@ -84,7 +84,7 @@ final class Recognisers {
     private static List<Rule> build() {
         List<Rule> r = new ArrayList<>();
         // Sanitizers.
-        r.add(rule("kasan", "BUG: KAS[Aa][Nn]: (?<kind>[\\w-]+(?: [\\w-]+)*?) (?:in|on address) " + FN,
+        r.add(rule("kasan", "BUG: KAS[Aa][Nn]: (?<kind>[\\w-]+(?: [\\w-]+)*?) (?:in " + FN + "|on address|at addr)",
                 null, FrameSource.HEADER, COMMON, (m, c) -> {
                     String kind = kasanKind(m.group("kind"));
                     String access = c.line(ACCESS).map(a -> " " + a.group(1)).orElse("");
@@ -201,8 +201,8 @@ final class Recognisers {
                 (m, c) -> "BUG: Bad page " + m.group("what") + c.in(), false, NONE));
         r.add(rule("bad-rss", "BUG: Bad rss-counter state", ReportType.MEMORY_SAFETY, FrameSource.NONE, COMMON,
                 (m, c) -> "BUG: Bad rss-counter state", false, NONE));
-        r.add(rule("warning", "WARNING: (?:CPU: \\d+ PID: \\d+ )?at \\S+(?: " + FN + ")?", ReportType.WARNING,
-                FrameSource.HEADER, COMMON, (m, c) -> "WARNING" + c.in(), true, NONE));
+        r.add(rule("warning", "WARNING: (?:CPU: \\d+ PID: \\d+ )?at (?<file>[^\\s:]+)\\S*(?: " + FN + ")?", ReportType.WARNING,
+                FrameSource.HEADER, COMMON, (m, c) -> "WARNING" + c.warningKind().map(k -> ": " + k).orElse("") + c.in(), true, NONE));
         r.add(rule("warning-other", "WARNING: (?<what>[A-Za-z][\\w ()-]*?)(?: detected)?[!.:]?\\s*$", ReportType.WARNING,
                 FrameSource.STACK, COMMON, (m, c) -> "WARNING: " + m.group("what") + c.in(), true, NONE));
         r.add(rule("bug", "BUG: (?<what>[A-Za-z][\\w ()/-]*?)(?: detected| suspected)?(?: in | at | on |[!.:,]|\\s*$)",
@@ -230,7 +230,7 @@ final class Recognisers {
 
     private static String kasanKind(String printed) {
         String k = printed.toLowerCase(Locale.ROOT).replace(' ', '-');
-        if (k.contains("invalid-free")) {
+        if (k.contains("invalid-free") || k.equals("double-free")) {
             return "invalid-free";
         }
         return switch (k) {

@@ -130,6 +130,13 @@ final class ReportDecoder {
         } catch (IllegalArgumentException | IllegalStateException e) {
             headerFn = "";
         }
+        Optional<String> warningKind = Optional.empty();
+        if (rule.name().equals("warning")) {
+            warningKind = rules.warningKind(start.group("file"));
+            if (warningKind.isPresent()) {
+                headerFn = ""; // the function that warned is the checker; the culprit is its caller
+            }
+        }
         Optional<String> guilty = switch (rule.source()) {
             case STACK -> chooser.fromStack(main);
             case RIP -> chooser.preferring(rip, main);
@@ -147,10 +154,16 @@ final class ReportDecoder {
             frame = ""; // a damaged report whose only candidates are guesses from the stack names nothing
         }
         String in = frame.isEmpty() ? (corrupted ? " in corrupted" : "") : " in " + frame;
+        Optional<String> kind = warningKind;
         String title = rule.title().build(start, new Rule.TitleContext() {
             @Override
             public String in() {
                 return in;
+            }
+
+            @Override
+            public Optional<String> warningKind() {
+                return kind;
             }
 
             @Override

@@ -32,6 +32,9 @@ record Rule(String name, Pattern start, ReportType type, FrameSource source, Lis
         /** " in FUNC", " in corrupted" when the frame is missing from a damaged report, or "". */
         String in();
 
+        /** For WARNINGs raised in a file with a known kind (lockdep, slab, ...), that kind. */
+        java.util.Optional<String> warningKind();
+
         /** The first report line matching the pattern (lookingAt), if any. */
         java.util.Optional<Matcher> line(Pattern p);
     }
