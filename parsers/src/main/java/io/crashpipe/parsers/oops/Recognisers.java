@@ -76,7 +76,7 @@ final class Recognisers {
 
     // Cheap pre-filter: every start pattern begins with one of these words.
     private static final Pattern STARTS = Pattern.compile(
-            "(?:BUG|WARNING|INFO|\\[ INFO|UBSAN|Kernel panic|PANIC|general protection|stack segment|kernel BUG|invalid opcode"
+            "(?:BUG|WARNING|INFO|\\[ INFO|\\[ BUG|\\[ WARNING|UBSAN|Kernel panic|PANIC|general protection|stack segment|kernel BUG|invalid opcode"
                     + "|divide|Internal error|Unable to handle|Unhandled fault|Oops|list_|hlist_|ODEBUG|refcount_t"
                     + "|usercopy|rcu:|Insufficient stack|unreferenced object|NMI watchdog|watchdog|kernel stack overflow|Kernel stack overflow"
                     + "|Out of memory|Memory cgroup out of memory|oom-kill|oom_reaper|\\S.* invoked oom-killer|Kernel Offset)");
@@ -203,6 +203,9 @@ final class Recognisers {
                 (m, c) -> "BUG: Bad rss-counter state", false, NONE));
         r.add(rule("warning", "WARNING: (?:CPU: \\d+ PID: \\d+ )?at (?<file>[^\\s:]+)\\S*(?: " + FN + ")?", ReportType.WARNING,
                 FrameSource.HEADER, COMMON, (m, c) -> "WARNING" + c.warningKind().map(k -> ": " + k).orElse("") + c.in(), true, NONE));
+        // 6.19+ prints the file and no function: "WARNING: fs/ext4/xattr.c:1058 at 0x0, CPU#0: comm/1".
+        r.add(rule("warning-at", "WARNING: (?<file>[^\\s:]+):\\d+ at ", ReportType.WARNING, FrameSource.RIP, COMMON,
+                (m, c) -> "WARNING" + c.in(), true, NONE));
         r.add(rule("warning-other", "WARNING: (?<what>[A-Za-z][\\w ()-]*?)(?: detected)?[!.:]?\\s*$", ReportType.WARNING,
                 FrameSource.STACK, COMMON, (m, c) -> "WARNING: " + m.group("what") + c.in(), true, NONE));
         r.add(rule("bug", "BUG: (?<what>[A-Za-z][\\w ()/-]*?)(?: detected| suspected)?(?: in | at | on |[!.:,]|\\s*$)",
