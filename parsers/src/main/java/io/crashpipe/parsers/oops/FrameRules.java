@@ -51,7 +51,32 @@ public final class FrameRules {
 
     boolean matches(Section section, String function) {
         Pattern p = patterns.get(section);
-        return p != null && p.matcher(function).find();
+        if (p == null) {
+            return false;
+        }
+        // Function names repeat across reports and the alternation is long: remember answers,
+        // in a cache that is dropped when it grows (memory stays bounded).
+        Map<String, Boolean> c = cache.get(section);
+        Boolean hit = c.get(function);
+        if (hit == null) {
+            if (c.size() > CACHE_LIMIT) {
+                c.clear();
+            }
+            hit = p.matcher(function).find();
+            c.put(function, hit);
+        }
+        return hit;
+    }
+
+    private static final int CACHE_LIMIT = 50_000;
+    private final Map<Section, Map<String, Boolean>> cache = cacheMaps();
+
+    private static Map<Section, Map<String, Boolean>> cacheMaps() {
+        Map<Section, Map<String, Boolean>> m = new EnumMap<>(Section.class);
+        for (Section s : Section.values()) {
+            m.put(s, new java.util.concurrent.ConcurrentHashMap<>());
+        }
+        return m;
     }
 
     /** True when the function is machinery for a report whose extra sections are given. */

@@ -95,12 +95,14 @@ final class ReportDecoder {
                     addModules(modules, lines.get(j));
                 }
             }
-            if (LOCK_TRIGGER.matcher(t).find()) {
-                lockTriggered = true;
-            }
-            Matcher at = LOCK_AT.matcher(t);
-            if (lockAt.isEmpty() && lockTriggered && at.find()) {
-                lockAt = FunctionNames.normalise(at.group(1));
+            if (rule.source() == FrameSource.LOCK_AT && lockAt.isEmpty()) {
+                if (!lockTriggered && LOCK_TRIGGER.matcher(t).find()) {
+                    lockTriggered = true;
+                }
+                Matcher at = LOCK_AT.matcher(t);
+                if (lockTriggered && at.find()) {
+                    lockAt = FunctionNames.normalise(at.group(1));
+                }
             }
         }
         if (stallRip.isEmpty() && frames.irqEndLine < 0) {
