@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class FrameRules {
     /** Sections of the rules file. */
-    public enum Section { SKIP, HANG, STALL, OOM, REFCOUNT, ANCHORS }
+    public enum Section { SKIP, HANG, STALL, OOM, LEAK, REFCOUNT, ANCHORS }
 
     private static final String RESOURCE = "guilty-frame-rules.txt";
     private static final FrameRules DEFAULT = load();

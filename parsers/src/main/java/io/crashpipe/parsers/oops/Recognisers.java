@@ -1,6 +1,7 @@
 package io.crashpipe.parsers.oops;
 
 import static io.crashpipe.parsers.oops.FrameRules.Section.HANG;
+import static io.crashpipe.parsers.oops.FrameRules.Section.LEAK;
 import static io.crashpipe.parsers.oops.FrameRules.Section.OOM;
 import static io.crashpipe.parsers.oops.FrameRules.Section.REFCOUNT;
 import static io.crashpipe.parsers.oops.FrameRules.Section.STALL;
@@ -182,7 +183,7 @@ final class Recognisers {
                 (m, c) -> "out of memory" + c.in(), false, NONE));
         r.add(rule("oom-kill", "(?:Memory cgroup out of memory|Out of memory)(?: and no killable processes)?[:.]|oom-kill:|oom_reaper:",
                 ReportType.OOM, FrameSource.NONE, COMMON, (m, c) -> "out of memory", false, EnumSet.of(ReportType.OOM)));
-        r.add(rule("leak", "BUG: memory leak|unreferenced object 0x[0-9a-f]+ \\(size", ReportType.LEAK, FrameSource.STACK, COMMON,
+        r.add(rule("leak", "BUG: memory leak|unreferenced object 0x[0-9a-f]+ \\(size", ReportType.LEAK, FrameSource.STACK, List.of(LEAK),
                 (m, c) -> "memory leak" + c.in(), true, NONE));
         // Panics: specific messages first, then the consequences of an earlier report, then any panic.
         r.add(rule("stack-protector", "Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in:? *" + FN,
