@@ -26,9 +26,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code crashpipe analyze DUMP}: every triage section in order (today: sys, ps, mod, then log). */
+/** {@code crashpipe analyze DUMP}: every triage section in order (sys, panic, ps, mod, then log). */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
-        description = {"Print every triage section for the dump: 'sys', 'ps', 'mod', then 'log'."})
+        description = {"Print every triage section for the dump: 'sys', the crash reports in its log ('panic'),",
+            "'ps', 'mod', then 'log'."})
 public final class AnalyzeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
     Path dump;
@@ -51,6 +52,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         Optional<List<KernelModule>> modules = x.require(ModuleListExtractor.INSTANCE);
         KernelLog log = x.require(KernelLogExtractor.INSTANCE);
         out.write(CrashSysFormat.text(s, tasks.map(SysTasks::of)).getBytes(StandardCharsets.UTF_8));
+        out.write('\n');
+        out.write(PanicSection.text(log).getBytes(StandardCharsets.UTF_8));
         out.write('\n');
         // Without BTF the task and module layouts are unknown: say so once instead of guessing.
         String sections = tasks.isEmpty() || modules.isEmpty() ? "ps, mod: not available (the kernel has no BTF)\n"

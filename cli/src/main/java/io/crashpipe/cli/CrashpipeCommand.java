@@ -34,6 +34,7 @@ public final class CrashpipeCommand implements Runnable {
         PsCommand::new,
         ModCommand::new,
         BtCommand::new,
+        OopsCommand::new,
         ShrinkCommand::new);
 
     @CommandLine.Spec

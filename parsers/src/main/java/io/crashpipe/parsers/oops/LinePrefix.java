@@ -1,0 +1,53 @@
+package io.crashpipe.parsers.oops;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Removes what log collectors put in front of the kernel's own text: syslog/journal prefixes
+ * ({@code Oct 11 06:07:26 host kernel: }), ISO timestamps, {@code <4>} levels, printk
+ * timestamps {@code [  12.345678]}, caller ids {@code [T123]}/{@code [C1]}, ktest's line
+ * counters and rsyslog's {@code #012} escapes. Several may be stacked; all are removed.
+ * Indentation after the prefix is kept, because frames are recognised by it.
+ */
+final class LinePrefix {
+    private static final Pattern PREFIX = Pattern.compile(
+            "^(?:"
+                    + "\\S{3,12} {1,2}\\d{1,2} \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)? \\S+ kernel: ?"   // syslog
+                    + "|\\d{4}-\\d\\d-\\d\\dT[\\d:.]+(?:[+-]\\d\\d:\\d\\d|Z)? \\S+ kernel: ?"     // ISO syslog
+                    + "|kernel: ?"                                                             // journalctl -o cat
+                    + "|<\\d>"                                                                 // printk level
+                    + "|\\[ *\\d+\\.\\d+\\](?: |(?=\\[))?"                                      // timestamp
+                    + "|\\[ *[TC]\\d+\\] ?"                                                     // caller id
+                    + "|#012"                                                                  // rsyslog newline
+                    + "|\\d{5} (?=\\S)"                                                         // ktest counter
+                    + ")");
+
+    private LinePrefix() {}
+
+    static String strip(String line) {
+        String s = line;
+        while (true) {
+            Matcher m = PREFIX.matcher(s);
+            if (!m.lookingAt() || m.end() == 0) {
+                return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+            }
+            s = s.substring(m.end());
+        }
+    }
+
+    /** The printk caller id ({@code T123} task or {@code C1} CPU) in the line's prefix, "" if none. */
+    static String callerId(String line) {
+        Matcher m = CALLER.matcher(line);
+        return m.lookingAt() ? m.group(1) : "";
+    }
+
+    private static final Pattern CALLER = Pattern.compile("^.{0,80}?\\[\\s*\\d+\\.\\d+\\]\\[ *([TC]\\d+)\\]");
+
+    /** True when printk timestamps appear inside the text, a sign of interleaved output. */
+    static boolean hasEmbeddedTimestamp(String text) {
+        return EMBEDDED.matcher(text).find();
+    }
+
+    private static final Pattern EMBEDDED = Pattern.compile("\\S\\s*\\[ *\\d+\\.\\d{6}\\]");
+}

@@ -1,0 +1,116 @@
+package io.crashpipe.parsers.oops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The small parts: prefixes, frame lines, names, taint, splitting, signatures. */
+class OopsPartsTest {
+    private final OopsParser parser = new OopsParser();
+
+    @Test
+    void linePrefixesOfSyslogJournalPrintkAndCallerIdsAreRemoved() {
+        assertEquals("INFO: task x:1 blocked", LinePrefix.strip("Oct 11 06:07:26 glustern1 kernel: INFO: task x:1 blocked"));
+        assertEquals(" dump_stack+0x1/0x2", LinePrefix.strip("[ 1021.330426][    C1]  dump_stack+0x1/0x2"));
+        assertEquals("BUG: x", LinePrefix.strip("<4>[46223316.649832] BUG: x"));
+        assertEquals("Call Trace:", LinePrefix.strip("2016-03-26T20:52:22.527025+00:00 mira108 kernel: Call Trace:"));
+    }
+
+    @Test
+    void frameLinesOfEveryShapeAreParsed() {
+        FrameLine.Raw a = FrameLine.parse(" [<ffffffffa00667f1>] ? jbd2_journal_commit_transaction+0x1181/0x1500 [jbd2]").frame().orElseThrow();
+        assertEquals("jbd2_journal_commit_transaction", a.function());
+        assertEquals(0x1181, a.offset());
+        assertEquals(0x1500, a.size());
+        assertEquals("jbd2", a.module());
+        assertFalse(a.reliable());
+        FrameLine.Parsed nmi = FrameLine.parse(" <NMI>  [<ffffffffa7313562>] dump_stack+0x19/0x1b");
+        assertEquals(FrameSection.NMI, nmi.enters().orElseThrow());
+        assertEquals("dump_stack", nmi.frame().orElseThrow().function());
+        FrameLine.Raw inline = FrameLine.parse(" __dump_stack lib/dump_stack.c:77 [inline]").frame().orElseThrow();
+        assertEquals("__dump_stack", inline.function());
+        assertFalse(inline.strong());
+        assertEquals("dst_destroy", FrameLine.parse("? dst_destroy (net/core/dst.c:118) ").frame().orElseThrow().function());
+        assertEquals("show_stack", FrameLine.parse(" show_stack from dump_stack_lvl+0x90/0xac").frame().orElseThrow().function());
+        assertTrue(FrameLine.parse("RIP: 0010:zap_leaf_lookup+0x4d/0x170 [zfs]").frame().isEmpty());
+        assertTrue(FrameLine.parse(" </IRQ>").leavesSection());
+    }
+
+    @Test
+    void compilerSuffixesAndSyscallWrappersAreFolded() {
+        assertEquals("__handle_sysrq", FunctionNames.normalise("__handle_sysrq.cold"));
+        assertEquals("inet_diag_lock_handler", FunctionNames.normalise("inet_diag_lock_handler.part.0"));
+        assertEquals("sched_show_task", FunctionNames.normalise("sched_show_task.cold.14"));
+        assertEquals("sys_rmdir", FunctionNames.normalise("SyS_rmdir"));
+        assertEquals("sys_sendto", FunctionNames.normalise("__x64_sys_sendto"));
+    }
+
+    @Test
+    void taintLettersDecodeToWords() {
+        Taint t = Header.parse("CPU: 5 PID: 2962 Comm: z_wr_iss Tainted: P           OE     5.17.0-1013-oem #14-Ubuntu")
+                .orElseThrow().taint();
+        assertEquals("POE", t.letters());
+        assertEquals(List.of("proprietary-module", "out-of-tree-module", "unsigned-module"), t.words());
+        Header h = Header.parse("CPU: 21 PID: 1065141 Comm: CPU 7/KVM Tainted: G      D W  O      5.15.0-43-generic #46-Ubuntu").orElseThrow();
+        assertEquals("CPU 7/KVM", h.comm());
+        assertEquals("5.15.0-43-generic", h.kernelRelease());
+        assertEquals(List.of("died-recently", "warning", "out-of-tree-module"), h.taint().words());
+    }
+
+    @Test
+    void oopsFollowedByItsFatalExceptionPanicIsOneReportAndTheNextOopsAnother() {
+        String log = """
+                [    1.0] BUG: kernel NULL pointer dereference, address: 0000000000000000
+                [    1.0] Oops: 0002 [#1] SMP NOPTI
+                [    1.0] CPU: 0 PID: 7 Comm: sh Not tainted 6.1.0 #1
+                [    1.0] RIP: 0010:foo_write+0x10/0x20 [foo]
+                [    1.0] Call Trace:
+                [    1.0]  <TASK>
+                [    1.0]  vfs_write+0xc7/0x3f0
+                [    1.0]  </TASK>
+                [    1.0] ---[ end trace 0000000000000000 ]---
+                [    1.1] Kernel panic - not syncing: Fatal exception
+                [    2.0] WARNING: CPU: 1 PID: 9 at fs/bar.c:10 bar_check+0x5/0x9
+                [    2.0] Call Trace:
+                [    2.0]  bar_run+0x1/0x2
+                """;
+        List<CrashReport> reports = parser.parse(log);
+        assertEquals(2, reports.size());
+        assertEquals("BUG: unable to handle kernel NULL pointer dereference in foo_write", reports.get(0).title());
+        assertEquals("Fatal exception", reports.get(0).panic());
+        assertEquals("WARNING in bar_check", reports.get(1).title());
+    }
+
+    @Test
+    void signatureIgnoresAddressesOffsetsAndTimestampsButNotTheFunctions() {
+        String a = """
+                [    5.1] WARNING: CPU: 1 PID: 9 at fs/bar.c:10 bar_check+0x5/0x9
+                [    5.1] Call Trace:
+                [    5.1]  [<ffffffff81000010>] bar_run+0x1/0x2
+                [    5.1]  [<ffffffff81000020>] bar_ioctl+0x1/0x2
+                """;
+        String b = a.replace("0x1/0x2", "0x7/0x9").replace("ffffffff8100", "ffffffffa300").replace("5.1", "77.9");
+        String c = a.replace("bar_ioctl", "baz_ioctl");
+        assertEquals(parser.parse(a).get(0).signature(), parser.parse(b).get(0).signature());
+        assertNotEquals(parser.parse(a).get(0).signature(), parser.parse(c).get(0).signature());
+    }
+
+    @Test
+    void aLogWithoutReportsGivesNone() {
+        assertTrue(parser.parse("[    0.000000] Linux version 6.1.0\n[    1.0] sysrq: Trigger a crash?\n").isEmpty());
+    }
+
+    @Test
+    void guiltyFrameRulesAreData() {
+        FrameRules r = FrameRules.defaults();
+        assertTrue(r.skipped("dump_stack_lvl", List.of()));
+        assertTrue(r.skipped("_raw_spin_lock_irqsave", List.of()));
+        assertFalse(r.skipped("sysrq_handle_crash", List.of()));
+        assertTrue(r.skipped("io_schedule", List.of(FrameRules.Section.HANG)));
+        assertEquals("smp_call_function", r.collapsed("smp_call_function_many_cond"));
+    }
+}
