@@ -26,6 +26,9 @@ public final class CrashpipeCommand implements Runnable {
         new SysCommand(),
         new LogCommand(),
         new AnalyzeCommand(),
+        new io.crashpipe.cli.pipeline.UpCommand(),
+        new io.crashpipe.cli.pipeline.UploadCommand(),
+        new io.crashpipe.cli.pipeline.AgentCommand(),
     };
 
     @CommandLine.Spec

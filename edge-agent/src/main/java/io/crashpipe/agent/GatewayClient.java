@@ -52,7 +52,9 @@ final class GatewayClient {
         URI uri = options.gateway().resolve(path);
         IOException last = null;
         for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+            // A dead peer is noticed by the timeout; it grows with the body at a slow 256 KiB/s.
+            long timeoutSec = 10 + (body == null ? 0 : body.remaining() / (256 * 1024));
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(timeoutSec))
                     .header("Authorization", "Bearer " + options.token());
             if (body != null) {
                 byte[] bytes = new byte[body.remaining()];

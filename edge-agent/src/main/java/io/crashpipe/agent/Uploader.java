@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,22 +66,26 @@ public final class Uploader {
             });
             Semaphore slots = new Semaphore(options.concurrency());
             List<Future<?>> pending = new ArrayList<>();
+            AtomicReference<Throwable> firstFailure = new AtomicReference<>();
             int[] sent = {0};
             DumpSplitter.Result result;
             try {
                 result = DumpSplitter.split(dumpId, dump, ckpt::chunkSent, chunk -> {
                     slots.acquire();
+                    rethrow(firstFailure.get()); // stop reading the dump once a chunk was given up
                     pending.removeIf(Future::isDone);
                     sent[0]++;
                     pending.add(pool.submit(() -> {
                         try {
                             sendChunk(chunk, ckpt, bytes, progress);
                             return null;
+                        } catch (IOException | InterruptedException | RuntimeException e) {
+                            firstFailure.compareAndSet(null, e);
+                            throw e;
                         } finally {
                             slots.release();
                         }
                     }));
-                    failFast(pending);
                 });
                 for (Future<?> f : pending) {
                     f.get();
@@ -130,15 +135,16 @@ public final class Uploader {
         }
     }
 
-    private static void failFast(List<Future<?>> pending) throws IOException, InterruptedException {
-        for (Future<?> f : pending) {
-            if (f.isDone()) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof IOException io ? io : new IOException("chunk upload failed", e.getCause());
-                }
-            }
+    private static void rethrow(Throwable t) throws IOException, InterruptedException {
+        if (t == null) {
+            return;
         }
+        if (t instanceof IOException io) {
+            throw new IOException(io.getMessage(), io);
+        }
+        if (t instanceof InterruptedException ie) {
+            throw ie;
+        }
+        throw new IOException("chunk upload failed: " + t, t);
     }
 }
