@@ -61,11 +61,14 @@ final class ChunkBuilder {
         return pageCount * pageSize;
     }
 
-    /** Builds the event, compressing unless {@code skipPayload} (the chunk was already sent). */
+    /**
+     * Builds the event with its payload uncompressed (compression is left to the upload
+     * workers, so it runs in parallel with reading); no payload if {@code skipPayload}.
+     */
     PageChunk build(String dumpId, int sequence, boolean skipPayload) {
         int len = payloadLength();
-        byte[] payload = skipPayload || len == 0 ? new byte[0] : Zstd.compress(Arrays.copyOf(buffer, len), 3);
-        ChunkCodec codec = len == 0 ? ChunkCodec.NONE : ChunkCodec.ZSTD;
+        byte[] payload = skipPayload ? new byte[0] : Arrays.copyOf(buffer, len);
+        ChunkCodec codec = ChunkCodec.NONE;
         PageChunk c = PageChunk.newBuilder().setDumpId(dumpId).setSequence(sequence)
                 .setPages(List.copyOf(pages)).setZeroPages(List.copyOf(zeros))
                 .setCodec(codec).setUncompressedSize(len).setPayload(ByteBuffer.wrap(payload)).build();
@@ -74,6 +77,19 @@ final class ChunkBuilder {
         pageCount = 0;
         zeroCount = 0;
         return c;
+    }
+
+    /** The chunk with its payload zstd-compressed (level 3), as sent. */
+    static PageChunk compressed(PageChunk raw) {
+        if (raw.getCodec() != ChunkCodec.NONE || raw.getUncompressedSize() == 0) {
+            return raw;
+        }
+        ByteBuffer p = raw.getPayload();
+        byte[] src = new byte[p.remaining()];
+        p.duplicate().get(src);
+        // the all-fields constructor shares the run lists instead of deep-copying them
+        return new PageChunk(raw.getDumpId(), raw.getSequence(), raw.getPages(), raw.getZeroPages(), ChunkCodec.ZSTD,
+                raw.getUncompressedSize(), ByteBuffer.wrap(Zstd.compress(src, 3)));
     }
 
     private static void extend(List<PfnRun> runs, long pfn) {

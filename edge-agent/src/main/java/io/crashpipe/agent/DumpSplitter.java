@@ -20,7 +20,7 @@ import io.crashpipe.schemas.events.PageChunk;
 public final class DumpSplitter {
     public static final int MAX_PAYLOAD_BYTES = 1024 * 1024;
 
-    /** Receives each chunk; {@code alreadySent} chunks come without payload (not compressed). */
+    /** Receives each chunk still to be sent, payload uncompressed ({@link #compress} before sending). */
     public interface ChunkSink {
         void accept(PageChunk chunk) throws IOException, InterruptedException;
     }
@@ -34,6 +34,11 @@ public final class DumpSplitter {
     public record Result(DumpSealed sealed, long unreadablePages, long payloadBytes) {}
 
     private DumpSplitter() {}
+
+    /** The chunk as it goes on the wire: payload zstd-compressed. */
+    public static PageChunk compress(PageChunk raw) {
+        return ChunkBuilder.compressed(raw);
+    }
 
     private static final class Abort extends RuntimeException {
         Abort(Exception cause) {

@@ -108,8 +108,9 @@ public final class Uploader {
         }
     }
 
-    private void sendChunk(PageChunk chunk, Checkpoint ckpt, AtomicLong bytes, Progress progress)
+    private void sendChunk(PageChunk raw, Checkpoint ckpt, AtomicLong bytes, Progress progress)
             throws IOException, InterruptedException {
+        PageChunk chunk = DumpSplitter.compress(raw);
         ByteBuffer body = chunk.toByteBuffer();
         int size = body.remaining();
         limiter.acquire(size);
