@@ -76,10 +76,7 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
                 Replies.error(ctx, status, refusal, keepAlive, retryAfter, metrics);
                 return;
             }
-            ctx.channel().attr(ROUTE).set(route.get());
-            if (HttpUtil.is100ContinueExpected(req)) {
-                // the aggregator answers 100 Continue itself
-            }
+            ctx.channel().attr(ROUTE).set(route.get()); // "Expect: 100-continue" is answered by the aggregator
             ctx.fireChannelRead(msg);
             return;
         }
