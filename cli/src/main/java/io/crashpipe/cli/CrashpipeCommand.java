@@ -35,6 +35,9 @@ public final class CrashpipeCommand implements Runnable {
         ModCommand::new,
         BtCommand::new,
         OopsCommand::new,
+        io.crashpipe.cli.pipeline.UpCommand::new,
+        io.crashpipe.cli.pipeline.UploadCommand::new,
+        io.crashpipe.cli.pipeline.AgentCommand::new,
         ShrinkCommand::new);
 
     @CommandLine.Spec

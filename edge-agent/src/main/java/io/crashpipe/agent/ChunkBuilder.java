@@ -1,0 +1,119 @@
+package io.crashpipe.agent;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import com.github.luben.zstd.Zstd;
+import io.crashpipe.schemas.events.ChunkCodec;
+import io.crashpipe.schemas.events.PageChunk;
+import io.crashpipe.schemas.events.PfnRun;
+
+/**
+ * Collects pages for one chunk: payload pages (in pfn order, as runs) and zero pages (elided,
+ * as runs). Full when the payload reaches its page budget or the run lists grow too long.
+ */
+final class ChunkBuilder {
+    static final int MAX_RUNS = 2048;
+
+    private final int pageSize;
+    private final int maxPages;
+    private final byte[] buffer;
+    private final List<PfnRun> pages = new ArrayList<>();
+    private final List<PfnRun> zeros = new ArrayList<>();
+    private int pageCount;
+    private int zeroCount;
+
+    ChunkBuilder(int pageSize, int maxPayloadBytes) {
+        this.pageSize = pageSize;
+        this.maxPages = Math.max(1, maxPayloadBytes / pageSize);
+        this.buffer = new byte[maxPages * pageSize];
+    }
+
+    boolean isEmpty() {
+        return pageCount == 0 && zeroCount == 0;
+    }
+
+    boolean isFull() {
+        return pageCount >= maxPages || pages.size() >= MAX_RUNS || zeros.size() >= MAX_RUNS;
+    }
+
+    /** Adds a page; returns true if it was all zero (and so elided). */
+    boolean add(long pfn, byte[] page) {
+        if (Arrays.mismatch(page, 0, pageSize, ZERO.get(pageSize), 0, pageSize) == -1) {
+            extend(zeros, pfn);
+            zeroCount++;
+            return true;
+        }
+        System.arraycopy(page, 0, buffer, pageCount * pageSize, pageSize);
+        extend(pages, pfn);
+        pageCount++;
+        return false;
+    }
+
+    /** The uncompressed payload so far (valid until the next add). */
+    byte[] payloadArray() {
+        return buffer;
+    }
+
+    int payloadLength() {
+        return pageCount * pageSize;
+    }
+
+    /**
+     * Builds the event with its payload uncompressed (compression is left to the upload
+     * workers, so it runs in parallel with reading); no payload if {@code skipPayload}.
+     */
+    PageChunk build(String dumpId, int sequence, boolean skipPayload) {
+        int len = payloadLength();
+        byte[] payload = skipPayload ? new byte[0] : Arrays.copyOf(buffer, len);
+        ChunkCodec codec = ChunkCodec.NONE;
+        PageChunk c = PageChunk.newBuilder().setDumpId(dumpId).setSequence(sequence)
+                .setPages(List.copyOf(pages)).setZeroPages(List.copyOf(zeros))
+                .setCodec(codec).setUncompressedSize(len).setPayload(ByteBuffer.wrap(payload)).build();
+        pages.clear();
+        zeros.clear();
+        pageCount = 0;
+        zeroCount = 0;
+        return c;
+    }
+
+    /** The chunk with its payload zstd-compressed (level 3), as sent. */
+    static PageChunk compressed(PageChunk raw) {
+        if (raw.getCodec() != ChunkCodec.NONE || raw.getUncompressedSize() == 0) {
+            return raw;
+        }
+        ByteBuffer p = raw.getPayload();
+        byte[] src = new byte[p.remaining()];
+        p.duplicate().get(src);
+        // the all-fields constructor shares the run lists instead of deep-copying them
+        return new PageChunk(raw.getDumpId(), raw.getSequence(), raw.getPages(), raw.getZeroPages(), ChunkCodec.ZSTD,
+                raw.getUncompressedSize(), ByteBuffer.wrap(Zstd.compress(src, 3)));
+    }
+
+    private static void extend(List<PfnRun> runs, long pfn) {
+        if (!runs.isEmpty()) {
+            PfnRun last = runs.get(runs.size() - 1);
+            if (last.getStartPfn() + last.getCount() == pfn && last.getCount() < Integer.MAX_VALUE) {
+                last.setCount(last.getCount() + 1);
+                return;
+            }
+        }
+        runs.add(new PfnRun(pfn, 1));
+    }
+
+    private static final ThreadLocal<byte[]> ZERO_PAGE = new ThreadLocal<>();
+
+    /** A shared all-zero page of the right size. */
+    private static final class ZERO {
+        static byte[] get(int size) {
+            byte[] z = ZERO_PAGE.get();
+            if (z == null || z.length < size) {
+                z = new byte[size];
+                ZERO_PAGE.set(z);
+            }
+            return z;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.crashpipe.agent;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Talks to the gateway over HTTP/2 when it is offered (h2c upgrade, or ALPN over TLS), else
+ * HTTP/1.1. Each request is retried on connection failures, 5xx, 408 and 429 with exponential
+ * backoff and full jitter, honouring Retry-After; other 4xx are final (the request is wrong).
+ */
+final class GatewayClient {
+    private final HttpClient http;
+    private final UploadOptions options;
+
+    /** A request the gateway refused for good, with its explanation. */
+    static final class Refused extends IOException {
+        final int status;
+
+        Refused(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    GatewayClient(UploadOptions options) {
+        this.options = options;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** A body-less request first, so a cleartext connection upgrades to h2c before bodies flow. */
+    void hello() {
+        try {
+            http.send(HttpRequest.newBuilder(options.gateway().resolve("/healthz")).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            // the upload itself will retry and report
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    String send(String method, String path, ByteBuffer body) throws IOException, InterruptedException {
+        URI uri = options.gateway().resolve(path);
+        IOException last = null;
+        for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
+            // A dead peer is noticed by the timeout; it grows with the body at a slow 256 KiB/s.
+            long timeoutSec = 10 + (body == null ? 0 : body.remaining() / (256 * 1024));
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(timeoutSec))
+                    .header("Authorization", "Bearer " + options.token());
+            if (body != null) {
+                byte[] bytes = new byte[body.remaining()];
+                body.duplicate().get(bytes);
+                b.header("Content-Type", "application/avro").method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
+            } else {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            Optional<Duration> retryAfter = Optional.empty();
+            try {
+                HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                int s = r.statusCode();
+                if (s / 100 == 2) {
+                    return r.body();
+                }
+                if (s / 100 == 4 && s != 408 && s != 429) {
+                    throw new Refused(s, "gateway refused " + method + " " + uri + " with HTTP " + s + ": " + r.body());
+                }
+                last = new IOException("gateway answered HTTP " + s + " to " + method + " " + uri + ": " + r.body());
+                retryAfter = r.headers().firstValue("Retry-After").flatMap(GatewayClient::seconds);
+            } catch (Refused e) {
+                throw e;
+            } catch (ConnectException e) {
+                last = new IOException("cannot connect to gateway " + options.gateway() + ": " + e.getMessage(), e);
+            } catch (IOException e) {
+                last = new IOException(method + " " + uri + " failed: " + e, e);
+            }
+            if (attempt < options.maxAttempts()) {
+                Thread.sleep(backoff(attempt, retryAfter).toMillis());
+            }
+        }
+        throw last;
+    }
+
+    private Duration backoff(int attempt, Optional<Duration> retryAfter) {
+        long cap = Math.min(options.maxBackoff().toMillis(), options.initialBackoff().toMillis() << Math.min(attempt - 1, 16));
+        long jittered = ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
+        return Duration.ofMillis(Math.max(jittered, retryAfter.map(Duration::toMillis).orElse(0L)));
+    }
+
+    private static Optional<Duration> seconds(String v) {
+        try {
+            return Optional.of(Duration.ofSeconds(Long.parseLong(v.strip())));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

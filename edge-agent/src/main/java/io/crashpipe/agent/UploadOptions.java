@@ -1,0 +1,41 @@
+package io.crashpipe.agent;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How the agent uploads.
+ *
+ * @param bytesPerSecond cap on payload bytes sent per second; 0 for none
+ * @param concurrency chunk uploads in flight at once (also bounds memory: about 2 MiB each)
+ * @param maxAttempts attempts per request before the upload is given up (resumed next time)
+ */
+public record UploadOptions(URI gateway, String token, Path stateDir, int concurrency, long bytesPerSecond,
+        int maxAttempts, Duration initialBackoff, Duration maxBackoff, String agentVersion) {
+
+    public UploadOptions {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
+        }
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("bandwidth cap must be >= 0 bytes/s, got " + bytesPerSecond);
+        }
+    }
+
+    public static UploadOptions defaults(URI gateway, String token, Path stateDir) {
+        return new UploadOptions(gateway, token, stateDir, 4, 0, 8, Duration.ofMillis(200), Duration.ofSeconds(15), "0.1.0");
+    }
+
+    public UploadOptions withConcurrency(int n) {
+        return new UploadOptions(gateway, token, stateDir, n, bytesPerSecond, maxAttempts, initialBackoff, maxBackoff, agentVersion);
+    }
+
+    public UploadOptions withBandwidth(long bps) {
+        return new UploadOptions(gateway, token, stateDir, concurrency, bps, maxAttempts, initialBackoff, maxBackoff, agentVersion);
+    }
+
+    public UploadOptions withMaxAttempts(int n) {
+        return new UploadOptions(gateway, token, stateDir, concurrency, bytesPerSecond, n, initialBackoff, maxBackoff, agentVersion);
+    }
+}

@@ -1,0 +1,151 @@
+package io.crashpipe.agent;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crashpipe.parsers.dump.Dump;
+import io.crashpipe.parsers.dump.Dumps;
+import io.crashpipe.schemas.EventTypes;
+import io.crashpipe.schemas.events.DumpMetadata;
+import io.crashpipe.schemas.events.PageChunk;
+
+/**
+ * Uploads one dump: metadata, every chunk not yet acknowledged, then the seal. At most
+ * {@code concurrency} chunks are in flight (so memory is bounded); each acknowledgement is
+ * checkpointed before it counts; the seal goes only after every chunk was acknowledged.
+ */
+public final class Uploader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final UploadOptions options;
+    private final GatewayClient client;
+    private final RateLimiter limiter;
+
+    public Uploader(UploadOptions options) {
+        EventTypes.trust();
+        this.options = options;
+        this.client = new GatewayClient(options);
+        this.limiter = new RateLimiter(options.bytesPerSecond());
+    }
+
+    public UploadResult upload(FoundDump found, Progress progress) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        String dumpId = DumpId.of(found.file());
+        Checkpoint ckpt = Checkpoint.open(options.stateDir(), dumpId);
+        boolean fresh = !ckpt.exists();
+        AtomicLong bytes = new AtomicLong();
+        client.hello();
+        try (Dump dump = Dumps.open(found.file())) {
+            if (!ckpt.metadataSent()) {
+                DumpMetadata meta = MetadataBuilder.build(dumpId, found, dump, options.agentVersion());
+                ByteBuffer body = meta.toByteBuffer();
+                bytes.addAndGet(body.remaining());
+                client.send("PUT", "/v1/dumps/" + dumpId + "/metadata", body);
+                ckpt.recordMetadata();
+            }
+            if (fresh) {
+                learnFromGateway(dumpId, ckpt);
+            }
+            progress.started(dumpId, dump.countPages().dumped(), ckpt.chunksSent());
+            ExecutorService pool = Executors.newFixedThreadPool(options.concurrency(), r -> {
+                Thread t = new Thread(r, "upload-" + dumpId.substring(0, 8));
+                t.setDaemon(true);
+                return t;
+            });
+            Semaphore slots = new Semaphore(options.concurrency());
+            List<Future<?>> pending = new ArrayList<>();
+            AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+            int[] sent = {0};
+            DumpSplitter.Result result;
+            try {
+                result = DumpSplitter.split(dumpId, dump, ckpt::chunkSent, chunk -> {
+                    slots.acquire();
+                    rethrow(firstFailure.get()); // stop reading the dump once a chunk was given up
+                    pending.removeIf(Future::isDone);
+                    sent[0]++;
+                    pending.add(pool.submit(() -> {
+                        try {
+                            sendChunk(chunk, ckpt, bytes, progress);
+                            return null;
+                        } catch (IOException | InterruptedException | RuntimeException e) {
+                            firstFailure.compareAndSet(null, e);
+                            throw e;
+                        } finally {
+                            slots.release();
+                        }
+                    }));
+                });
+                for (Future<?> f : pending) {
+                    f.get();
+                }
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException("chunk upload failed", e.getCause());
+            } finally {
+                pool.shutdownNow();
+            }
+            if (!ckpt.sealed()) {
+                ByteBuffer body = result.sealed().toByteBuffer();
+                bytes.addAndGet(body.remaining());
+                client.send("POST", "/v1/dumps/" + dumpId + "/seal", body);
+                ckpt.recordSealed();
+            }
+            UploadResult r = new UploadResult(dumpId, result.sealed(), sent[0], bytes.get(), result.payloadBytes(),
+                    result.unreadablePages(), Files.size(found.file()), (System.nanoTime() - t0) / 1e9);
+            progress.finished(r);
+            return r;
+        }
+    }
+
+    private void sendChunk(PageChunk raw, Checkpoint ckpt, AtomicLong bytes, Progress progress)
+            throws IOException, InterruptedException {
+        PageChunk chunk = DumpSplitter.compress(raw);
+        ByteBuffer body = chunk.toByteBuffer();
+        int size = body.remaining();
+        limiter.acquire(size);
+        client.send("PUT", "/v1/dumps/" + chunk.getDumpId() + "/chunks/" + chunk.getSequence(), body);
+        ckpt.recordChunk(chunk.getSequence());
+        bytes.addAndGet(size);
+        long pages = chunk.getPages().stream().mapToLong(p -> p.getCount()).sum()
+                + chunk.getZeroPages().stream().mapToLong(p -> p.getCount()).sum();
+        progress.chunkAcknowledged(chunk.getSequence(), pages, size);
+    }
+
+    /** With no local checkpoint, ask which chunks Kafka already has (another host, lost state). */
+    private void learnFromGateway(String dumpId, Checkpoint ckpt) {
+        try {
+            JsonNode reply = JSON.readTree(client.send("GET", "/v1/dumps/" + dumpId + "/chunks", null));
+            for (JsonNode n : reply.path("present")) {
+                ckpt.recordChunk(n.asInt());
+            }
+        } catch (IOException e) {
+            // Not fatal: without the answer every chunk is sent, and duplicates are harmless.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void rethrow(Throwable t) throws IOException, InterruptedException {
+        if (t == null) {
+            return;
+        }
+        if (t instanceof IOException io) {
+            throw new IOException(io.getMessage(), io);
+        }
+        if (t instanceof InterruptedException ie) {
+            throw ie;
+        }
+        throw new IOException("chunk upload failed: " + t, t);
+    }
+}

@@ -1,0 +1,109 @@
+package io.crashpipe.gateway;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Decides from the request line and headers alone, before any body byte is buffered: known
+ * route, bearer token, declared size within the limit, and room in the publish budget. A
+ * refused request's body is discarded as it arrives.
+ */
+final class RequestGate extends ChannelInboundHandlerAdapter {
+    static final AttributeKey<Route> ROUTE = AttributeKey.valueOf("crashpipe.route");
+
+    private final GatewayConfig config;
+    private final Publisher publisher;
+    private final Metrics metrics;
+    private final GatewayState state;
+    private boolean discarding;
+
+    RequestGate(GatewayConfig config, Publisher publisher, Metrics metrics, GatewayState state) {
+        this.config = config;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.state = state;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest req) {
+            discarding = false;
+            String refusal = null;
+            HttpResponseStatus status = null;
+            String retryAfter = null;
+            Optional<Route> route = Route.of(req.method(), req.uri());
+            long declared = HttpUtil.getContentLength(req, -1L);
+            if (route.isEmpty()) {
+                status = HttpResponseStatus.NOT_FOUND;
+                refusal = "no endpoint " + req.method() + " " + req.uri()
+                        + " (expected PUT /v1/dumps/ID/metadata, PUT /v1/dumps/ID/chunks/SEQ, POST /v1/dumps/ID/seal,"
+                        + " GET /v1/dumps/ID/chunks with ID 16-64 lowercase hex digits)";
+            } else if (route.get().authenticated() && !authorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+                status = HttpResponseStatus.UNAUTHORIZED;
+                refusal = "a valid bearer token is required (Authorization: Bearer TOKEN)";
+            } else if (hasBody(route.get())) {
+                long limit = route.get() instanceof Route.PutMetadata ? config.maxMetadataBytes() : config.maxChunkBytes();
+                if (declared < 0) {
+                    status = HttpResponseStatus.LENGTH_REQUIRED;
+                    refusal = "a Content-Length header (bodies are limited to " + limit + " bytes)";
+                } else if (declared > limit) {
+                    status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+                    refusal = "body of " + declared + " bytes exceeds the limit of " + limit + " bytes for this endpoint";
+                } else if (state.draining() || publisher.saturated()) {
+                    status = HttpResponseStatus.SERVICE_UNAVAILABLE;
+                    refusal = state.draining() ? "gateway is shutting down" : "gateway is saturated; retry later";
+                    retryAfter = "1";
+                }
+            }
+            if (status != null) {
+                discarding = !(msg instanceof LastHttpContent);
+                // An HTTP/1.1 body we will not read makes the connection unusable: close it.
+                boolean keepAlive = ctx.channel() instanceof Http2StreamChannel || (declared <= 0 && HttpUtil.isKeepAlive(req));
+                ReferenceCountUtil.release(msg);
+                Replies.error(ctx, status, refusal, keepAlive, retryAfter, metrics);
+                return;
+            }
+            ctx.channel().attr(ROUTE).set(route.get()); // "Expect: 100-continue" is answered by the aggregator
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (msg instanceof HttpContent && discarding) {
+            if (msg instanceof LastHttpContent) {
+                discarding = false;
+            }
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private static boolean hasBody(Route r) {
+        return r instanceof Route.PutMetadata || r instanceof Route.PutChunk || r instanceof Route.Seal;
+    }
+
+    private boolean authorized(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        byte[] presented = GatewayConfig.sha256Hex(header.substring(7).strip()).getBytes(StandardCharsets.US_ASCII);
+        boolean ok = false;
+        for (String h : config.tokenSha256()) {
+            // constant-time compare, and no early exit, so timing says nothing about the hashes
+            ok |= MessageDigest.isEqual(presented, h.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+        }
+        return ok;
+    }
+}

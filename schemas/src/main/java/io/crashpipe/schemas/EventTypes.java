@@ -1,0 +1,23 @@
+package io.crashpipe.schemas;
+
+import org.apache.avro.util.ClassSecurityValidator;
+
+/**
+ * Lets Avro instantiate the generated event classes. Avro 1.12 refuses classes outside a trust
+ * list when it resolves a schema name to a class; only the generated package is added.
+ */
+public final class EventTypes {
+    public static final String PACKAGE = "io.crashpipe.schemas.events";
+    private static boolean trusted;
+
+    private EventTypes() {}
+
+    public static synchronized void trust() {
+        if (trusted) {
+            return;
+        }
+        ClassSecurityValidator.ClassSecurityPredicate previous = ClassSecurityValidator.getGlobal();
+        ClassSecurityValidator.setGlobal(c -> c.getPackageName().equals(PACKAGE) || previous.isTrusted(c));
+        trusted = true;
+    }
+}

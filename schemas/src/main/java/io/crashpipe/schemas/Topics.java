@@ -1,0 +1,35 @@
+package io.crashpipe.schemas;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every Kafka topic of the pipeline with its settings, in one place. Events of one dump share
+ * the dump id as key, so they land in one partition, in order.
+ */
+public final class Topics {
+    private Topics() {}
+
+    /** A topic and the settings it is created with. */
+    public record TopicSpec(String name, int partitions, Map<String, String> config) {}
+
+    /** DumpMetadata; compacted: the latest metadata of a dump is all that matters. */
+    public static final TopicSpec DUMP_META = new TopicSpec("dump-meta", 3, Map.of(
+            "cleanup.policy", "compact",
+            "max.message.bytes", String.valueOf(8 * 1024 * 1024)));
+
+    /** PageChunk then DumpSealed; kept for replay (re-analysis by a new parser version). */
+    public static final TopicSpec DUMP_PAGES = new TopicSpec("dump-pages", 6, Map.of(
+            "cleanup.policy", "delete",
+            "retention.ms", String.valueOf(14L * 24 * 3600 * 1000),
+            "compression.type", "producer",
+            "max.message.bytes", String.valueOf(2 * 1024 * 1024)));
+
+    /** Where the embedded registry keeps schemas, as Confluent's registry does. */
+    public static final TopicSpec SCHEMAS = new TopicSpec("_schemas", 1, Map.of("cleanup.policy", "compact"));
+
+    public static final List<TopicSpec> INGEST = List.of(DUMP_META, DUMP_PAGES);
+
+    /** The largest event a producer may send (a metadata event carries VMCOREINFO and dmesg text). */
+    public static final int MAX_EVENT_BYTES = 8 * 1024 * 1024;
+}

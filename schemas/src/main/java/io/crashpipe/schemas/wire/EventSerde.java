@@ -1,0 +1,90 @@
+package io.crashpipe.schemas.wire;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.crashpipe.schemas.EventTypes;
+import io.crashpipe.schemas.registry.SchemaRegistryClient;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Serializes generated event classes in the Confluent wire format, registering each schema
+ * under the subject {@code <topic>-<record full name>} (Confluent's TopicRecordNameStrategy,
+ * because one topic carries several event types). Decoding resolves the writer schema by id,
+ * then reads into the generated class of the same full name: older and newer writers both work.
+ */
+public final class EventSerde {
+    static {
+        EventTypes.trust();
+    }
+
+    private final SchemaRegistryClient registry;
+    private final Map<String, Integer> idByTopicAndType = new ConcurrentHashMap<>();
+
+    public EventSerde(SchemaRegistryClient registry) {
+        this.registry = registry;
+    }
+
+    public static String subject(String topic, Schema schema) {
+        return topic + "-" + schema.getFullName();
+    }
+
+    public byte[] serialize(String topic, SpecificRecord event) throws IOException {
+        Schema schema = event.getSchema();
+        String subject = subject(topic, schema);
+        Integer id = idByTopicAndType.get(subject);
+        if (id == null) {
+            id = registry.register(subject, schema);
+            idByTopicAndType.put(subject, id);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
+        new SpecificDatumWriter<SpecificRecord>(schema).write(event, enc);
+        enc.flush();
+        return ConfluentWire.frame(id, out.toByteArray());
+    }
+
+    /** Decodes any event; the result is an instance of the generated class its schema names. */
+    public SpecificRecord deserialize(byte[] message) throws IOException {
+        ConfluentWire.Framed f = ConfluentWire.parse(message);
+        Schema writer = registry.schemaById(f.schemaId());
+        Class<?> type = SpecificData.get().getClass(writer);
+        if (type == null || !SpecificRecord.class.isAssignableFrom(type)) {
+            throw new WireFormatException("a crashpipe event type, got schema " + writer.getFullName() + " (id " + f.schemaId() + ")");
+        }
+        Schema reader = SpecificData.get().getSchema(type);
+        SpecificDatumReader<SpecificRecord> datumReader = new SpecificDatumReader<>(writer, reader);
+        BinaryDecoder dec = DecoderFactory.get().binaryDecoder(message, f.bodyOffset(), f.bodyLength(), null);
+        try {
+            SpecificRecord rec = datumReader.read(null, dec);
+            if (!dec.isEnd()) {
+                throw new WireFormatException("nothing after the " + writer.getFullName() + " body, found trailing bytes");
+            }
+            return rec;
+        } catch (RuntimeException | IOException e) {
+            if (e instanceof WireFormatException w) {
+                throw w;
+            }
+            throw new WireFormatException("a valid Avro " + writer.getFullName() + " body", e);
+        }
+    }
+
+    /** Decodes and checks the type. */
+    public <T extends SpecificRecord> T deserialize(byte[] message, Class<T> type) throws IOException {
+        SpecificRecord rec = deserialize(message);
+        if (!type.isInstance(rec)) {
+            throw new WireFormatException("a " + type.getSimpleName() + " event, got " + rec.getSchema().getName());
+        }
+        return type.cast(rec);
+    }
+}
