@@ -31,7 +31,8 @@ public final class CrashpipeCommand implements Runnable {
         SysCommand::new,
         LogCommand::new,
         AnalyzeCommand::new,
-        ShrinkCommand::new);
+        ShrinkCommand::new,
+        SearchCommand::new);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
