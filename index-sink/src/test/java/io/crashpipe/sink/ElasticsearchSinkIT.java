@@ -31,17 +31,13 @@ class ElasticsearchSinkIT {
     @BeforeEach
     void setUp() throws IOException {
         client = EsClients.connect(TestElasticsearch.uri());
-        indices = SinkIndices.withPrefix("it-" + Long.toHexString(System.nanoTime()) + "-");
-        IndexTemplate.installAll(client, indices);
+        indices = TestIndexing.freshIndices(client);
         acks = new RecordingAcks();
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        client.indices().delete(d -> d.index(indices.crashReports(), indices.kernelLog()).ignoreUnavailable(true));
-        for (String index : new String[] {indices.crashReports(), indices.kernelLog()}) {
-            client.indices().deleteIndexTemplate(d -> d.name(IndexTemplate.templateName(index)));
-        }
+        TestIndexing.delete(client, indices);
         EsClients.close(client);
     }
 

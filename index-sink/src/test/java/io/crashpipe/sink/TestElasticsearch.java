@@ -14,12 +14,12 @@ import java.nio.file.Path;
  * free port, stopped and deleted when the JVM exits. -Dcrashpipe.es.test.url points the tests at
  * an already running node instead.
  */
-final class TestElasticsearch {
+public final class TestElasticsearch {
     private static URI uri;
 
     private TestElasticsearch() {}
 
-    static synchronized URI uri() {
+    public static synchronized URI uri() {
         if (uri != null) {
             return uri;
         }
