@@ -16,8 +16,15 @@ import java.nio.file.Path;
  */
 public final class TestElasticsearch {
     private static URI uri;
+    private static LocalElasticsearch node;
 
     private TestElasticsearch() {}
+
+    /** The node these tests started, or empty when they use an external one. */
+    static synchronized java.util.Optional<LocalElasticsearch> node() {
+        uri();
+        return java.util.Optional.ofNullable(node);
+    }
 
     public static synchronized URI uri() {
         if (uri != null) {
@@ -32,7 +39,7 @@ public final class TestElasticsearch {
         try {
             Path work = Path.of(System.getProperty("crashpipe.es.work", "target/es-it"))
                     .resolve("node-" + ProcessHandle.current().pid());
-            LocalElasticsearch node = LocalElasticsearch.start(
+            node = LocalElasticsearch.start(
                     LocalElasticsearch.Settings.defaults(EsDistribution.configured(), work)
                             .withHttpPort(0)
                             .withDeleteOnStop(true));
