@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -59,8 +58,7 @@ public record IndexTemplate(String resource, JsonNode body) {
     }
 
     private static void collect(String prefix, JsonNode properties, Map<String, String> out) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : properties.properties()) {
             String path = prefix + e.getKey();
             JsonNode def = e.getValue();
             if (def.has("properties")) {
@@ -68,7 +66,7 @@ public record IndexTemplate(String resource, JsonNode body) {
                 continue;
             }
             out.put(path, def.path("type").asText("object"));
-            def.path("fields").fields().forEachRemaining(sub ->
+            def.path("fields").properties().forEach(sub ->
                     out.put(path + "." + sub.getKey(), sub.getValue().path("type").asText()));
         }
     }

@@ -17,7 +17,7 @@ final class SourceFields {
     }
 
     private static void walk(String prefix, JsonNode node, Map<String, String> types, Set<String> out) {
-        node.fields().forEachRemaining(e -> {
+        node.properties().forEach(e -> {
             String path = prefix + e.getKey();
             JsonNode v = e.getValue();
             if (v.isObject() && !"flattened".equals(types.get(path))) {

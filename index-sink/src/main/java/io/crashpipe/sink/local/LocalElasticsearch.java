@@ -262,7 +262,7 @@ public final class LocalElasticsearch implements AutoCloseable {
 
     private static int requireFreePort(int port) throws IOException {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return port;
+            return s.getLocalPort();
         } catch (IOException e) {
             throw new IOException("port " + port + " on 127.0.0.1 is already in use (another Elasticsearch?)", e);
         }

@@ -106,11 +106,18 @@ public final class BulkSink<C> implements AutoCloseable {
         return true;
     }
 
-    /** Flushes, waits (bounded by the retry budget) for every record to settle, and stops. */
+    /**
+     * Flushes, waits (bounded by the retry budget) for every record to settle, and stops. Records
+     * still unsettled then were never acknowledged, so their offsets stay uncommitted.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         ingester.flush();
-        awaitSettled(worstCaseRetryTime());
+        try {
+            awaitSettled(worstCaseRetryTime());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         retries.shutdownNow();
         ingester.close();
     }
@@ -183,18 +190,29 @@ public final class BulkSink<C> implements AutoCloseable {
         @Override
         public void afterBulk(long executionId, BulkRequest request, List<Attempt<C>> contexts, BulkResponse response) {
             List<BulkResponseItem> items = response.items();
+            RuntimeException listenerFailure = null;
             for (int i = 0; i < contexts.size(); i++) {
-                Attempt<C> a = contexts.get(i);
-                BulkResponseItem item = items.get(i);
-                if (item.error() == null) {
-                    settle(a, new Ack.Written(a.document(), item.result()));
-                    continue;
+                // A throwing callback must not leave the rest of the bulk unsettled.
+                try {
+                    settleItem(contexts.get(i), items.get(i));
+                } catch (RuntimeException e) {
+                    listenerFailure = listenerFailure == null ? e : listenerFailure;
                 }
-                switch (ItemFailure.classify(item.status(), item.error().type())) {
-                    case SUPERSEDED -> settle(a, new Ack.Superseded(a.document()));
-                    case RETRY -> retryOrFail(a, item.status() + " " + item.error().type() + ": " + item.error().reason());
-                    case POISON -> poison(a, item);
-                }
+            }
+            if (listenerFailure != null) {
+                throw listenerFailure;
+            }
+        }
+
+        private void settleItem(Attempt<C> a, BulkResponseItem item) {
+            if (item.error() == null) {
+                settle(a, new Ack.Written(a.document(), item.result()));
+                return;
+            }
+            switch (ItemFailure.classify(item.status(), item.error().type())) {
+                case SUPERSEDED -> settle(a, new Ack.Superseded(a.document()));
+                case RETRY -> retryOrFail(a, item.status() + " " + item.error().type() + ": " + item.error().reason());
+                case POISON -> poison(a, item);
             }
         }
 
