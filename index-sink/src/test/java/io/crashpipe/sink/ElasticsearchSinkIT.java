@@ -1,6 +1,7 @@
 package io.crashpipe.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crashpipe.sink.doc.KernelLogLineDocument;
 import io.crashpipe.sink.search.CrashSearch;
 import io.crashpipe.sink.write.Ack;
+import io.crashpipe.sink.write.Backoff;
 import io.crashpipe.sink.write.BulkSink;
 import io.crashpipe.sink.write.SinkDocument;
 import java.io.IOException;
@@ -122,6 +124,30 @@ class ElasticsearchSinkIT {
         assertInstanceOf(Ack.Written.class, acks.acked.get(2L));
         refresh();
         assertEquals(1, client.count(c -> c.index(indices.crashReports())).count());
+    }
+
+    @Test
+    void writeBlockedIndexIsRetriedUntilItAcceptsThenAcknowledged() throws Exception {
+        write(TestDocuments.crashReport("dump-f", "0.1.0").toSinkDocument(indices));
+        setWriteBlock(true);
+        SinkDocument newer = TestDocuments.crashReport("dump-f", "0.2.0").toSinkDocument(indices);
+        BulkSink.Settings patient = BulkSink.Settings.DEFAULT
+                .withBackoff(new Backoff(Duration.ofMillis(100), Duration.ofMillis(400), 100));
+        try (BulkSink<Long> sink = new BulkSink<>(client, patient, acks, acks)) {
+            sink.submit(newer, 100L);
+            sink.flush();
+            Thread.sleep(1500);
+            assertFalse(acks.acked.containsKey(100L), "acknowledged while the index refused writes");
+            setWriteBlock(false);
+            assertTrue(sink.awaitSettled(Duration.ofSeconds(30)));
+        }
+        assertInstanceOf(Ack.Written.class, acks.acked.get(100L));
+        assertEquals("0.2.0", storedParserVersion("dump-f"));
+    }
+
+    private void setWriteBlock(boolean on) throws IOException {
+        client.indices().putSettings(p -> p.index(indices.crashReports())
+                .settings(s -> s.blocks(b -> b.write(on))));
     }
 
     private String storedParserVersion(String dumpId) throws IOException {
