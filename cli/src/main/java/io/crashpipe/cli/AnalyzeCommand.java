@@ -1,11 +1,12 @@
 package io.crashpipe.cli;
 
+import io.crashpipe.parsers.extract.Extraction;
+import io.crashpipe.parsers.extract.KernelLogExtractor;
+import io.crashpipe.parsers.extract.SystemSummaryExtractor;
 import io.crashpipe.parsers.printk.KernelLog;
 import io.crashpipe.parsers.printk.MakedumpfileDmesg;
 import io.crashpipe.parsers.sys.CrashSysFormat;
 import io.crashpipe.parsers.sys.SystemSummary;
-import io.crashpipe.parsers.sys.SystemSummaryReader;
-import io.crashpipe.parsers.kernel.FieldOffsets;
 import io.crashpipe.parsers.view.KernelView;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -35,8 +36,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     /** Every section, in order; also what 'shrink' runs to learn which pages the analyses need. */
     static void write(KernelView view, OutputStream out) throws IOException {
-        KernelLog log = LogCommand.read(view);
-        SystemSummary s = SystemSummaryReader.read(view, log, FieldOffsets.of(view.vmcoreinfo()));
+        Extraction x = new Extraction(view);
+        SystemSummary s = x.require(SystemSummaryExtractor.INSTANCE);
+        KernelLog log = x.require(KernelLogExtractor.INSTANCE);
         out.write(CrashSysFormat.text(s).getBytes(StandardCharsets.UTF_8));
         out.write('\n');
         MakedumpfileDmesg.write(log, out);

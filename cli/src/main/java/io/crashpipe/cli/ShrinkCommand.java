@@ -1,11 +1,8 @@
 package io.crashpipe.cli;
 
 import io.crashpipe.parsers.dump.kdump.KdumpWriter;
-import io.crashpipe.parsers.memory.DumpMemory;
-import io.crashpipe.parsers.memory.RecordingMemory;
-import io.crashpipe.parsers.view.KernelView;
+import io.crashpipe.parsers.extract.HotPages;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,13 +13,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code crashpipe shrink DUMP OUT}: a copy of the dump with only the pages that 'analyze' reads,
+ * {@code crashpipe shrink DUMP OUT}: a copy of the dump with only the pages that every analysis section reads,
  * so that it can be attached to a bug report or kept as a sample (a few MiB instead of the whole
  * filtered dump). Every other page reads as excluded.
  */
 @Command(name = "shrink", mixinStandardHelpOptions = true,
         description = {"Write a small kdump-compressed (zstd) copy of DUMP holding only the pages that",
-            "'crashpipe analyze' reads; 'analyze' on the copy prints the same as on the original."})
+            "the analyses read; 'analyze' on the copy prints the same as on the original."})
 public final class ShrinkCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
     Path dump;
@@ -37,9 +34,7 @@ public final class ShrinkCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter msg = spec.commandLine().getErr();
         KernelAccess.withDump(dump, d -> {
-            RecordingMemory recorder = new RecordingMemory(new DumpMemory(d));
-            AnalyzeCommand.write(KernelView.of(d, recorder), OutputStream.nullOutputStream());
-            KdumpWriter.Written w = KdumpWriter.write(d, recorder.touchedPfns(), out);
+            KdumpWriter.Written w = KdumpWriter.write(d, HotPages.of(d), out);
             msg.printf("crashpipe shrink: %s: kept %d pages, %s (was %s)%n", out, w.pages(), Sizes.human(w.bytes()),
                     Sizes.human(Files.size(dump)));
         });

@@ -10,16 +10,32 @@ import java.nio.charset.StandardCharsets;
  * message continues on a new line indented under the text, printable ASCII and whitespace
  * pass through, and other bytes become {@code \xNN}. makedumpfile formats a plain
  * (signed) {@code char}, so bytes from 0x80 up print sign-extended ({@code \xffffffc3}); this
- * is kept. Record buffers with caller ids add {@code [    T123] }; the lockless ring's caller
- * ids and dev_info are not printed (makedumpfile does not). Records without text are skipped;
- * the pre-3.5 character buffer is copied verbatim.
+ * is kept. Records without text are skipped; the pre-3.5 character buffer is copied verbatim.
+ *
+ * <p>Two generations of makedumpfile differ: up to 1.7.4 (Debian bookworm ships 1.7.2, which made
+ * the fixtures' reference output) no caller ids are printed; from 1.7.5 on, every record that has
+ * one (the lockless ring always, {@code printk_log} with CONFIG_PRINTK_CALLER) gets
+ * {@code [    T123] } or {@code [      C1] } after the timestamp. {@link CallerIds} picks one.
  */
 public final class MakedumpfileDmesg {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
+    /** Whether to print the caller id column, as makedumpfile 1.7.5 and later do. */
+    public enum CallerIds {
+        /** makedumpfile up to 1.7.4: never. */
+        OMIT,
+        /** makedumpfile 1.7.5 and later: for every record that carries one. */
+        PRINT
+    }
+
     private MakedumpfileDmesg() {}
 
+    /** The output of makedumpfile up to 1.7.4 (no caller ids). */
     public static void write(KernelLog log, OutputStream out) throws IOException {
+        write(log, out, CallerIds.OMIT);
+    }
+
+    public static void write(KernelLog log, OutputStream out, CallerIds callerIds) throws IOException {
         if (log.format() == LogFormat.CHAR_BUFFER) {
             out.write(log.rawText());
             return;
@@ -29,7 +45,7 @@ public final class MakedumpfileDmesg {
             if (r.dataless()) {
                 continue;
             }
-            b.ascii(prefix(r, log.format() == LogFormat.RECORD_BUFFER));
+            b.ascii(prefix(r, callerIds == CallerIds.PRINT));
             int indent = b.lineLength;
             for (byte c : r.text()) {
                 if (c == '\n') {

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KernelLogFixtureTest {
 
     static Stream<Arguments> everyVariant() {
-        return Fixtures.dumpDirs().stream()
+        return Fixtures.allDumpDirs().stream()
                 .flatMap(dir -> Fixtures.variants(dir).stream().map(v -> Arguments.of(dir, v)));
     }
 

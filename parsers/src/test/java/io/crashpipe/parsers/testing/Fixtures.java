@@ -59,6 +59,41 @@ public final class Fixtures {
         }
     }
 
+    /**
+     * More dump folders in the fixture layout (lab output: {@code vmcore.*} beside
+     * {@code ground-truth/}), opted into with {@code -Dcrashpipe.extraDumps=DIR[:DIR...]} or
+     * {@code CRASHPIPE_EXTRA_DUMPS}; each DIR is a dump folder or a folder of them. Empty when unset,
+     * so the cross-checks run on these only when someone points at them.
+     */
+    public static List<Path> extraDumpDirs() {
+        String spec = System.getProperty("crashpipe.extraDumps", System.getenv("CRASHPIPE_EXTRA_DUMPS"));
+        if (spec == null || spec.isBlank()) {
+            return List.of();
+        }
+        List<Path> out = new ArrayList<>();
+        for (String entry : spec.split(":")) {
+            Path d = Path.of(entry).toAbsolutePath().normalize();
+            if (Files.isDirectory(d.resolve("ground-truth"))) {
+                out.add(d);
+                continue;
+            }
+            try (Stream<Path> s = Files.list(d)) {
+                s.filter(p -> Files.isDirectory(p.resolve("ground-truth"))).sorted().forEach(out::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException("crashpipe.extraDumps: cannot list " + d, e);
+            }
+        }
+        return out;
+    }
+
+    /** The fixtures (skipped when absent) followed by {@link #extraDumpDirs()}. */
+    public static List<Path> allDumpDirs() {
+        List<Path> out = new ArrayList<>(available() ? dumpDirs() : List.of());
+        out.addAll(extraDumpDirs());
+        assumeTrue(!out.isEmpty(), "no real dumps: neither ../shared/fixtures nor crashpipe.extraDumps");
+        return out;
+    }
+
     /** One fixture folder by name. */
     public static Path dir(String name) {
         Path d = root().resolve(name);
