@@ -38,7 +38,8 @@ public final class CrashpipeCommand implements Runnable {
         io.crashpipe.cli.pipeline.UpCommand::new,
         io.crashpipe.cli.pipeline.UploadCommand::new,
         io.crashpipe.cli.pipeline.AgentCommand::new,
-        ShrinkCommand::new);
+        ShrinkCommand::new,
+        SearchCommand::new);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,84 @@
+package io.crashpipe.sink;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch.indices.IndexSettings;
+import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One composable index template, kept as a JSON resource ({@code settings} + {@code mappings})
+ * so that it reads like what Elasticsearch stores. Installed for exactly one index name.
+ */
+public record IndexTemplate(String resource, JsonNode body) {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    public static final IndexTemplate CRASH_REPORTS = load("crash-reports.template.json");
+    public static final IndexTemplate KERNEL_LOG = load("kernel-log.template.json");
+
+    /** Installs (or replaces) both templates for the given indices. */
+    public static void installAll(ElasticsearchClient client, SinkIndices indices) throws IOException {
+        CRASH_REPORTS.install(client, indices.crashReports());
+        KERNEL_LOG.install(client, indices.kernelLog());
+    }
+
+    /** Puts this template under the name {@code crashpipe-INDEX}, matching exactly {@code index}. */
+    public void install(ElasticsearchClient client, String index) throws IOException {
+        String settings = body.get("settings").toString();
+        String mappings = body.get("mappings").toString();
+        client.indices().putIndexTemplate(t -> t
+                .name(templateName(index))
+                .indexPatterns(List.of(index))
+                // Above the built-in templates' priorities (100-200), so ours always applies.
+                .priority(500L)
+                .template(tt -> tt
+                        .settings(IndexSettings.of(s -> s.withJson(new StringReader(settings))))
+                        .mappings(TypeMapping.of(m -> m.withJson(new StringReader(mappings))))));
+    }
+
+    public static String templateName(String index) {
+        return "crashpipe-" + index;
+    }
+
+    /**
+     * Every field path the mappings define, with its type: leaf fields, and multi-fields as
+     * {@code parent.sub}. Object containers themselves are not listed.
+     */
+    public Map<String, String> fieldTypes() {
+        Map<String, String> out = new TreeMap<>();
+        collect("", body.path("mappings").path("properties"), out);
+        return out;
+    }
+
+    private static void collect(String prefix, JsonNode properties, Map<String, String> out) {
+        for (Map.Entry<String, JsonNode> e : properties.properties()) {
+            String path = prefix + e.getKey();
+            JsonNode def = e.getValue();
+            if (def.has("properties")) {
+                collect(path + ".", def.get("properties"), out);
+                continue;
+            }
+            out.put(path, def.path("type").asText("object"));
+            def.path("fields").properties().forEach(sub ->
+                    out.put(path + "." + sub.getKey(), sub.getValue().path("type").asText()));
+        }
+    }
+
+    private static IndexTemplate load(String name) {
+        try (InputStream in = IndexTemplate.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("index template resource " + name + " is missing from the jar");
+            }
+            return new IndexTemplate(name, MAPPER.readTree(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException("index template resource " + name + " is not valid JSON", e);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.crashpipe.sink.write;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester;
+import co.elastic.clients.elasticsearch._helpers.bulk.BulkListener;
+import co.elastic.clients.elasticsearch._types.VersionType;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes documents with the client's BulkIngester, settling each submitted record exactly once
+ * through the {@link AckListener}.
+ *
+ * <ul>
+ *   <li>Idempotent: the id comes from the record (dump id; dump id + sequence), so a redelivered
+ *       record overwrites itself.
+ *   <li>Newest parser wins: every write uses external versioning ({@code external_gte}) with the
+ *       parser version's ordinal, so Elasticsearch itself refuses an older replay's document
+ *       (no scripting needed, which this Elasticsearch lacks); that refusal is acknowledged as
+ *       {@link Ack.Superseded}.
+ *   <li>Transient failures (whole request or single items: 429, 5xx, unreachable) are retried per
+ *       record with {@link Backoff}; poison (other 4xx) goes to the {@link DeadLetterHandler}.
+ *   <li>Memory is bounded: at most {@link Settings#maxPending()} records are in flight or waiting
+ *       for a retry; {@link #submit} blocks beyond that.
+ * </ul>
+ */
+public final class BulkSink<C> implements AutoCloseable {
+
+    public record Settings(int maxOperations, long maxBytes, Duration flushInterval, int maxConcurrentRequests,
+            int maxPending, Backoff backoff) {
+        public static final Settings DEFAULT =
+                new Settings(1000, 5L << 20, Duration.ofMillis(500), 2, 10_000, Backoff.DEFAULT);
+
+        public Settings withBackoff(Backoff b) {
+            return new Settings(maxOperations, maxBytes, flushInterval, maxConcurrentRequests, maxPending, b);
+        }
+    }
+
+    /** One try at one record. */
+    private record Attempt<C>(SinkDocument document, C context, int number) {
+        Attempt<C> next() {
+            return new Attempt<>(document, context, number + 1);
+        }
+    }
+
+    private final Settings settings;
+    private final AckListener<C> acks;
+    private final DeadLetterHandler<C> deadLetters;
+    private final BulkIngester<Attempt<C>> ingester;
+    private final ScheduledExecutorService retries;
+    private final Semaphore pending;
+
+    public BulkSink(ElasticsearchClient client, Settings settings, AckListener<C> acks, DeadLetterHandler<C> deadLetters) {
+        this.settings = settings;
+        this.acks = acks;
+        this.deadLetters = deadLetters;
+        this.pending = new Semaphore(settings.maxPending());
+        this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "crashpipe-sink-retry");
+            t.setDaemon(true);
+            return t;
+        });
+        this.ingester = BulkIngester.of(b -> b
+                .client(client)
+                .maxOperations(settings.maxOperations())
+                .maxSize(settings.maxBytes())
+                .maxConcurrentRequests(settings.maxConcurrentRequests())
+                .flushInterval(settings.flushInterval().toMillis(), TimeUnit.MILLISECONDS)
+                .listener(new Listener()));
+    }
+
+    /** Queues a record; blocks while {@code maxPending} records are unsettled. */
+    public void submit(SinkDocument document, C context) throws InterruptedException {
+        pending.acquire();
+        send(new Attempt<>(document, context, 1));
+    }
+
+    /** Sends what is buffered now instead of waiting for the flush interval. */
+    public void flush() {
+        ingester.flush();
+    }
+
+    /** Whether every submitted record has been settled (acknowledged or failed). */
+    public boolean idle() {
+        return pending.availablePermits() == settings.maxPending();
+    }
+
+    /**
+     * Waits until every submitted record is settled or the timeout passes.
+     *
+     * @return true when all are settled
+     */
+    public boolean awaitSettled(Duration timeout) throws InterruptedException {
+        if (!pending.tryAcquire(settings.maxPending(), timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        pending.release(settings.maxPending());
+        return true;
+    }
+
+    /**
+     * Flushes, waits (bounded by the retry budget) for every record to settle, and stops. Records
+     * still unsettled then were never acknowledged, so their offsets stay uncommitted.
+     */
+    @Override
+    public void close() {
+        ingester.flush();
+        try {
+            awaitSettled(worstCaseRetryTime());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        retries.shutdownNow();
+        ingester.close();
+    }
+
+    private Duration worstCaseRetryTime() {
+        Backoff b = settings.backoff();
+        Duration total = Duration.ofSeconds(30);
+        for (int i = 1; i < b.maxAttempts(); i++) {
+            total = total.plus(b.delayAfter(i)).plusSeconds(30);
+        }
+        return total;
+    }
+
+    private void send(Attempt<C> attempt) {
+        SinkDocument d = attempt.document();
+        BulkOperation op = BulkOperation.of(o -> o.index(i -> i
+                .index(d.index())
+                .id(d.id())
+                .version(d.version())
+                .versionType(VersionType.ExternalGte)
+                .document(d.source())));
+        ingester.add(op, attempt);
+    }
+
+    private void settle(Attempt<C> a, Ack ack) {
+        try {
+            acks.acknowledged(a.context(), ack);
+        } finally {
+            pending.release();
+        }
+    }
+
+    private void fail(Attempt<C> a, String reason) {
+        try {
+            acks.failed(a.context(), a.document(), reason);
+        } finally {
+            pending.release();
+        }
+    }
+
+    private void retryOrFail(Attempt<C> a, String reason) {
+        Backoff backoff = settings.backoff();
+        if (!backoff.mayRetryAfter(a.number())) {
+            fail(a, "gave up after " + a.number() + " attempts: " + reason);
+            return;
+        }
+        try {
+            retries.schedule(() -> send(a.next()), backoff.delayAfter(a.number()).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            fail(a, "writer closed while retrying: " + reason);
+        }
+    }
+
+    private void poison(Attempt<C> a, BulkResponseItem item) {
+        DeadLetter letter = new DeadLetter(a.document(), item.status(), item.error().type(), item.error().reason());
+        try {
+            deadLetters.deadLetter(a.context(), letter);
+        } catch (Exception e) {
+            fail(a, "poison record " + a.document().id() + " (" + letter.errorType() + ": " + letter.reason()
+                    + ") could not be dead-lettered: " + e);
+            return;
+        }
+        settle(a, new Ack.DeadLettered(a.document(), letter));
+    }
+
+    private final class Listener implements BulkListener<Attempt<C>> {
+        @Override
+        public void beforeBulk(long executionId, BulkRequest request, List<Attempt<C>> contexts) {}
+
+        @Override
+        public void afterBulk(long executionId, BulkRequest request, List<Attempt<C>> contexts, BulkResponse response) {
+            List<BulkResponseItem> items = response.items();
+            RuntimeException listenerFailure = null;
+            for (int i = 0; i < contexts.size(); i++) {
+                // A throwing callback must not leave the rest of the bulk unsettled.
+                try {
+                    settleItem(contexts.get(i), items.get(i));
+                } catch (RuntimeException e) {
+                    listenerFailure = listenerFailure == null ? e : listenerFailure;
+                }
+            }
+            if (listenerFailure != null) {
+                throw listenerFailure;
+            }
+        }
+
+        private void settleItem(Attempt<C> a, BulkResponseItem item) {
+            if (item.error() == null) {
+                settle(a, new Ack.Written(a.document(), item.result()));
+                return;
+            }
+            switch (ItemFailure.classify(item.status(), item.error().type())) {
+                case SUPERSEDED -> settle(a, new Ack.Superseded(a.document()));
+                case RETRY -> retryOrFail(a, item.status() + " " + item.error().type() + ": " + item.error().reason());
+                case POISON -> poison(a, item);
+            }
+        }
+
+        @Override
+        public void afterBulk(long executionId, BulkRequest request, List<Attempt<C>> contexts, Throwable failure) {
+            for (Attempt<C> a : contexts) {
+                retryOrFail(a, "bulk request failed: " + failure);
+            }
+        }
+    }
+}

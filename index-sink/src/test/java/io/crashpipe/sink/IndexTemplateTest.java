@@ -1,0 +1,68 @@
+package io.crashpipe.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crashpipe.sink.doc.KernelLogLineDocument;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+class IndexTemplateTest {
+    /** Field types this Elasticsearch (the integ-test distribution) does not have. */
+    private static final Set<String> UNAVAILABLE = Set.of("wildcard", "match_only_text", "constant_keyword", "unsigned_long");
+
+    @Test
+    void everyFieldACrashReportWritesIsMapped() {
+        JsonNode source = TestDocuments.crashReport("d1", "0.1.0").toSource();
+        assertMapped(IndexTemplate.CRASH_REPORTS, source);
+    }
+
+    @Test
+    void everyFieldALogLineWritesIsMapped() {
+        for (KernelLogLineDocument line : TestDocuments.logLines("d1", "0.1.0")) {
+            assertMapped(IndexTemplate.KERNEL_LOG, line.toSource());
+        }
+    }
+
+    @Test
+    void ecsFieldsHaveTheirEcsTypes() {
+        Map<String, String> crash = IndexTemplate.CRASH_REPORTS.fieldTypes();
+        assertEquals("date", crash.get("@timestamp"));
+        assertEquals("date", crash.get("event.created"));
+        assertEquals("keyword", crash.get("host.name"));
+        assertEquals("keyword", crash.get("host.os.kernel"));
+        assertEquals("text", crash.get("error.message"));
+        assertEquals("keyword", crash.get("error.message.keyword"));
+        assertEquals("keyword", crash.get("crash.title"));
+        Map<String, String> log = IndexTemplate.KERNEL_LOG.fieldTypes();
+        assertEquals("text", log.get("message"));
+        assertEquals("keyword", log.get("log.level"));
+        assertEquals("byte", log.get("log.syslog.severity.code"));
+    }
+
+    @Test
+    void onlyTypesThisElasticsearchHasAndStrictMappings() {
+        for (IndexTemplate t : List.of(IndexTemplate.CRASH_REPORTS, IndexTemplate.KERNEL_LOG)) {
+            Set<String> bad = new TreeSet<>();
+            t.fieldTypes().forEach((field, type) -> {
+                if (UNAVAILABLE.contains(type)) {
+                    bad.add(field + ":" + type);
+                }
+            });
+            assertTrue(bad.isEmpty(), t.resource() + " uses types missing here: " + bad);
+            // Strict: a field the template does not know is a poison record, not a silent new mapping.
+            assertEquals("strict", t.body().path("mappings").path("dynamic").asText(), t.resource());
+        }
+    }
+
+    private static void assertMapped(IndexTemplate template, JsonNode source) {
+        Map<String, String> types = template.fieldTypes();
+        Set<String> missing = new TreeSet<>(SourceFields.of(source, types));
+        missing.removeAll(types.keySet());
+        assertTrue(missing.isEmpty(), template.resource() + " lacks " + missing);
+    }
+}

@@ -1,0 +1,30 @@
+package io.crashpipe.sink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The field paths a document source uses, as a mapping names them (objects walked, arrays of values as one field). */
+final class SourceFields {
+    private SourceFields() {}
+
+    /** @param fieldTypes the template's paths; a path typed {@code flattened} is not descended into */
+    static Set<String> of(JsonNode source, Map<String, String> fieldTypes) {
+        Set<String> out = new TreeSet<>();
+        walk("", source, fieldTypes, out);
+        return out;
+    }
+
+    private static void walk(String prefix, JsonNode node, Map<String, String> types, Set<String> out) {
+        node.properties().forEach(e -> {
+            String path = prefix + e.getKey();
+            JsonNode v = e.getValue();
+            if (v.isObject() && !"flattened".equals(types.get(path))) {
+                walk(path + ".", v, types, out);
+            } else {
+                out.add(path);
+            }
+        });
+    }
+}
