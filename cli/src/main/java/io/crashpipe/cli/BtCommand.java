@@ -2,7 +2,11 @@ package io.crashpipe.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crashpipe.parsers.extract.Extraction;
+import io.crashpipe.parsers.extract.TaskTableExtractor;
 import io.crashpipe.parsers.io.DumpFormatException;
+import io.crashpipe.parsers.sched.Task;
+import io.crashpipe.parsers.unwind.TaskRef;
 import io.crashpipe.parsers.unwind.Backtrace;
 import io.crashpipe.parsers.unwind.BacktraceReader;
 import io.crashpipe.parsers.unwind.CrashBtFormat;
@@ -16,6 +20,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,7 +38,7 @@ public final class BtCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
     Path dump;
 
-    @Parameters(index = "1", paramLabel = "PID", arity = "0..1", description = "a task running on some CPU")
+    @Parameters(index = "1", paramLabel = "PID", arity = "0..1", description = "a task (running, or sleeping when the kernel has BTF)")
     Integer pid;
 
     @Option(names = "-a", description = "every CPU's running task")
@@ -52,7 +58,7 @@ public final class BtCommand implements Callable<Integer> {
             if (reader.cpus() == 0) {
                 throw new DumpFormatException(d.name(), 0, "NT_PRSTATUS notes (one per CPU)", "none");
             }
-            List<Backtrace> traces = select(reader, d.name());
+            List<Backtrace> traces = select(reader, view, d.name());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 ArrayNode arr = Json.MAPPER.createArrayNode();
@@ -66,7 +72,7 @@ public final class BtCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<Backtrace> select(BacktraceReader reader, String name) throws IOException {
+    private List<Backtrace> select(BacktraceReader reader, KernelView view, String name) throws IOException {
         if (all) {
             return reader.all();
         }
@@ -77,8 +83,14 @@ public final class BtCommand implements Callable<Integer> {
                     return List.of(reader.forCpu(cpu));
                 }
             }
-            throw new IOException(name + ": PID " + pid + " is not running on any CPU; backtraces of sleeping"
-                    + " tasks need the task table (not available yet)");
+            // A sleeping task: unwind from the switch frame its thread.sp points at (task table, from BTF).
+            var table = new Extraction(view).require(TaskTableExtractor.INSTANCE).orElseThrow(() -> new IOException(
+                    name + ": PID " + pid + " is not running on any CPU, and finding a sleeping task needs the"
+                    + " task table, which needs BTF (this kernel has none)"));
+            Task t = table.byPid(pid)
+                    .orElseThrow(() -> new IOException(name + ": no task with PID " + pid + " in the dump"));
+            return List.of(reader.forBlockedTask(new TaskRef(t.cpu(), t.address(), OptionalInt.of(t.pid()),
+                    Optional.of(t.comm())), t.savedSp()));
         }
         return List.of(reader.forCpu(reader.panicCpu().orElse(0)));
     }
