@@ -19,24 +19,23 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code crashpipe analyze DUMP}: every triage section in order (sys, panic, ps, mod, then log). */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = {"Print every triage section for the dump: 'sys', the crash reports in its log ('panic'),",
             "'ps', 'mod', then 'log'."})
 public final class AnalyzeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
-    Path dump;
+    @Mixin
+    DumpArgument dump;
 
     @Override
     public Integer call() throws IOException {
-        KernelAccess.with(dump, view -> {
+        KernelAccess.with(dump.path(), view -> {
             OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
             write(view, out);
             out.flush();

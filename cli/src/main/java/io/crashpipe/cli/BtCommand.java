@@ -18,12 +18,12 @@ import io.crashpipe.parsers.unwind.TraceStep;
 import io.crashpipe.parsers.view.KernelView;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,8 +35,8 @@ import picocli.CommandLine.Spec;
             "or with -a of every CPU's running task, unwound with the kernel's ORC data from the CPU notes.",
             "Frames marked '?' were found by scanning the stack and may be stale."})
 public final class BtCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
-    Path dump;
+    @Mixin
+    DumpArgument dump;
 
     @Parameters(index = "1", paramLabel = "PID", arity = "0..1", description = "a task (running, or sleeping when the kernel has BTF)")
     Integer pid;
@@ -52,7 +52,7 @@ public final class BtCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        KernelAccess.withDump(dump, d -> {
+        KernelAccess.withDump(dump.path(), d -> {
             KernelView view = KernelView.of(d);
             BacktraceReader reader = BacktraceReader.withoutBtf(view.memory(), view.kallsyms(), d.cpuRegisters());
             if (reader.cpus() == 0) {

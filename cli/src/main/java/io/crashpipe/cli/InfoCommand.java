@@ -8,7 +8,6 @@ import io.crashpipe.parsers.dump.DumpHeader;
 import io.crashpipe.parsers.dump.Dumps;
 import io.crashpipe.parsers.dump.PageCounts;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -26,8 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Show a dump's container facts: format, compression, page size, dump level, page counts,",
             "the VMCOREINFO keys, OSRELEASE, CRASHTIME, and each CPU's RIP and RSP from the register notes."})
 public final class InfoCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
-    Path dump;
+    @Mixin
+    DumpArgument dump;
 
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
@@ -37,7 +36,7 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Dump d = Dumps.open(dump)) {
+        try (Dump d = Dumps.open(dump.path())) {
             Map<String, String> vmcoreinfo = keyValues(d.vmcoreinfo().orElse(""));
             PageCounts counts = d.countPages();
             PrintWriter out = spec.commandLine().getOut();

@@ -12,19 +12,18 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code crashpipe log DUMP}: the kernel log, byte for byte as {@code makedumpfile --dump-dmesg}. */
 @Command(name = "log", mixinStandardHelpOptions = true,
         description = {"Print the kernel log from the dump, exactly as makedumpfile --dump-dmesg does.",
             "--json prints one JSON object per record (sequence, timestamp, level, facility, caller, text, device)."})
 public final class LogCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
-    Path dump;
+    @Mixin
+    DumpArgument dump;
 
     @Option(names = "--json", description = "one JSON object per log record, one per line")
     boolean json;
@@ -36,7 +35,7 @@ public final class LogCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        KernelAccess.with(dump, view -> {
+        KernelAccess.with(dump.path(), view -> {
             KernelLog log = read(view);
             OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
             if (json) {

@@ -7,13 +7,12 @@ import io.crashpipe.parsers.module.KernelModule;
 import io.crashpipe.parsers.module.ModuleListReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code crashpipe mod DUMP}: the loaded modules, as crash's {@code mod} without object files. */
@@ -21,8 +20,8 @@ import picocli.CommandLine.Spec;
         description = {"Print each loaded module's struct address, name, base address and size as crash's",
             "'mod' does (without its OBJECT FILE column)."})
 public final class ModCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
-    Path dump;
+    @Mixin
+    DumpArgument dump;
 
     @Option(names = "--json", description = "print a JSON array, one object per module")
     boolean json;
@@ -32,7 +31,7 @@ public final class ModCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        KernelAccess.with(dump, view -> {
+        KernelAccess.with(dump.path(), view -> {
             List<KernelModule> modules = ModuleListReader.read(view, KernelBtf.require(view));
             PrintWriter out = spec.commandLine().getOut();
             if (json) {

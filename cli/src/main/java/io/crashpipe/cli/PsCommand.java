@@ -9,12 +9,11 @@ import io.crashpipe.parsers.sched.TaskTable;
 import io.crashpipe.parsers.sched.TaskTableReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code crashpipe ps DUMP}: every task, in crash's {@code ps} layout. */
@@ -22,8 +21,8 @@ import picocli.CommandLine.Spec;
         description = {"Print every task (all threads and the per-CPU idle tasks) as crash's 'ps' does;",
             "'>' marks the tasks running on a CPU at the crash. Layouts come from the dump's BTF."})
 public final class PsCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
-    Path dump;
+    @Mixin
+    DumpArgument dump;
 
     @Option(names = "--json", description = "print a JSON array, one object per task")
     boolean json;
@@ -33,7 +32,7 @@ public final class PsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        KernelAccess.with(dump, view -> {
+        KernelAccess.with(dump.path(), view -> {
             TaskTable table = TaskTableReader.read(view, KernelBtf.require(view));
             PrintWriter out = spec.commandLine().getOut();
             if (json) {

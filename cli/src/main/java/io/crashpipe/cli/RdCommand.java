@@ -9,9 +9,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -25,8 +25,8 @@ public final class RdCommand implements Callable<Integer> {
     @Option(names = "-p", required = true, description = "ADDRESS is a physical address (the only mode for now)")
     boolean physical;
 
-    @Parameters(index = "0", paramLabel = "DUMP", description = "dump file")
-    Path dump;
+    @Mixin
+    DumpArgument dump;
 
     @Parameters(index = "1", paramLabel = "ADDRESS", description = "physical address, hex (0x optional)")
     String address;
@@ -44,7 +44,7 @@ public final class RdCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "COUNT must be 1 to 16777216 words");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (Dump d = Dumps.open(dump)) {
+        try (Dump d = Dumps.open(dump.path())) {
             DumpMemory mem = new DumpMemory(d, 16);
             byte[] line = new byte[16];
             for (long i = 0; i < count; i += 2) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,8 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Write a small kdump-compressed (zstd) copy of DUMP holding only the pages that",
             "the analyses read; 'analyze' on the copy prints the same as on the original."})
 public final class ShrinkCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
-    Path dump;
+    @Mixin
+    DumpArgument dump;
 
     @Parameters(index = "1", paramLabel = "OUT", description = "file to write (replaced if it exists)")
     Path out;
@@ -33,10 +34,10 @@ public final class ShrinkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter msg = spec.commandLine().getErr();
-        KernelAccess.withDump(dump, d -> {
+        KernelAccess.withDump(dump.path(), d -> {
             KdumpWriter.Written w = KdumpWriter.write(d, HotPages.of(d), out);
             msg.printf("crashpipe shrink: %s: kept %d pages, %s (was %s)%n", out, w.pages(), Sizes.human(w.bytes()),
-                    Sizes.human(Files.size(dump)));
+                    Sizes.human(Files.size(dump.path())));
         });
         return 0;
     }

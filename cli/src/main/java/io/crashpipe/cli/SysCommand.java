@@ -14,13 +14,12 @@ import io.crashpipe.parsers.sys.SystemSummaryReader;
 import io.crashpipe.parsers.view.KernelView;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code crashpipe sys DUMP}: crash's system summary. */
@@ -28,8 +27,8 @@ import picocli.CommandLine.Spec;
         description = {"Print crash's 'sys' summary from the dump: CPUs, date, uptime, load average, uname,",
             "CPU speed, memory, the panic message, the task count and the panic task (from BTF)."})
 public final class SysCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DUMP", description = "dump file (ELF, kdump-compressed or flattened)")
-    Path dump;
+    @Mixin
+    DumpArgument dump;
 
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
@@ -39,7 +38,7 @@ public final class SysCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        KernelAccess.with(dump, view -> {
+        KernelAccess.with(dump.path(), view -> {
             PrintWriter out = spec.commandLine().getOut();
             Optional<Btf> btf = KernelBtf.find(view);
             SystemSummary s = read(view, LogCommand.read(view), btf);
