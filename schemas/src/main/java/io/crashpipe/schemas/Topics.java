@@ -13,13 +13,19 @@ public final class Topics {
     /** A topic and the settings it is created with. */
     public record TopicSpec(String name, int partitions, Map<String, String> config) {}
 
+    /**
+     * Partitions of both ingest topics. They must be equal: the topology joins a dump's metadata
+     * and its pages in one task, which needs them co-partitioned (same key, same partition number).
+     */
+    public static final int INGEST_PARTITIONS = 6;
+
     /** DumpMetadata; compacted: the latest metadata of a dump is all that matters. */
-    public static final TopicSpec DUMP_META = new TopicSpec("dump-meta", 3, Map.of(
+    public static final TopicSpec DUMP_META = new TopicSpec("dump-meta", INGEST_PARTITIONS, Map.of(
             "cleanup.policy", "compact",
             "max.message.bytes", String.valueOf(8 * 1024 * 1024)));
 
     /** PageChunk then DumpSealed; kept for replay (re-analysis by a new parser version). */
-    public static final TopicSpec DUMP_PAGES = new TopicSpec("dump-pages", 6, Map.of(
+    public static final TopicSpec DUMP_PAGES = new TopicSpec("dump-pages", INGEST_PARTITIONS, Map.of(
             "cleanup.policy", "delete",
             "retention.ms", String.valueOf(14L * 24 * 3600 * 1000),
             "compression.type", "producer",
