@@ -1,17 +1,12 @@
 package io.crashpipe.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.crashpipe.parsers.btf.Btf;
-import io.crashpipe.parsers.btf.BtfFieldOffsets;
-import io.crashpipe.parsers.btf.KernelBtf;
-import io.crashpipe.parsers.kernel.FieldOffsets;
-import io.crashpipe.parsers.printk.KernelLog;
-import io.crashpipe.parsers.sched.TaskTableReader;
+import io.crashpipe.parsers.extract.Extraction;
+import io.crashpipe.parsers.extract.SystemSummaryExtractor;
+import io.crashpipe.parsers.extract.TaskTableExtractor;
 import io.crashpipe.parsers.sys.SysTasks;
 import io.crashpipe.parsers.sys.CrashSysFormat;
 import io.crashpipe.parsers.sys.SystemSummary;
-import io.crashpipe.parsers.sys.SystemSummaryReader;
-import io.crashpipe.parsers.view.KernelView;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Optional;
@@ -40,9 +35,9 @@ public final class SysCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         KernelAccess.with(dump.path(), view -> {
             PrintWriter out = spec.commandLine().getOut();
-            Optional<Btf> btf = KernelBtf.find(view);
-            SystemSummary s = read(view, LogCommand.read(view), btf);
-            Optional<SysTasks> tasks = tasks(view, btf);
+            Extraction x = new Extraction(view);
+            SystemSummary s = x.require(SystemSummaryExtractor.INSTANCE);
+            Optional<SysTasks> tasks = x.require(TaskTableExtractor.INSTANCE).map(SysTasks::of);
             if (json) {
                 Json.print(out, toJson(s, tasks));
             } else {
@@ -51,20 +46,6 @@ public final class SysCommand implements Callable<Integer> {
             }
         });
         return 0;
-    }
-
-    /** VMCOREINFO's offsets first, then whatever BTF knows. */
-    static SystemSummary read(KernelView view, KernelLog log, Optional<Btf> btf) {
-        FieldOffsets offsets = FieldOffsets.of(view.vmcoreinfo());
-        if (btf.isPresent()) {
-            offsets = offsets.orElse(new BtfFieldOffsets(btf.get()));
-        }
-        return SystemSummaryReader.read(view, log, offsets);
-    }
-
-    /** The task fields, or empty when the dump has no BTF (the fields then say so; nothing is guessed). */
-    static Optional<SysTasks> tasks(KernelView view, Optional<Btf> btf) {
-        return btf.map(b -> SysTasks.of(TaskTableReader.read(view, b)));
     }
 
     static ObjectNode toJson(SystemSummary s, Optional<SysTasks> tasks) {

@@ -1,8 +1,11 @@
 package io.crashpipe.parsers.extract;
 
+import io.crashpipe.parsers.btf.Btf;
+import io.crashpipe.parsers.btf.BtfFieldOffsets;
 import io.crashpipe.parsers.kernel.FieldOffsets;
 import io.crashpipe.parsers.sys.SystemSummary;
 import io.crashpipe.parsers.sys.SystemSummaryReader;
+import java.util.Optional;
 
 /** crash's {@code sys} fields; the panic message comes from the kernel log section. */
 public enum SystemSummaryExtractor implements Extractor<SystemSummary> {
@@ -15,7 +18,12 @@ public enum SystemSummaryExtractor implements Extractor<SystemSummary> {
 
     @Override
     public SystemSummary extract(Extraction x) {
-        return SystemSummaryReader.read(x.view(), x.require(KernelLogExtractor.INSTANCE),
-                FieldOffsets.of(x.view().vmcoreinfo()));
+        // VMCOREINFO's offsets first, then whatever BTF knows.
+        FieldOffsets offsets = FieldOffsets.of(x.view().vmcoreinfo());
+        Optional<Btf> btf = x.require(BtfExtractor.INSTANCE);
+        if (btf.isPresent()) {
+            offsets = offsets.orElse(new BtfFieldOffsets(btf.get()));
+        }
+        return SystemSummaryReader.read(x.view(), x.require(KernelLogExtractor.INSTANCE), offsets);
     }
 }
