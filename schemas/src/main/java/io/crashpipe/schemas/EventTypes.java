@@ -8,6 +8,8 @@ import org.apache.avro.util.ClassSecurityValidator;
  */
 public final class EventTypes {
     public static final String PACKAGE = "io.crashpipe.schemas.events";
+    /** The generated result classes (CrashReport, KernelLogLine). */
+    public static final String RESULTS_PACKAGE = "io.crashpipe.schemas.results";
     private static boolean trusted;
 
     private EventTypes() {}
@@ -17,7 +19,7 @@ public final class EventTypes {
             return;
         }
         ClassSecurityValidator.ClassSecurityPredicate previous = ClassSecurityValidator.getGlobal();
-        ClassSecurityValidator.setGlobal(c -> c.getPackageName().equals(PACKAGE) || previous.isTrusted(c));
+        ClassSecurityValidator.setGlobal(c -> c.getPackageName().equals(PACKAGE) || c.getPackageName().equals(RESULTS_PACKAGE) || previous.isTrusted(c));
         trusted = true;
     }
 }

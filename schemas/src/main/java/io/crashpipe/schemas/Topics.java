@@ -36,6 +36,30 @@ public final class Topics {
 
     public static final List<TopicSpec> INGEST = List.of(DUMP_META, DUMP_PAGES);
 
+    /** CrashReport, one per dump and parser version; compacted: the latest report of a dump is what counts. */
+    public static final TopicSpec CRASH_REPORTS = new TopicSpec("crash-reports", INGEST_PARTITIONS, Map.of(
+            "cleanup.policy", "compact",
+            "max.message.bytes", String.valueOf(8 * 1024 * 1024)));
+
+    /** KernelLogLine, one per log record, keyed by dump id; kept as long as the pages. */
+    public static final TopicSpec KERNEL_LOG = new TopicSpec("kernel-log", INGEST_PARTITIONS, Map.of(
+            "cleanup.policy", "delete",
+            "retention.ms", String.valueOf(14L * 24 * 3600 * 1000)));
+
+    /**
+     * Records a consumer could not use (undecodable events, documents Elasticsearch refuses), with
+     * headers naming where they came from and why; never consumed automatically.
+     */
+    public static final TopicSpec DEAD_LETTERS = new TopicSpec("dead-letters", 1, Map.of(
+            "cleanup.policy", "delete",
+            "retention.ms", String.valueOf(30L * 24 * 3600 * 1000),
+            "max.message.bytes", String.valueOf(8 * 1024 * 1024)));
+
+    public static final List<TopicSpec> RESULTS = List.of(CRASH_REPORTS, KERNEL_LOG, DEAD_LETTERS);
+
+    /** Every topic the pipeline needs (the registry creates {@link #SCHEMAS} itself). */
+    public static final List<TopicSpec> ALL = List.of(DUMP_META, DUMP_PAGES, CRASH_REPORTS, KERNEL_LOG, DEAD_LETTERS);
+
     /** The largest event a producer may send (a metadata event carries VMCOREINFO and dmesg text). */
     public static final int MAX_EVENT_BYTES = 8 * 1024 * 1024;
 }

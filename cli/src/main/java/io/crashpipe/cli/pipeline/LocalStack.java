@@ -59,7 +59,7 @@ public final class LocalStack implements AutoCloseable {
         EmbeddedRegistry registry = null;
         try {
             try (Admin admin = kafka.admin()) {
-                TopicAdmin.ensure(admin, Topics.INGEST, (short) 1);
+                TopicAdmin.ensure(admin, Topics.ALL, (short) 1);
             }
             registry = EmbeddedRegistry.start(kafka.bootstrapServers(), new InetSocketAddress("127.0.0.1", registryPort));
             Gateway gateway = Gateway.start(GatewayConfig.local(new InetSocketAddress("127.0.0.1", gatewayPort),
