@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.function.LongPredicate;
 
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.memory.ReadResult;
@@ -12,10 +13,14 @@ import io.crashpipe.schemas.events.DumpSealed;
 import io.crashpipe.schemas.events.PageChunk;
 
 /**
- * Turns a dump's pages into page-chunk events, in pfn order, one chunk in memory at a time.
- * Chunking depends only on the dump's content, so the same dump always yields the same
- * sequence numbers: that is what makes resume and re-upload idempotent. Pages that cannot be
- * read (corrupt in the file) are left out and counted; the consumer treats them as missing.
+ * Turns a dump's pages into page-chunk events, one chunk in memory at a time, in a
+ * {@link SplitOrder}: by default the hot pages first (the chunks made only of the present pages
+ * the extractors read, in pfn order), then every other present page in pfn order; or plain pfn
+ * order. Both passes partition the same walk over the dump's present pages, so every present
+ * page goes out exactly once. Chunking depends only on the dump's content and the order, so the
+ * same dump in the same order always yields the same sequence numbers: that is what makes resume
+ * and re-upload idempotent. Pages that cannot be read (corrupt in the file) are left out and
+ * counted; the consumer treats them as missing.
  */
 public final class DumpSplitter {
     public static final int MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -30,8 +35,16 @@ public final class DumpSplitter {
         boolean alreadySent(int sequence);
     }
 
-    /** What a full pass produced. */
-    public record Result(DumpSealed sealed, long unreadablePages, long payloadBytes) {}
+    /**
+     * What a full pass produced.
+     *
+     * @param sealed chunk count, page counts and the checksum over pfn and data of every page with
+     *        data, in chunk order
+     * @param hotChunks the first {@code hotChunks} chunks (sequences {@code 0..hotChunks-1}) hold
+     *        only hot pages; 0 in pfn order
+     * @param hotPages readable hot pages (with data or all-zero) in those chunks
+     */
+    public record Result(DumpSealed sealed, long unreadablePages, long payloadBytes, int hotChunks, long hotPages) {}
 
     private DumpSplitter() {}
 
@@ -40,65 +53,118 @@ public final class DumpSplitter {
         return ChunkBuilder.compressed(raw);
     }
 
+    /** Splits hot pages first (computing the hot set now; pfn order if it cannot be computed). */
+    public static Result split(String dumpId, Dump dump, SentFilter sent, ChunkSink sink) throws IOException, InterruptedException {
+        return split(dumpId, dump, SplitOrder.forDump(dump, true), sent, sink);
+    }
+
+    public static Result split(String dumpId, Dump dump, SplitOrder order, SentFilter sent, ChunkSink sink)
+            throws IOException, InterruptedException {
+        Pass pass = new Pass(dumpId, dump, sent, sink);
+        int hotChunks = 0;
+        long hotPages = 0;
+        if (order.hotPfnCount() > 0) {
+            pass.walk(order::isHot);
+            pass.flush(); // the last hot chunk holds only hot pages, even if it is not full
+            hotChunks = pass.seq;
+            hotPages = pass.pages + pass.zeros;
+            pass.walk(pfn -> !order.isHot(pfn));
+        } else {
+            pass.walk(pfn -> true);
+        }
+        pass.flush();
+        DumpSealed sealed = DumpSealed.newBuilder().setDumpId(dumpId).setChunkCount(pass.seq)
+                .setPageCount(pass.pages).setZeroPageCount(pass.zeros)
+                .setPageDataSha256(HexFormat.of().formatHex(pass.sha.digest())).build();
+        return new Result(sealed, pass.unreadable, pass.payload, hotChunks, hotPages);
+    }
+
     private static final class Abort extends RuntimeException {
         Abort(Exception cause) {
             super(cause);
         }
     }
 
-    public static Result split(String dumpId, Dump dump, SentFilter sent, ChunkSink sink) throws IOException, InterruptedException {
-        int pageSize = dump.pageSize();
-        ChunkBuilder chunk = new ChunkBuilder(pageSize, MAX_PAYLOAD_BYTES);
-        MessageDigest sha = DumpId.sha256();
-        byte[] page = new byte[pageSize];
-        ByteBuffer pfnBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        long[] counters = new long[3]; // pages, zero pages, unreadable
-        int[] seq = {0};
-        long[] payload = {0};
-        try {
-            dump.forEachPresentPfn(pfn -> {
+    /** One run over the dump: the chunk being filled, the checksum and the counters. */
+    private static final class Pass {
+        final String dumpId;
+        final Dump dump;
+        final SentFilter sent;
+        final ChunkSink sink;
+        final int pageSize;
+        final ChunkBuilder chunk;
+        final MessageDigest sha = DumpId.sha256();
+        final byte[] page;
+        final ByteBuffer pfnBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        long pages;
+        long zeros;
+        long unreadable;
+        long payload;
+        int seq;
+
+        Pass(String dumpId, Dump dump, SentFilter sent, ChunkSink sink) {
+            this.dumpId = dumpId;
+            this.dump = dump;
+            this.sent = sent;
+            this.sink = sink;
+            this.pageSize = dump.pageSize();
+            this.chunk = new ChunkBuilder(pageSize, MAX_PAYLOAD_BYTES);
+            this.page = new byte[pageSize];
+        }
+
+        /** Adds, in walk (pfn) order, every present page {@code include} accepts. */
+        void walk(LongPredicate include) throws IOException, InterruptedException {
+            try {
+                dump.forEachPresentPfn(pfn -> {
+                    if (!include.test(pfn)) {
+                        return;
+                    }
+                    try {
+                        add(pfn);
+                    } catch (IOException | InterruptedException e) {
+                        throw new Abort(e); // the pfn walk takes no checked exceptions: carry it out
+                    }
+                });
+            } catch (Abort a) {
+                if (a.getCause() instanceof InterruptedException ie) {
+                    throw ie;
+                }
+                throw (IOException) a.getCause();
+            }
+        }
+
+        private void add(long pfn) throws IOException, InterruptedException {
             ReadResult r = dump.readPage(pfn, page);
             if (!(r instanceof ReadResult.Ok)) {
-                counters[2]++;
+                unreadable++;
                 return;
             }
             if (chunk.add(pfn, page)) {
-                counters[1]++;
+                zeros++;
             } else {
-                counters[0]++;
+                pages++;
                 sha.update(pfnBytes.clear().putLong(pfn).array());
                 sha.update(page, 0, pageSize);
             }
             if (chunk.isFull()) {
-                try {
-                    payload[0] += emit(dumpId, chunk, seq[0]++, sent, sink);
-                } catch (IOException | InterruptedException e) {
-                    throw new Abort(e); // the pfn walk takes no checked exceptions: carry it out
-                }
+                emit();
             }
-            });
-        } catch (Abort a) {
-            if (a.getCause() instanceof InterruptedException ie) {
-                throw ie;
-            }
-            throw (IOException) a.getCause();
         }
-        if (!chunk.isEmpty()) {
-            payload[0] += emit(dumpId, chunk, seq[0]++, sent, sink);
-        }
-        DumpSealed sealed = DumpSealed.newBuilder().setDumpId(dumpId).setChunkCount(seq[0])
-                .setPageCount(counters[0]).setZeroPageCount(counters[1])
-                .setPageDataSha256(HexFormat.of().formatHex(sha.digest())).build();
-        return new Result(sealed, counters[2], payload[0]);
-    }
 
-    private static long emit(String dumpId, ChunkBuilder chunk, int seq, SentFilter sent, ChunkSink sink)
-            throws IOException, InterruptedException {
-        boolean skip = sent.alreadySent(seq);
-        PageChunk c = chunk.build(dumpId, seq, skip);
-        if (!skip) {
-            sink.accept(c);
+        void flush() throws IOException, InterruptedException {
+            if (!chunk.isEmpty()) {
+                emit();
+            }
         }
-        return c.getUncompressedSize();
+
+        private void emit() throws IOException, InterruptedException {
+            int s = seq++;
+            boolean skip = sent.alreadySent(s);
+            PageChunk c = chunk.build(dumpId, s, skip);
+            if (!skip) {
+                sink.accept(c);
+            }
+            payload += c.getUncompressedSize();
+        }
     }
 }

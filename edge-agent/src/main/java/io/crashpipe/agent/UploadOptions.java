@@ -10,9 +10,13 @@ import java.time.Duration;
  * @param bytesPerSecond cap on payload bytes sent per second; 0 for none
  * @param concurrency chunk uploads in flight at once (also bounds memory: about 2 MiB each)
  * @param maxAttempts attempts per request before the upload is given up (resumed next time)
+ * @param hotPagesFirst send the pages the analyses read first (default), so the crash report is
+ *        ready before the bulk has arrived; false for plain pfn order. It applies to dumps whose
+ *        upload starts from now on: a dump with a checkpoint keeps the order it was started in
+ *        (see {@link Checkpoint})
  */
 public record UploadOptions(URI gateway, String token, Path stateDir, int concurrency, long bytesPerSecond,
-        int maxAttempts, Duration initialBackoff, Duration maxBackoff, String agentVersion) {
+        int maxAttempts, Duration initialBackoff, Duration maxBackoff, String agentVersion, boolean hotPagesFirst) {
 
     public UploadOptions {
         if (concurrency < 1) {
@@ -24,18 +28,28 @@ public record UploadOptions(URI gateway, String token, Path stateDir, int concur
     }
 
     public static UploadOptions defaults(URI gateway, String token, Path stateDir) {
-        return new UploadOptions(gateway, token, stateDir, 4, 0, 8, Duration.ofMillis(200), Duration.ofSeconds(15), "0.1.0");
+        return new UploadOptions(gateway, token, stateDir, 4, 0, 8, Duration.ofMillis(200), Duration.ofSeconds(15), "0.1.0",
+                true);
     }
 
     public UploadOptions withConcurrency(int n) {
-        return new UploadOptions(gateway, token, stateDir, n, bytesPerSecond, maxAttempts, initialBackoff, maxBackoff, agentVersion);
+        return new UploadOptions(gateway, token, stateDir, n, bytesPerSecond, maxAttempts, initialBackoff, maxBackoff, agentVersion,
+                hotPagesFirst);
     }
 
     public UploadOptions withBandwidth(long bps) {
-        return new UploadOptions(gateway, token, stateDir, concurrency, bps, maxAttempts, initialBackoff, maxBackoff, agentVersion);
+        return new UploadOptions(gateway, token, stateDir, concurrency, bps, maxAttempts, initialBackoff, maxBackoff, agentVersion,
+                hotPagesFirst);
     }
 
     public UploadOptions withMaxAttempts(int n) {
-        return new UploadOptions(gateway, token, stateDir, concurrency, bytesPerSecond, n, initialBackoff, maxBackoff, agentVersion);
+        return new UploadOptions(gateway, token, stateDir, concurrency, bytesPerSecond, n, initialBackoff, maxBackoff, agentVersion,
+                hotPagesFirst);
+    }
+
+    /** Hot pages first ({@code true}, the default) or plain pfn order, for dumps not yet started. */
+    public UploadOptions withHotPagesFirst(boolean hot) {
+        return new UploadOptions(gateway, token, stateDir, concurrency, bytesPerSecond, maxAttempts, initialBackoff, maxBackoff,
+                agentVersion, hot);
     }
 }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,12 +23,14 @@ import io.crashpipe.schemas.events.DumpMetadata;
 import io.crashpipe.schemas.events.PageChunk;
 
 /**
- * Uploads one dump: metadata, every chunk not yet acknowledged, then the seal. At most
+ * Uploads one dump: metadata, every chunk not yet acknowledged (hot pages first unless
+ * configured otherwise, see {@link SplitOrder}), then the seal. At most
  * {@code concurrency} chunks are in flight (so memory is bounded); each acknowledgement is
  * checkpointed before it counts; the seal goes only after every chunk was acknowledged.
  */
 public final class Uploader {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final System.Logger LOG = System.getLogger(Uploader.class.getName());
 
     private final UploadOptions options;
     private final GatewayClient client;
@@ -48,6 +51,7 @@ public final class Uploader {
         AtomicLong bytes = new AtomicLong();
         client.hello();
         try (Dump dump = Dumps.open(found.file())) {
+            SplitOrder order = chooseOrder(ckpt, dump, options.hotPagesFirst());
             if (!ckpt.metadataSent()) {
                 DumpMetadata meta = MetadataBuilder.build(dumpId, found, dump, options.agentVersion());
                 ByteBuffer body = meta.toByteBuffer();
@@ -70,7 +74,7 @@ public final class Uploader {
             int[] sent = {0};
             DumpSplitter.Result result;
             try {
-                result = DumpSplitter.split(dumpId, dump, ckpt::chunkSent, chunk -> {
+                result = DumpSplitter.split(dumpId, dump, order, ckpt::chunkSent, chunk -> {
                     slots.acquire();
                     rethrow(firstFailure.get()); // stop reading the dump once a chunk was given up
                     pending.removeIf(Future::isDone);
@@ -102,10 +106,28 @@ public final class Uploader {
                 ckpt.recordSealed();
             }
             UploadResult r = new UploadResult(dumpId, result.sealed(), sent[0], bytes.get(), result.payloadBytes(),
-                    result.unreadablePages(), Files.size(found.file()), (System.nanoTime() - t0) / 1e9);
+                    result.unreadablePages(), Files.size(found.file()), (System.nanoTime() - t0) / 1e9,
+                    order.hotPagesFirst(), result.hotChunks(), result.hotPages(), order.fallbackReason().orElse(null));
             progress.finished(r);
             return r;
         }
+    }
+
+    /**
+     * The split order of this dump: the one its checkpoint recorded if its upload already started
+     * (whatever the options say now: see {@link Checkpoint} for why a dump never changes order),
+     * else the configured one, recorded before the first event is sent. If the hot pages cannot
+     * be computed the dump goes (and stays) in pfn order; the upload never fails for it.
+     */
+    static SplitOrder chooseOrder(Checkpoint ckpt, Dump dump, boolean hotPagesFirst) throws IOException {
+        Optional<SplitOrder> recorded = ckpt.recordedOrder();
+        if (recorded.isPresent()) {
+            return recorded.get();
+        }
+        SplitOrder order = SplitOrder.forDump(dump, hotPagesFirst);
+        order.fallbackReason().ifPresent(why -> LOG.log(System.Logger.Level.DEBUG, why));
+        ckpt.recordOrder(order);
+        return order;
     }
 
     private void sendChunk(PageChunk raw, Checkpoint ckpt, AtomicLong bytes, Progress progress)

@@ -1,12 +1,15 @@
 package io.crashpipe.agent;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,5 +28,52 @@ class CheckpointTest {
         assertFalse(again.chunkSent(1));
         assertEquals(2, again.chunksSent());
         assertFalse(again.sealed());
+    }
+
+    @Test
+    void theSplitOrderIsRecordedFirstWithItsHotSetAndSurvivesAReopen(@TempDir Path dir) throws Exception {
+        long[] hot = {0, 1, 2, 0x9f, 0x1000, 0x3fff_ffffL, Long.MAX_VALUE};
+        Checkpoint c = Checkpoint.open(dir, "abc");
+        assertEquals(Optional.empty(), c.recordedOrder(), "nothing started yet");
+        c.recordOrder(SplitOrder.hotFirst(hot));
+        c.recordMetadata();
+        c.recordChunk(0);
+        Checkpoint again = Checkpoint.open(dir, "abc");
+        SplitOrder o = again.recordedOrder().orElseThrow();
+        assertTrue(o.hotPagesFirst());
+        assertArrayEquals(hot, o.hotPfns());
+        assertTrue(o.isHot(0x1000) && !o.isHot(0x1001));
+        assertTrue(Files.readAllLines(dir.resolve("abc.ckpt")).get(0).startsWith("order hot-first 7 "));
+        again.recordOrder(SplitOrder.hotFirst(hot)); // the same order again: a no-op
+        assertThrows(IllegalStateException.class, () -> again.recordOrder(SplitOrder.pfn()));
+        assertThrows(IllegalStateException.class, () -> again.recordOrder(SplitOrder.hotFirst(new long[] {0, 1})));
+        assertEquals(1, Files.readAllLines(dir.resolve("abc.ckpt")).stream().filter(l -> l.startsWith("order")).count());
+    }
+
+    @Test
+    void aDamagedOrderLineIsNotTrusted(@TempDir Path dir) throws Exception {
+        Checkpoint c = Checkpoint.open(dir, "abc");
+        c.recordOrder(SplitOrder.hotFirst(new long[] {5, 6, 7}));
+        Path f = dir.resolve("abc.ckpt");
+        Files.writeString(f, Files.readString(f).replace(",1,1", ",1,2")); // one delta changed: the digest no longer matches
+        assertEquals(Optional.empty(), Checkpoint.open(dir, "abc").recordedOrder());
+    }
+
+    @Test
+    void aTornLastLineIsNotCountedEvenWhenItReadsLikeAnotherChunkAndTheNextLineStartsAfresh(@TempDir Path dir)
+            throws Exception {
+        Checkpoint c = Checkpoint.open(dir, "abc");
+        c.recordOrder(SplitOrder.pfn());
+        c.recordChunk(3);
+        Files.writeString(dir.resolve("abc.ckpt"), "chunk 1", StandardOpenOption.APPEND); // "chunk 12" cut short
+        Checkpoint again = Checkpoint.open(dir, "abc");
+        assertFalse(again.chunkSent(1));
+        assertEquals(1, again.chunksSent());
+        again.recordChunk(12);
+        Checkpoint third = Checkpoint.open(dir, "abc");
+        assertTrue(third.chunkSent(12), "the line after a torn one is read on its own");
+        assertTrue(third.chunkSent(3));
+        assertFalse(third.chunkSent(1));
+        assertEquals(Optional.of(SplitOrder.pfn()), third.recordedOrder());
     }
 }

@@ -105,6 +105,7 @@ class IngestPathIT {
             for (Path file : Fixtures.variants(dir)) {
                 UploadResult r = new Uploader(options(state)).upload(FoundDump.single(file), Progress.NONE);
                 assertEquals(0, r.unreadablePages(), file.toString());
+                assertTrue(r.hotPagesFirst() && r.hotChunks() > 0 && r.hotPages() > 0, "hot pages went first for " + file);
                 verifyInKafka(file, r.dumpId(), r.sealed());
             }
         }

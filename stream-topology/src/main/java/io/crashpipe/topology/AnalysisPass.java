@@ -12,6 +12,7 @@ import io.crashpipe.parsers.memory.Unavailable;
 import io.crashpipe.parsers.view.KernelView;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One run of every section over a dump's memory as it stands. Either some section waits for a
@@ -30,6 +31,14 @@ public final class AnalysisPass {
     public record Settled(List<Outcome<?>> sections) implements Result {
         public boolean complete() {
             return sections.stream().allMatch(o -> o instanceof Outcome.Done<?>);
+        }
+
+        /** The value of a section that completed, if it did and has that type. */
+        public <T> Optional<T> value(String section, Class<T> type) {
+            return sections.stream()
+                    .filter(o -> o.section().equals(section) && o instanceof Outcome.Done<?>)
+                    .map(o -> ((Outcome.Done<?>) o).value())
+                    .filter(type::isInstance).map(type::cast).findFirst();
         }
     }
 

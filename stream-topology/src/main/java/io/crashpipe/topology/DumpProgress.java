@@ -10,61 +10,83 @@ import java.util.BitSet;
 
 /**
  * Where one dump stands: which chunks arrived (by sequence, so a re-upload counts once), whether
- * it is sealed and how many chunks it has, the page the analysis waits for, and whether the report
- * went out. Kept in a changelogged store; a few KiB even for a 64 GiB dump (one bit per chunk).
+ * it is sealed and how many chunks it has, the page the analysis waits for, what the analysis has
+ * cost so far, and whether the report went out. Kept in a changelogged store; a few KiB even for a
+ * 64 GiB dump (one bit per chunk).
  *
- * @param waitingForPfn the page the last analysis run stopped at, or -1
+ * @param lastEventMillis wall-clock time of the dump's latest event (for the stall timeout)
+ * @param expectedChunks the chunk count the seal announced, or -1 before the seal
+ * @param sealedMillis when the seal arrived, or -1
+ * @param waitingForPfn the page the last analysis pass stopped at, or -1
+ * @param reportedMillis when the report went out, or -1
  */
-public record DumpProgress(long firstSeenMillis, boolean hasMetadata, BitSet chunks, int expectedChunks,
-        long waitingForPfn, boolean reported, long finishedMillis) {
+public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean hasMetadata, BitSet chunks,
+        int expectedChunks, long sealedMillis, long waitingForPfn, int passes, long analysisMillis,
+        long reportedMillis) {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
 
     public static DumpProgress start(long now) {
-        return new DumpProgress(now, false, new BitSet(), -1, -1, false, -1);
+        return new DumpProgress(now, now, false, new BitSet(), -1, -1, -1, 0, 0, -1);
     }
 
     public boolean sealed() {
         return expectedChunks >= 0;
     }
 
-    /** Sealed and every chunk the seal announced has arrived: missing pages are missing for good. */
+    /** Sealed and every chunk the seal announced has arrived: a missing page is missing for good. */
     public boolean complete() {
         return sealed() && chunks.cardinality() >= expectedChunks;
     }
 
+    public boolean reported() {
+        return reportedMillis >= 0;
+    }
+
+    /** Reported and complete: nothing more will change, the state only waits for its purge. */
     public boolean finished() {
-        return finishedMillis >= 0;
+        return reported() && complete();
     }
 
     public boolean hasChunk(int sequence) {
         return chunks.get(sequence);
     }
 
+    public int chunksSeen() {
+        return chunks.cardinality();
+    }
+
+    public DumpProgress touched(long now) {
+        return new DumpProgress(firstSeenMillis, now, hasMetadata, chunks, expectedChunks, sealedMillis,
+                waitingForPfn, passes, analysisMillis, reportedMillis);
+    }
+
     public DumpProgress withMetadata() {
-        return new DumpProgress(firstSeenMillis, true, chunks, expectedChunks, waitingForPfn, reported, finishedMillis);
+        return new DumpProgress(firstSeenMillis, lastEventMillis, true, chunks, expectedChunks, sealedMillis,
+                waitingForPfn, passes, analysisMillis, reportedMillis);
     }
 
     public DumpProgress withChunk(int sequence) {
         BitSet c = (BitSet) chunks.clone();
         c.set(sequence);
-        return new DumpProgress(firstSeenMillis, hasMetadata, c, expectedChunks, waitingForPfn, reported, finishedMillis);
+        return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, c, expectedChunks, sealedMillis,
+                waitingForPfn, passes, analysisMillis, reportedMillis);
     }
 
-    public DumpProgress sealedWith(int chunkCount) {
-        return new DumpProgress(firstSeenMillis, hasMetadata, chunks, chunkCount, waitingForPfn, reported, finishedMillis);
+    public DumpProgress sealedWith(int chunkCount, long now) {
+        return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, chunkCount,
+                sealedMillis >= 0 ? sealedMillis : now, waitingForPfn, passes, analysisMillis, reportedMillis);
     }
 
-    public DumpProgress waitingFor(long pfn) {
-        return new DumpProgress(firstSeenMillis, hasMetadata, chunks, expectedChunks, pfn, reported, finishedMillis);
+    /** One more analysis pass that took {@code millis} and now waits for {@code pfn} (-1: none). */
+    public DumpProgress afterPass(long millis, long pfn) {
+        return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, expectedChunks, sealedMillis,
+                pfn, passes + 1, analysisMillis + millis, reportedMillis);
     }
 
-    public DumpProgress reportedNow() {
-        return new DumpProgress(firstSeenMillis, hasMetadata, chunks, expectedChunks, -1, true, finishedMillis);
-    }
-
-    public DumpProgress finishedAt(long now) {
-        return new DumpProgress(firstSeenMillis, hasMetadata, chunks, expectedChunks, -1, reported, now);
+    public DumpProgress reportedAt(long now) {
+        return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, expectedChunks, sealedMillis,
+                -1, passes, analysisMillis, now);
     }
 
     public byte[] encode() {
@@ -72,14 +94,17 @@ public record DumpProgress(long firstSeenMillis, boolean hasMetadata, BitSet chu
         try (DataOutputStream out = new DataOutputStream(buf)) {
             out.writeByte(VERSION);
             out.writeLong(firstSeenMillis);
+            out.writeLong(lastEventMillis);
             out.writeBoolean(hasMetadata);
             byte[] bits = chunks.toByteArray();
             out.writeInt(bits.length);
             out.write(bits);
             out.writeInt(expectedChunks);
+            out.writeLong(sealedMillis);
             out.writeLong(waitingForPfn);
-            out.writeBoolean(reported);
-            out.writeLong(finishedMillis);
+            out.writeInt(passes);
+            out.writeLong(analysisMillis);
+            out.writeLong(reportedMillis);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -93,10 +118,11 @@ public record DumpProgress(long firstSeenMillis, boolean hasMetadata, BitSet chu
                 throw new IllegalStateException("dump progress record version " + v + ", expected " + VERSION);
             }
             long first = in.readLong();
+            long last = in.readLong();
             boolean meta = in.readBoolean();
             byte[] bits = in.readNBytes(in.readInt());
-            return new DumpProgress(first, meta, BitSet.valueOf(bits), in.readInt(), in.readLong(), in.readBoolean(),
-                    in.readLong());
+            return new DumpProgress(first, last, meta, BitSet.valueOf(bits), in.readInt(), in.readLong(), in.readLong(),
+                    in.readInt(), in.readLong(), in.readLong());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,14 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-import io.crashpipe.agent.Checkpoint;
-import io.crashpipe.agent.DumpFinder;
-import io.crashpipe.agent.DumpId;
-import io.crashpipe.agent.FoundDump;
-import io.crashpipe.agent.Progress;
-import io.crashpipe.agent.UploadOptions;
-import io.crashpipe.agent.UploadResult;
-import io.crashpipe.agent.Uploader;
+import io.crashpipe.agent.DumpWatcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,28 +38,23 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        UploadOptions options = agent.toOptions();
-        DumpFinder finder = new DumpFinder(Duration.ofSeconds(quietPeriod));
         PrintWriter err = spec.commandLine().getErr();
-        while (true) {
-            for (FoundDump d : finder.find(watch)) {
-                try {
-                    if (Checkpoint.open(options.stateDir(), DumpId.of(d.file())).sealed()) {
-                        continue;
-                    }
-                    UploadResult r = new Uploader(options).upload(d, Progress.NONE);
-                    err.printf("uploaded %s as %s: %d chunks, %d bytes%n", d.file(), r.dumpId(),
-                            r.sealed().getChunkCount(), r.bytesSent());
-                } catch (java.io.IOException e) {
-                    // One bad dump or an unreachable gateway must not stop the daemon: next scan retries.
-                    err.printf("crashpipe agent: %s: %s%n", d.file(), e.getMessage());
-                }
-                err.flush();
-            }
-            if (once) {
-                return 0;
-            }
-            Thread.sleep(Duration.ofSeconds(interval).toMillis());
+        DumpWatcher watcher = new DumpWatcher(watch, Duration.ofSeconds(quietPeriod), agent.toOptions(),
+                Duration.ofSeconds(interval), o -> report(err, o));
+        if (once) {
+            watcher.scanOnce();
+        } else {
+            watcher.run();
         }
+        return 0;
+    }
+
+    static void report(PrintWriter err, DumpWatcher.Outcome o) {
+        switch (o) {
+            case DumpWatcher.Outcome.Uploaded u -> err.printf("uploaded %s as %s: %d chunks, %d bytes%n",
+                    u.dump().file(), u.result().dumpId(), u.result().sealed().getChunkCount(), u.result().bytesSent());
+            case DumpWatcher.Outcome.Failed f -> err.printf("crashpipe agent: %s: %s%n", f.dump().file(), f.reason());
+        }
+        err.flush();
     }
 }

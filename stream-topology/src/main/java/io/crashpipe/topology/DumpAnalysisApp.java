@@ -1,0 +1,85 @@
+package io.crashpipe.topology;
+
+import io.crashpipe.schemas.Topics;
+import io.crashpipe.schemas.registry.SchemaRegistryClient;
+import io.crashpipe.schemas.wire.EventSerde;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The analysis topology running as a Kafka Streams application, started and stopped as one unit. */
+public final class DumpAnalysisApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DumpAnalysisApp.class);
+
+    private final TopologyConfig config;
+    private final KafkaStreams streams;
+    private final KafkaChunkSource source;
+    private final AtomicLong reported;
+
+    private DumpAnalysisApp(TopologyConfig config, KafkaStreams streams, KafkaChunkSource source, AtomicLong reported) {
+        this.config = config;
+        this.streams = streams;
+        this.source = source;
+        this.reported = reported;
+    }
+
+    /** Starts the application and returns once it is running (or throws after {@code timeout}). */
+    public static DumpAnalysisApp start(TopologyConfig config, Duration timeout) throws IOException {
+        EventSerde serde = new EventSerde(new SchemaRegistryClient(config.registry()));
+        KafkaChunkSource source = new KafkaChunkSource(config.bootstrapServers(), Topics.DUMP_PAGES.name(), serde,
+                Map.of());
+        AtomicLong reported = new AtomicLong();
+        DumpTopology.Shared shared = new DumpTopology.Shared(serde, new ChunkCache(config.chunkCacheBytes()), source,
+                config.parserVersion(), config.purgeGrace(), config.stallTimeout(), reported);
+        KafkaStreams streams = new KafkaStreams(DumpTopology.build(shared), config.streamsProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it (its tasks resume from the last commit)", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        DumpAnalysisApp app = new DumpAnalysisApp(config, streams, source, reported);
+        streams.start();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR
+                    || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                KafkaStreams.State s = streams.state();
+                app.close();
+                throw new IOException("the analysis topology (" + config.applicationId() + ") did not start within "
+                        + timeout.toSeconds() + " s (state " + s + ")");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                app.close();
+                throw new IOException("interrupted while starting the topology", e);
+            }
+        }
+        LOG.info("topology {} running, parser version {}", config.applicationId(), config.parserVersion());
+        return app;
+    }
+
+    public TopologyConfig config() {
+        return config;
+    }
+
+    /** Reports this instance has sent since it started. */
+    public long reported() {
+        return reported.get();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        source.close();
+    }
+}

@@ -1,0 +1,268 @@
+package io.crashpipe.topology;
+
+import io.crashpipe.parsers.extract.Extractor;
+import io.crashpipe.parsers.extract.Outcome;
+import io.crashpipe.parsers.extract.Sections;
+import io.crashpipe.schemas.events.DumpMetadata;
+import io.crashpipe.schemas.events.DumpSealed;
+import io.crashpipe.schemas.events.PageChunk;
+import io.crashpipe.schemas.events.PfnRun;
+import io.crashpipe.schemas.results.KernelLogLine;
+import io.crashpipe.schemas.wire.EventSerde;
+import io.crashpipe.schemas.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-dump state machine. Metadata, chunks and the seal of a dump arrive on one task (the
+ * ingest topics are co-partitioned by dump id). Each chunk is indexed by its place in the pages
+ * topic; whenever a page the analysis waits for arrives, the analysis runs again; once every
+ * section is settled the report and the log lines go out, exactly once per dump and parser version.
+ */
+final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
+    private static final Logger LOG = LoggerFactory.getLogger(DumpProcessor.class);
+    private static final Duration SWEEP_EVERY = Duration.ofSeconds(15);
+
+    private final DumpTopology.Shared shared;
+    private ProcessorContext<String, byte[]> context;
+    private PageIndex index;
+    private KeyValueStore<String, byte[]> progressStore;
+    private KeyValueStore<String, byte[]> metadataStore;
+
+    DumpProcessor(DumpTopology.Shared shared) {
+        this.shared = shared;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.index = new PageIndex(context.getStateStore(DumpTopology.PAGE_INDEX_STORE));
+        this.progressStore = context.getStateStore(DumpTopology.PROGRESS_STORE);
+        this.metadataStore = context.getStateStore(DumpTopology.METADATA_STORE);
+        context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, this::sweep);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        RecordMetadata where = context.recordMetadata().orElseThrow();
+        SpecificRecord event;
+        try {
+            event = shared.serde().deserialize(record.value());
+        } catch (IOException | RuntimeException e) {
+            deadLetter(record.key(), record.value(), where, "undecodable event: " + e.getMessage());
+            return;
+        }
+        try {
+            switch (event) {
+                case DumpMetadata m -> onMetadata(m, record.value());
+                case PageChunk c -> onChunk(c, new ChunkLocation(where.partition(), where.offset()));
+                case DumpSealed s -> onSealed(s);
+                default -> deadLetter(record.key(), record.value(), where,
+                        "unexpected event type " + event.getSchema().getFullName() + " on " + where.topic());
+            }
+        } catch (RuntimeException e) {
+            // a bug or a corrupt chunk must not stop the other dumps of this partition
+            LOG.warn("dump {}: {} at {}-{}@{} failed: {}", record.key(), event.getSchema().getName(), where.topic(),
+                    where.partition(), where.offset(), e.toString());
+            deadLetter(record.key(), record.value(), where, e.toString());
+        }
+    }
+
+    private void onMetadata(DumpMetadata meta, byte[] raw) {
+        String id = meta.getDumpId();
+        DumpProgress p = progress(id).withMetadata();
+        metadataStore.put(id, raw);
+        LOG.info("dump {}: metadata from host {} ({}, {} pages in RAM)", id, meta.getHost().getHostname(),
+                meta.getContainer(), meta.getPageCounts().getInRam());
+        save(id, p.reported() ? p : analyse(id, p, meta));
+    }
+
+    private void onChunk(PageChunk chunk, ChunkLocation at) {
+        String id = chunk.getDumpId();
+        DumpProgress p = progress(id);
+        if (p.hasChunk(chunk.getSequence())) {
+            save(id, p); // a re-upload: the index already points at the first copy
+            return;
+        }
+        p = p.withChunk(chunk.getSequence());
+        if (p.reported()) {
+            save(id, p); // the report is out; only completion is still tracked
+            return;
+        }
+        for (PfnRun r : chunk.getPages()) {
+            index.add(id, new PfnSpan(r.getStartPfn(), r.getCount()), false, at);
+        }
+        for (PfnRun r : chunk.getZeroPages()) {
+            index.add(id, new PfnSpan(r.getStartPfn(), r.getCount()), true, at);
+        }
+        boolean wanted = p.waitingForPfn() < 0 || carries(chunk, p.waitingForPfn()) || p.complete();
+        if (wanted && p.hasMetadata()) {
+            shared.cache().put(at, ChunkDecoder.decode(chunk)); // the pass will read it straight away
+            p = analyse(id, p, metadata(id).orElseThrow());
+        }
+        save(id, p);
+    }
+
+    private void onSealed(DumpSealed seal) {
+        String id = seal.getDumpId();
+        DumpProgress p = progress(id).sealedWith(seal.getChunkCount(), now());
+        LOG.info("dump {}: sealed, {} chunks ({} seen), {} pages", id, seal.getChunkCount(), p.chunksSeen(),
+                seal.getPageCount() + seal.getZeroPageCount());
+        if (p.complete() && !p.reported() && p.hasMetadata()) {
+            p = analyse(id, p, metadata(id).orElseThrow());
+        }
+        save(id, p);
+    }
+
+    /** Runs every section once; reports when all are settled, else records the page to wait for. */
+    private DumpProgress analyse(String id, DumpProgress p, DumpMetadata meta) {
+        return runPass(id, p, meta, p.complete());
+    }
+
+    private DumpProgress runPass(String id, DumpProgress p, DumpMetadata meta, boolean final_) {
+        long t0 = System.nanoTime();
+        AnalysisPass.Result result;
+        try {
+            StreamedMemory memory = new StreamedMemory(id, meta.getPageSize(), index, shared.cache(), shared.source(),
+                    final_);
+            result = AnalysisPass.run(meta.getVmcoreinfo(), memory);
+        } catch (RuntimeException e) {
+            LOG.warn("dump {}: analysis failed: {}", id, e.toString(), e);
+            result = failed(e);
+        }
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        if (result instanceof AnalysisPass.Waiting w) {
+            LOG.debug("dump {}: pass {} waits for pfn {} ({})", id, p.passes() + 1, Long.toHexString(w.pfn()), w.section());
+            return p.afterPass(millis, w.pfn());
+        }
+        DumpProgress done = p.afterPass(millis, -1);
+        ReportBuilder.Report report = ReportBuilder.build(meta, (AnalysisPass.Settled) result, done, shared.parserVersion());
+        long now = now();
+        forward(Topics.CRASH_REPORTS.name(), DumpTopology.REPORTS_SINK, id, report.report());
+        for (KernelLogLine line : report.lines()) {
+            forward(Topics.KERNEL_LOG.name(), DumpTopology.KERNEL_LOG_SINK, id, line);
+        }
+        shared.reported().incrementAndGet();
+        LOG.info("dump {}: report out ({} log lines, {} passes, {} ms of analysis, {} chunks seen{}): {}", id,
+                report.lines().size(), done.passes(), done.analysisMillis(), done.chunksSeen(),
+                done.complete() ? ", sealed" : "", ((AnalysisPass.Settled) result).complete() ? "complete" : "partial");
+        return done.reportedAt(now);
+    }
+
+    private static AnalysisPass.Settled failed(RuntimeException e) {
+        List<Outcome<?>> out = new ArrayList<>();
+        for (Extractor<?> x : Sections.ALL) {
+            out.add(new Outcome.Incomplete<>(x.section(), "analysis failed: " + e));
+        }
+        return new AnalysisPass.Settled(out);
+    }
+
+    /** Purges finished dumps after the grace time; reports dumps that stalled before their seal. */
+    private void sweep(long timestamp) {
+        long now = now();
+        List<KeyValue<String, byte[]>> all = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = progressStore.all()) {
+            it.forEachRemaining(all::add);
+        }
+        for (KeyValue<String, byte[]> kv : all) {
+            String id = kv.key;
+            DumpProgress p = DumpProgress.decode(kv.value);
+            long idle = now - p.lastEventMillis();
+            if (p.reported() && (p.complete() || idle > shared.purgeGrace().toMillis())
+                    && now - p.reportedMillis() > shared.purgeGrace().toMillis()) {
+                purge(id);
+            } else if (!p.hasMetadata() && idle > shared.purgeGrace().toMillis()) {
+                LOG.warn("dump {}: chunks but no metadata for {} s; forgetting it", id, idle / 1000);
+                purge(id);
+            } else if (!p.reported() && p.hasMetadata() && idle > shared.stallTimeout().toMillis()) {
+                LOG.warn("dump {}: no event for {} s before its seal; reporting what arrived", id, idle / 1000);
+                save(id, runPass(id, p, metadata(id).orElseThrow(), true));
+            }
+        }
+    }
+
+    private void purge(String id) {
+        int spans = index.purge(id);
+        metadataStore.delete(id);
+        progressStore.delete(id);
+        LOG.info("dump {}: state purged ({} index entries)", id, spans);
+    }
+
+    private static boolean carries(PageChunk chunk, long pfn) {
+        for (PfnRun r : chunk.getPages()) {
+            if (pfn >= r.getStartPfn() && pfn < r.getStartPfn() + r.getCount()) {
+                return true;
+            }
+        }
+        for (PfnRun r : chunk.getZeroPages()) {
+            if (pfn >= r.getStartPfn() && pfn < r.getStartPfn() + r.getCount()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private DumpProgress progress(String id) {
+        byte[] b = progressStore.get(id);
+        long now = now();
+        return b == null ? DumpProgress.start(now) : DumpProgress.decode(b).touched(now);
+    }
+
+    private void save(String id, DumpProgress p) {
+        progressStore.put(id, p.encode());
+    }
+
+    private Optional<DumpMetadata> metadata(String id) {
+        byte[] raw = metadataStore.get(id);
+        if (raw == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(shared.serde().deserialize(raw, DumpMetadata.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored metadata of dump " + id + " no longer decodes", e);
+        }
+    }
+
+    private void forward(String topic, String sink, String key, SpecificRecord value) {
+        byte[] bytes;
+        try {
+            bytes = shared.serde().serialize(topic, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("registering the schema of " + value.getSchema().getName() + " failed", e);
+        }
+        context.forward(new Record<>(key, bytes, now()), sink);
+    }
+
+    private void deadLetter(String key, byte[] value, RecordMetadata where, String error) {
+        RecordHeaders h = new RecordHeaders();
+        h.add("crashpipe.source.topic", where.topic().getBytes(StandardCharsets.UTF_8));
+        h.add("crashpipe.source.partition", String.valueOf(where.partition()).getBytes(StandardCharsets.UTF_8));
+        h.add("crashpipe.source.offset", String.valueOf(where.offset()).getBytes(StandardCharsets.UTF_8));
+        h.add("crashpipe.error", error.getBytes(StandardCharsets.UTF_8));
+        h.add("crashpipe.stage", "stream-topology".getBytes(StandardCharsets.UTF_8));
+        LOG.warn("dead letter from {}-{}@{}: {}", where.topic(), where.partition(), where.offset(), error);
+        context.forward(new Record<>(key, value, now(), h), DumpTopology.DEAD_LETTER_SINK);
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+}
