@@ -18,7 +18,7 @@ if [ ${#files[@]} -eq 0 ]; then
   done
 fi
 export CRASHPIPE_HOME="$work/home"
-"$root/crashpipe" up --gateway-port 28080 --registry-port 28081 --kafka-port 29092 > "$work/up.log" 2>&1 &
+"$root/crashpipe" up --ingest-only --gateway-port 28080 --registry-port 28081 --kafka-port 29092 > "$work/up.log" 2>&1 &
 up=$!
 trap 'kill -TERM $up 2>/dev/null; wait $up 2>/dev/null || true' EXIT
 for i in $(seq 1 120); do grep -q '^crashpipe ready' "$work/up.log" && break; sleep 1; done

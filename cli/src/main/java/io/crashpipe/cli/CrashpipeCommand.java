@@ -35,9 +35,11 @@ public final class CrashpipeCommand implements Runnable {
         ModCommand::new,
         BtCommand::new,
         OopsCommand::new,
+        io.crashpipe.cli.pipeline.PipelineCommand::new,
         io.crashpipe.cli.pipeline.UpCommand::new,
         io.crashpipe.cli.pipeline.UploadCommand::new,
         io.crashpipe.cli.pipeline.AgentCommand::new,
+        io.crashpipe.cli.pipeline.ReplayCommand::new,
         ShrinkCommand::new,
         SearchCommand::new);
 

@@ -29,7 +29,13 @@ public record IndexTemplate(String resource, JsonNode body) {
         KERNEL_LOG.install(client, indices.kernelLog());
     }
 
-    /** Puts this template under the name {@code crashpipe-INDEX}, matching exactly {@code index}. */
+    /**
+     * Puts this template under the name {@code crashpipe-INDEX}, matching exactly {@code index}, and
+     * brings the mappings of {@code index}, if it exists already, up to the template: a template
+     * only shapes indices created after it, and the mappings are strict, so an index made by an
+     * older template would refuse every document carrying a field added since. Elasticsearch
+     * accepts added fields and refuses changed types, which then fail here, by name.
+     */
     public void install(ElasticsearchClient client, String index) throws IOException {
         String settings = body.get("settings").toString();
         String mappings = body.get("mappings").toString();
@@ -41,6 +47,9 @@ public record IndexTemplate(String resource, JsonNode body) {
                 .template(tt -> tt
                         .settings(IndexSettings.of(s -> s.withJson(new StringReader(settings))))
                         .mappings(TypeMapping.of(m -> m.withJson(new StringReader(mappings))))));
+        if (client.indices().exists(e -> e.index(index)).value()) {
+            client.indices().putMapping(p -> p.index(index).withJson(new StringReader(mappings)));
+        }
     }
 
     public static String templateName(String index) {

@@ -56,6 +56,21 @@ class ElasticsearchSinkIT {
     }
 
     @Test
+    void anIndexMadeByAnOlderTemplateTakesTheNewFieldsOnceTheTemplateIsInstalled() throws Exception {
+        ObjectNode older = IndexTemplate.CRASH_REPORTS.body().deepCopy();
+        ((ObjectNode) older.at("/mappings/properties/crash/properties")).remove("frame");
+        new IndexTemplate("older", older).install(client, indices.crashReports());
+        client.indices().create(c -> c.index(indices.crashReports()));
+
+        IndexTemplate.CRASH_REPORTS.install(client, indices.crashReports());
+        assertInstanceOf(Ack.Written.class, write(TestDocuments.crashReport("dump-g", "0.1.0").toSinkDocument(indices)),
+                "a document with crash.frame was refused by the index the older template made");
+        assertTrue(client.indices().getMapping(m -> m.index(indices.crashReports())).result()
+                .get(indices.crashReports()).mappings().properties().get("crash").object().properties()
+                .get("frame").isKeyword());
+    }
+
+    @Test
     void indexedReportAndLogLinesAreFoundBySearch() throws Exception {
         write(TestDocuments.crashReport("dump-a", "0.1.0").toSinkDocument(indices));
         for (KernelLogLineDocument line : TestDocuments.logLines("dump-a", "0.1.0")) {

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crashpipe.sink.consume.ResultDocuments;
+import io.crashpipe.sink.consume.ResultEvents;
 import io.crashpipe.sink.doc.KernelLogLineDocument;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +32,15 @@ class IndexTemplateTest {
     }
 
     @Test
+    void everyFieldADocumentMappedFromResultEventsWritesIsMapped() {
+        Instant now = ResultEvents.CRASH_TIME.plusSeconds(70);
+        assertMapped(IndexTemplate.CRASH_REPORTS, ResultDocuments.crashReport(ResultEvents.crashReport("d1", "0.3.1"), now)
+                .toSource());
+        assertMapped(IndexTemplate.KERNEL_LOG, ResultDocuments.logLine(
+                ResultEvents.logLine("d1", 7, 1_000_000L, 6, "Linux version 6.1.0-41-amd64", "0.3.1"), now).toSource());
+    }
+
+    @Test
     void ecsFieldsHaveTheirEcsTypes() {
         Map<String, String> crash = IndexTemplate.CRASH_REPORTS.fieldTypes();
         assertEquals("date", crash.get("@timestamp"));
@@ -38,6 +50,10 @@ class IndexTemplateTest {
         assertEquals("text", crash.get("error.message"));
         assertEquals("keyword", crash.get("error.message.keyword"));
         assertEquals("keyword", crash.get("crash.title"));
+        assertEquals("keyword", crash.get("host.id"));
+        assertEquals("keyword", crash.get("file.path"));
+        assertEquals("long", crash.get("process.pid"));
+        assertEquals("keyword", crash.get("process.name"));
         Map<String, String> log = IndexTemplate.KERNEL_LOG.fieldTypes();
         assertEquals("text", log.get("message"));
         assertEquals("keyword", log.get("log.level"));

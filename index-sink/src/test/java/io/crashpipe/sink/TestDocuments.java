@@ -4,6 +4,7 @@ import io.crashpipe.sink.doc.Completeness;
 import io.crashpipe.sink.doc.CrashReportDocument;
 import io.crashpipe.sink.doc.KernelLogLineDocument;
 import io.crashpipe.sink.doc.OopsSummary;
+import io.crashpipe.sink.doc.PanicTask;
 import io.crashpipe.sink.doc.ParserVersion;
 import io.crashpipe.sink.doc.SysFields;
 import io.crashpipe.sink.doc.Timings;
@@ -29,15 +30,18 @@ public final class TestDocuments {
     public static CrashReportDocument crashReport(String dumpId, String parserVersion) {
         SysFields sys = new SysFields(2, 1, Optional.of(CRASH_TIME), "CRASHTIME", OptionalLong.of(7), OptionalInt.of(250),
                 List.of(0.16, 0.03, 0.01), HOST, RELEASE, VERSION, "x86_64", OptionalLong.of(2596),
-                OptionalLong.of(1L << 30), Optional.of(PANIC));
+                OptionalLong.of(1L << 30), Optional.of(PANIC), OptionalInt.of(4),
+                Optional.of(new PanicTask(1, "init", "0xffff8ac441200000", 1, "RU")));
         Completeness completeness = new Completeness(List.of(
                 new Completeness.Section("log", Completeness.Status.COMPLETE, ""),
                 new Completeness.Section("sys", Completeness.Status.PARTIAL, "tasks: not extracted yet")));
         Timings timings = new Timings(Optional.of(CRASH_TIME.plusSeconds(40)), Optional.of(CRASH_TIME.plusSeconds(52)),
-                OptionalLong.of(830));
-        return new CrashReportDocument(dumpId, Optional.of(CRASH_TIME), CRASH_TIME.plusSeconds(55), HOST, RELEASE, VERSION,
-                Optional.of(PANIC), sys, Optional.of(new OopsSummary("Kernel panic - not syncing: sysrq triggered crash",
-                        "panic:sysrq triggered crash", "panic")),
+                OptionalLong.of(830), OptionalInt.of(3), OptionalInt.of(41));
+        OopsSummary oops = new OopsSummary(PANIC, "panic:sysrq triggered crash", "panic", Optional.of("sysrq_handle_crash"),
+                false, 1);
+        return new CrashReportDocument(dumpId, Optional.of(CRASH_TIME), CRASH_TIME.plusSeconds(55), HOST,
+                Optional.of("5f0e1c2d3b4a59687766554433221100"), Optional.of("/var/crash/202611221456/dump.202611221456"),
+                RELEASE, VERSION, Optional.of(PANIC), sys, Optional.of(oops), List.of("qemu_fw_cfg"), 377,
                 completeness, ParserVersion.parse(parserVersion), timings);
     }
 

@@ -1,16 +1,31 @@
 package io.crashpipe.cli.pipeline;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.Set;
 
 import io.crashpipe.gateway.Gateway;
+import io.crashpipe.sink.consume.ResultSink;
+import io.crashpipe.sink.consume.SinkConfig;
+import io.crashpipe.sink.local.EsDistribution;
+import io.crashpipe.sink.local.LocalElasticsearch;
+import io.crashpipe.topology.DumpAnalysisApp;
+import io.crashpipe.topology.TopologyConfig;
 import io.crashpipe.gateway.GatewayConfig;
 import io.crashpipe.localkafka.LocalKafka;
 import io.crashpipe.schemas.TopicAdmin;
@@ -19,23 +34,39 @@ import io.crashpipe.schemas.registry.EmbeddedRegistry;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * The pipeline on one machine, on loopback: a real KRaft broker, the schema registry and the
- * gateway. Its home directory keeps the Kafka log and the development token, so {@code upload}
- * finds the token on its own and a restart keeps what was ingested.
+ * The pipeline on one machine, on loopback: a real KRaft broker, the schema registry, the gateway
+ * and, unless only ingest is asked for, a real Elasticsearch node, the analysis topology and the
+ * index sink. Its home directory keeps the Kafka log, the Elasticsearch data, the topology's
+ * state and the development token, so {@code upload} finds the token on its own and a restart
+ * keeps what was ingested and indexed.
  */
 public final class LocalStack implements AutoCloseable {
     public static final int DEFAULT_GATEWAY_PORT = 18080;
     public static final int DEFAULT_REGISTRY_PORT = 18081;
     public static final int DEFAULT_KAFKA_PORT = 19092;
+    public static final int DEFAULT_ES_PORT = 19200;
+
+    /** Ports, and whether to run the analysis half (Elasticsearch, topology, sink). */
+    public record Options(int kafkaPort, int registryPort, int gatewayPort, int esPort, boolean analysis) {
+        public static final Options DEFAULT = new Options(DEFAULT_KAFKA_PORT, DEFAULT_REGISTRY_PORT,
+                DEFAULT_GATEWAY_PORT, DEFAULT_ES_PORT, true);
+    }
 
     private final LocalKafka kafka;
     private final EmbeddedRegistry registry;
     private final Gateway gateway;
+    private final LocalElasticsearch elasticsearch;
+    private final DumpAnalysisApp topology;
+    private final ResultSink sink;
 
-    private LocalStack(LocalKafka kafka, EmbeddedRegistry registry, Gateway gateway) {
+    private LocalStack(LocalKafka kafka, EmbeddedRegistry registry, Gateway gateway, LocalElasticsearch elasticsearch,
+            DumpAnalysisApp topology, ResultSink sink) {
         this.kafka = kafka;
         this.registry = registry;
         this.gateway = gateway;
+        this.elasticsearch = elasticsearch;
+        this.topology = topology;
+        this.sink = sink;
     }
 
     /** {@code $CRASHPIPE_HOME}, else {@code ~/.crashpipe}. */
@@ -52,24 +83,70 @@ public final class LocalStack implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + DEFAULT_GATEWAY_PORT + "/");
     }
 
-    public static LocalStack start(Path home, int kafkaPort, int registryPort, int gatewayPort) throws IOException {
+    public static LocalStack start(Path home, Options options, Consumer<String> progress) throws IOException {
         Files.createDirectories(home);
         String token = devToken(home);
-        LocalKafka kafka = LocalKafka.start(home.resolve("kafka"), kafkaPort);
-        EmbeddedRegistry registry = null;
+        // Elasticsearch takes the longest to come up: start it first and meet it at the end.
+        CompletableFuture<LocalElasticsearch> es = options.analysis()
+                ? CompletableFuture.supplyAsync(() -> startElasticsearch(home, options.esPort()))
+                : CompletableFuture.completedFuture(null);
+        List<AutoCloseable> started = new ArrayList<>();
         try {
+            progress.accept("starting Kafka (KRaft) on 127.0.0.1:" + options.kafkaPort());
+            LocalKafka kafka = LocalKafka.start(home.resolve("kafka"), options.kafkaPort());
+            started.add(kafka);
             try (Admin admin = kafka.admin()) {
                 TopicAdmin.ensure(admin, Topics.ALL, (short) 1);
             }
-            registry = EmbeddedRegistry.start(kafka.bootstrapServers(), new InetSocketAddress("127.0.0.1", registryPort));
-            Gateway gateway = Gateway.start(GatewayConfig.local(new InetSocketAddress("127.0.0.1", gatewayPort),
+            EmbeddedRegistry registry = EmbeddedRegistry.start(kafka.bootstrapServers(),
+                    new InetSocketAddress("127.0.0.1", options.registryPort()));
+            started.add(registry);
+            Gateway gateway = Gateway.start(GatewayConfig.local(new InetSocketAddress("127.0.0.1", options.gatewayPort()),
                     kafka.bootstrapServers(), registry.uri(), Set.of(GatewayConfig.sha256Hex(token))));
-            return new LocalStack(kafka, registry, gateway);
-        } catch (IOException | RuntimeException e) {
-            if (registry != null) {
-                registry.close();
+            started.add(gateway);
+            if (!options.analysis()) {
+                return new LocalStack(kafka, registry, gateway, null, null, null);
             }
-            kafka.close();
+            progress.accept("starting the analysis topology");
+            DumpAnalysisApp topology = DumpAnalysisApp.start(
+                    TopologyConfig.local(kafka.bootstrapServers(), registry.uri(), home.resolve("streams")),
+                    Duration.ofMinutes(2));
+            started.add(topology);
+            progress.accept("waiting for Elasticsearch on 127.0.0.1:" + options.esPort());
+            LocalElasticsearch node = join(es);
+            started.add(node);
+            ResultSink sink = ResultSink.start(SinkConfig.local(kafka.bootstrapServers(), registry.uri(), node.uri()));
+            return new LocalStack(kafka, registry, gateway, node, topology, sink);
+        } catch (IOException | RuntimeException e) {
+            es.thenAccept(n -> {
+                if (n != null) {
+                    n.close();
+                }
+            });
+            Collections.reverse(started);
+            for (AutoCloseable c : started) {
+                closeQuietly(c);
+            }
+            throw e;
+        }
+    }
+
+    private static LocalElasticsearch startElasticsearch(Path home, int port) {
+        try {
+            return LocalElasticsearch.start(LocalElasticsearch.Settings
+                    .defaults(EsDistribution.configured(), home.resolve("elasticsearch")).withHttpPort(port));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static LocalElasticsearch join(CompletableFuture<LocalElasticsearch> es) throws IOException {
+        try {
+            return es.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
             throw e;
         }
     }
@@ -87,12 +164,42 @@ public final class LocalStack implements AutoCloseable {
         return URI.create("http://" + a.getHostString() + ":" + a.getPort() + "/");
     }
 
-    /** Stops in dependency order: the gateway drains into Kafka before Kafka stops. */
+    /** The Elasticsearch node, when the analysis half runs. */
+    public Optional<URI> elasticsearchUri() {
+        return Optional.ofNullable(elasticsearch).map(LocalElasticsearch::uri);
+    }
+
+    /** Documents the sink has written so far (0 without the analysis half). */
+    public long indexed() {
+        return sink == null ? 0 : sink.indexed();
+    }
+
+    /**
+     * Stops in dependency order: the gateway drains into Kafka, the topology commits, the sink
+     * flushes into Elasticsearch, then Kafka and Elasticsearch stop.
+     */
     @Override
     public void close() {
-        gateway.close();
-        registry.close();
-        kafka.close();
+        closeQuietly(gateway);
+        if (topology != null) {
+            closeQuietly(topology);
+        }
+        if (sink != null) {
+            closeQuietly(sink);
+        }
+        closeQuietly(registry);
+        closeQuietly(kafka);
+        if (elasticsearch != null) {
+            closeQuietly(elasticsearch);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            System.err.println("crashpipe: stopping " + c.getClass().getSimpleName() + " failed: " + e.getMessage());
+        }
     }
 
     /** The development token, created once (owner-only file). */

@@ -1,21 +1,27 @@
 package io.crashpipe.cli.pipeline;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import io.crashpipe.agent.DumpWatcher;
+import io.crashpipe.agent.UploadOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code crashpipe up}: the local stack in the foreground until Ctrl-C / SIGTERM. */
+/** {@code crashpipe up}: the whole local pipeline in the foreground until Ctrl-C / SIGTERM. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = {"Run a single-node Kafka broker (KRaft), the schema registry and the ingest gateway on loopback,",
-            "in the foreground. Prints one line starting 'crashpipe ready' when every service answers;",
-            "Ctrl-C or SIGTERM stops everything cleanly. The development token is kept in HOME/dev-token."})
+        description = {"Run the whole pipeline on loopback, in the foreground: a single-node Kafka broker (KRaft), the",
+            "schema registry, the ingest gateway, an Elasticsearch node, the analysis topology and the index sink;",
+            "with --watch DIR also an agent uploading every finished dump that appears in DIR.",
+            "Prints one line starting 'crashpipe ready' when every service answers; Ctrl-C or SIGTERM stops",
+            "everything cleanly. The development token is kept in HOME/dev-token."})
 public final class UpCommand implements Callable<Integer> {
-    @Option(names = "--home", description = "state directory (Kafka log, token); default $CRASHPIPE_HOME or ~/.crashpipe")
+    @Option(names = "--home", description = "state directory (Kafka log, ES data, topology state, token); default $CRASHPIPE_HOME or ~/.crashpipe")
     Path home;
 
     @Option(names = "--gateway-port", defaultValue = "" + LocalStack.DEFAULT_GATEWAY_PORT)
@@ -27,22 +33,69 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--kafka-port", defaultValue = "" + LocalStack.DEFAULT_KAFKA_PORT)
     int kafkaPort;
 
+    @Option(names = "--es-port", defaultValue = "" + LocalStack.DEFAULT_ES_PORT)
+    int esPort;
+
+    @Option(names = "--ingest-only", description = "only Kafka, the registry and the gateway (no Elasticsearch, topology or sink)")
+    boolean ingestOnly;
+
+    @Option(names = "--watch", paramLabel = "DIR", description = "also run an agent on this crash directory (kdump-tools YYYYMMDDHHMM/dump.* or RHEL HOST-DATE/vmcore layout)")
+    Path watch;
+
+    @Option(names = "--quiet-period", defaultValue = "5",
+            description = "with --watch: a dump counts as finished when unmodified for this many seconds (default: ${DEFAULT-VALUE})")
+    long quietPeriod;
+
+    @Option(names = "--scan-interval", defaultValue = "2", description = "with --watch: seconds between scans (default: ${DEFAULT-VALUE})")
+    long scanInterval;
+
+    @Option(names = "--no-hot-pages", description = "with --watch: send pages in pfn order instead of the analysed pages first")
+    boolean noHotPages;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         Path dir = home != null ? home : LocalStack.home();
-        LocalStack stack = LocalStack.start(dir, kafkaPort, registryPort, gatewayPort);
+        var err = spec.commandLine().getErr();
+        if (watch != null && !Files.isDirectory(watch)) {
+            throw new java.io.IOException(watch + ": --watch needs a directory");
+        }
+        LocalStack stack = LocalStack.start(dir,
+                new LocalStack.Options(kafkaPort, registryPort, gatewayPort, esPort, !ingestOnly),
+                m -> {
+                    err.println("crashpipe: " + m);
+                    err.flush();
+                });
+        Thread agent = null;
+        if (watch != null) {
+            UploadOptions options = UploadOptions.defaults(stack.gatewayUri(), LocalStack.devToken(dir),
+                    dir.resolve("agent-state")).withHotPagesFirst(!noHotPages);
+            agent = new Thread(new DumpWatcher(watch, Duration.ofSeconds(quietPeriod), options,
+                    Duration.ofSeconds(scanInterval), o -> AgentCommand.report(err, o)), "crashpipe-agent");
+            agent.setDaemon(true);
+            agent.start();
+        }
+        Thread agentThread = agent;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (agentThread != null) {
+                agentThread.interrupt();
+            }
             stack.close();
-            spec.commandLine().getErr().println("crashpipe stopped");
-            spec.commandLine().getErr().flush();
+            err.println("crashpipe stopped");
+            err.flush();
             stopped.countDown();
         }, "crashpipe-up-stop"));
-        spec.commandLine().getOut().println("crashpipe ready gateway=" + stack.gatewayUri() + " registry=" + stack.registryUri()
-                + " kafka=" + stack.kafkaBootstrap() + " token-file=" + LocalStack.tokenFile(dir));
+        StringBuilder ready = new StringBuilder("crashpipe ready gateway=").append(stack.gatewayUri())
+                .append(" registry=").append(stack.registryUri()).append(" kafka=").append(stack.kafkaBootstrap());
+        stack.elasticsearchUri().ifPresent(u -> ready.append(" elasticsearch=").append(u));
+        if (watch != null) {
+            ready.append(" watching=").append(watch.toAbsolutePath());
+        }
+        ready.append(" token-file=").append(LocalStack.tokenFile(dir));
+        spec.commandLine().getOut().println(ready);
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;

@@ -13,10 +13,13 @@ import java.util.OptionalLong;
  *
  * @param loadAverage the 1, 5 and 15 minute load averages, already divided out (crash prints them
  *     with two decimals); empty list when unknown
+ * @param tasks how many tasks the task table holds; empty without a task table (no BTF)
+ * @param panicTask the task that ran the panic, when the task table names it
  */
 public record SysFields(int cpus, int cpusOnline, Optional<Instant> date, String dateSource,
         OptionalLong uptimeSeconds, OptionalInt hz, List<Double> loadAverage, String nodename, String release,
-        String version, String machine, OptionalLong cpuMhz, OptionalLong memoryBytes, Optional<String> panic) {
+        String version, String machine, OptionalLong cpuMhz, OptionalLong memoryBytes, Optional<String> panic,
+        OptionalInt tasks, Optional<PanicTask> panicTask) {
 
     public SysFields {
         loadAverage = List.copyOf(loadAverage);
@@ -40,6 +43,8 @@ public record SysFields(int cpus, int cpusOnline, Optional<Instant> date, String
         Sources.putLong(o, "cpu_mhz", cpuMhz);
         Sources.putLong(o, "memory_bytes", memoryBytes);
         Sources.putText(o, "panic", panic);
+        Sources.putInt(o, "tasks", tasks);
+        panicTask.ifPresent(t -> o.set("panic_task", t.toSource()));
         return o;
     }
 }

@@ -112,9 +112,17 @@ public final class BulkSink<C> implements AutoCloseable {
      */
     @Override
     public void close() {
+        close(worstCaseRetryTime());
+    }
+
+    /**
+     * As {@link #close()}, but waits at most {@code settleTimeout} for records to settle, for a
+     * caller (a consumer shutting down) that must not hang while Elasticsearch is away.
+     */
+    public void close(Duration settleTimeout) {
         ingester.flush();
         try {
-            awaitSettled(worstCaseRetryTime());
+            awaitSettled(settleTimeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

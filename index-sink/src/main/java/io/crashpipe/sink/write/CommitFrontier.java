@@ -16,9 +16,14 @@ public final class CommitFrontier<P> {
     private final Map<P, TreeSet<Long>> outstanding = new HashMap<>();
     private final Map<P, Long> next = new HashMap<>();
 
-    /** Call before handing the record to the writer. */
-    public synchronized void submitted(P partition, long offset) {
-        outstanding.computeIfAbsent(partition, p -> new TreeSet<>()).add(offset);
+    /**
+     * Call before handing the record to the writer.
+     *
+     * @return false when that offset is outstanding already: a copy of the record is still in
+     *     flight (read again after a rebalance that could not wait for it), and it will settle it
+     */
+    public synchronized boolean submitted(P partition, long offset) {
+        return outstanding.computeIfAbsent(partition, p -> new TreeSet<>()).add(offset);
     }
 
     /** Call from {@link AckListener#acknowledged}. */
@@ -28,6 +33,12 @@ public final class CommitFrontier<P> {
             throw new IllegalStateException("offset " + offset + " of " + partition + " was not outstanding");
         }
         next.merge(partition, offset + 1, Math::max);
+    }
+
+    /** Whether every record submitted on {@code partition} has been acknowledged (true when none was). */
+    public synchronized boolean settled(P partition) {
+        TreeSet<Long> open = outstanding.get(partition);
+        return open == null || open.isEmpty();
     }
 
     /** The offset to commit for each partition (Kafka's convention: the next one to read). */

@@ -1,7 +1,9 @@
 package io.crashpipe.sink.write;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,26 @@ class CommitFrontierTest {
         frontier.acknowledged("p1", 7);
         // offset 5 failed: never acknowledged
         assertEquals(Map.of("p0", 5L, "p1", 8L), frontier.committable());
+    }
+
+    @Test
+    void aPartitionIsSettledOnlyWhenNothingSubmittedThereIsOutstanding() {
+        assertTrue(frontier.settled("p0"), "nothing submitted yet");
+        frontier.submitted("p0", 3);
+        frontier.submitted("p1", 4);
+        assertFalse(frontier.settled("p0"));
+        frontier.acknowledged("p0", 3);
+        assertTrue(frontier.settled("p0"));
+        assertFalse(frontier.settled("p1"));
+    }
+
+    @Test
+    void submittingAnOffsetStillOutstandingSaysSoAndKeepsOneEntry() {
+        assertTrue(frontier.submitted("p0", 9));
+        assertFalse(frontier.submitted("p0", 9), "a copy of offset 9 is still in flight");
+        frontier.acknowledged("p0", 9);
+        assertEquals(Map.of("p0", 10L), frontier.committable());
+        assertTrue(frontier.submitted("p0", 9), "settled offsets may be submitted again (a replay)");
     }
 
     @Test

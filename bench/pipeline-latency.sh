@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Issue 7 measurement: seconds from a dump appearing in the watched directory to its crash report
+# being searchable in Elasticsearch, through the whole local pipeline (crashpipe up --watch:
+# agent -> gateway -> Kafka -> topology -> sink -> Elasticsearch), with and without hot pages
+# first, for each dump given (default: the largest fixture and, if made, a 2 GiB-guest dump from
+# bin/make-test-dump --mem 2G --out /tmp/dump2g). Each mode runs on a fresh stack.
+# Usage: bench/pipeline-latency.sh [DUMP...]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/crashpipe" --version >/dev/null   # builds if needed
+work=${TMPDIR:-/tmp}/crashpipe-bench-latency; rm -rf "$work"; mkdir -p "$work"
+chmod 755 "$work"
+dumps=("$@")
+if [ ${#dumps[@]} -eq 0 ]; then
+  dumps+=("$root/../shared/fixtures/6.1-kdump-sysrq/vmcore.zstd-d31")
+  for big in /tmp/dump2g/vmcore.*; do [ -r "$big" ] && dumps+=("$big"); done
+fi
+
+printf '%-44s %10s %10s %14s %14s\n' dump "size MB" mode "searchable s" "upload done s"
+for mode in hot pfn; do
+  home="$work/home-$mode"; watch="$work/watch-$mode"; mkdir -p "$home" "$watch"
+  flags=(); [ "$mode" = pfn ] && flags+=(--no-hot-pages)
+  CRASHPIPE_HOME="$home" "$root/crashpipe" up --watch "$watch" --quiet-period 1 --scan-interval 1 \
+      --gateway-port 28080 --registry-port 28081 --kafka-port 29092 --es-port 29200 "${flags[@]}" \
+      > "$work/up-$mode.log" 2>&1 &
+  up=$!
+  for i in $(seq 1 240); do grep -q '^crashpipe ready' "$work/up-$mode.log" && break; sleep 1; done
+  grep -q '^crashpipe ready' "$work/up-$mode.log" || { cat "$work/up-$mode.log"; kill $up; exit 1; }
+  es=http://127.0.0.1:29200
+  n=0
+  for d in "${dumps[@]}"; do
+    n=$((n + 1))
+    stamp=$(printf '2026120100%02d' "$n")
+    stage="$work/stage-$mode/$stamp"; mkdir -p "$stage"
+    cp "$d" "$stage/dump.$stamp"
+    touch -d '-1 min' "$stage/dump.$stamp"   # finished before it appears, as kdump-tools leaves it
+    before=$(curl -s "$es/crash-reports/_count" | sed -n 's/.*"count":\([0-9]*\).*/\1/p'); before=${before:-0}
+    t0=$(date +%s.%N)
+    mv "$stage" "$watch/$stamp"
+    while :; do
+      c=$(curl -s "$es/crash-reports/_count" | sed -n 's/.*"count":\([0-9]*\).*/\1/p')
+      [ "${c:-0}" -gt "$before" ] && break
+      sleep 0.2
+    done
+    t1=$(date +%s.%N)
+    while ! grep -q "uploaded $watch/$stamp/dump.$stamp" "$work/up-$mode.log"; do sleep 0.2; done
+    t2=$(date +%s.%N)
+    printf '%-44s %10.1f %10s %14.1f %14.1f\n' "$(basename "$(dirname "$d")")/$(basename "$d")" \
+      "$(echo "$(stat -c %s "$d") / 1000000" | bc -l)" "$mode" "$(echo "$t1 - $t0" | bc -l)" "$(echo "$t2 - $t0" | bc -l)"
+  done
+  kill -TERM $up; wait $up 2>/dev/null || true
+done

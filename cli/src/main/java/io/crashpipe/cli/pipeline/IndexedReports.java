@@ -1,0 +1,58 @@
+package io.crashpipe.cli.pipeline;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crashpipe.sink.EsClients;
+import io.crashpipe.sink.SinkIndices;
+
+/** Waits for a dump's report to be searchable in Elasticsearch and reads it back as indexed. */
+final class IndexedReports implements AutoCloseable {
+    private final ElasticsearchClient client;
+    private final SinkIndices indices;
+
+    IndexedReports(URI elasticsearch, SinkIndices indices) {
+        this.client = EsClients.connect(elasticsearch);
+        this.indices = indices;
+    }
+
+    /** The report document of {@code dumpId}, once a search can find it (or empty after {@code timeout}). */
+    Optional<ObjectNode> awaitReport(String dumpId, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            var hits = client.search(s -> s.index(indices.crashReports())
+                    .query(q -> q.ids(i -> i.values(dumpId))), ObjectNode.class).hits().hits();
+            if (!hits.isEmpty() && hits.get(0).source() != null) {
+                return Optional.of(hits.get(0).source());
+            }
+            Thread.sleep(200);
+        }
+        return Optional.empty();
+    }
+
+    /** Kernel log lines indexed for {@code dumpId}, once the count has stopped growing. */
+    long awaitLogLines(String dumpId, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long last = -1;
+        while (System.nanoTime() < deadline) {
+            client.indices().refresh(r -> r.index(indices.kernelLog()));
+            long n = client.count(c -> c.index(indices.kernelLog())
+                    .query(q -> q.term(t -> t.field("crash.dump_id").value(dumpId)))).count();
+            if (n > 0 && n == last) {
+                return n;
+            }
+            last = n;
+            Thread.sleep(500);
+        }
+        return Math.max(last, 0);
+    }
+
+    @Override
+    public void close() {
+        EsClients.close(client);
+    }
+}

@@ -1,0 +1,138 @@
+package io.crashpipe.cli.pipeline;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crashpipe.agent.FoundDump;
+import io.crashpipe.agent.UploadOptions;
+import io.crashpipe.agent.UploadResult;
+import io.crashpipe.agent.Uploader;
+import io.crashpipe.cli.Json;
+import io.crashpipe.sink.SinkIndices;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code crashpipe pipeline DUMP...}: the whole pipeline once, end to end, on embedded defaults:
+ * start it, send each dump through agent, gateway, Kafka, topology and sink, print each report as
+ * Elasticsearch has it, stop.
+ */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = {"Send dumps through the whole pipeline on this machine and print each crash report as indexed:",
+            "starts Kafka (KRaft), the registry, the gateway, Elasticsearch, the analysis topology and the sink on",
+            "free loopback ports, uploads each dump like the agent does (hot pages first), waits until its report",
+            "is searchable, prints it, and stops everything. 'crashpipe up' keeps the same stack running instead."})
+public final class PipelineCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "DUMP", arity = "1..*", description = "dump files")
+    List<Path> dumps;
+
+    @Option(names = "--home", paramLabel = "DIR", description = "keep the stack's state here (default: a temporary directory, deleted at the end)")
+    Path home;
+
+    @Option(names = "--no-hot-pages", description = "send pages in pfn order instead of the analysed pages first")
+    boolean noHotPages;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600", description = "wait at most this long for each report (default: ${DEFAULT-VALUE})")
+    long timeoutSeconds;
+
+    @Option(names = "--json", description = "print a JSON array of the crash-report documents as indexed")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        for (Path d : dumps) {
+            if (!Files.isRegularFile(d)) {
+                throw new IOException(d + ": not a dump file (no such regular file)");
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path dir = home != null ? home : Files.createTempDirectory("crashpipe-pipeline");
+        long t0 = System.nanoTime();
+        List<ObjectNode> documents = new ArrayList<>();
+        try (LocalStack stack = LocalStack.start(dir, new LocalStack.Options(0, 0, 0, 0, true), m -> {
+                    err.println("crashpipe: " + m);
+                    err.flush();
+                });
+                IndexedReports reports = new IndexedReports(stack.elasticsearchUri().orElseThrow(), SinkIndices.DEFAULT)) {
+            err.printf("crashpipe: pipeline up in %.1f s%n", seconds(t0));
+            UploadOptions options = UploadOptions.defaults(stack.gatewayUri(), LocalStack.devToken(dir),
+                    dir.resolve("agent-state")).withHotPagesFirst(!noHotPages);
+            for (Path dump : dumps) {
+                long start = System.nanoTime();
+                ProgressBar bar = new ProgressBar(err, dump.getFileName().toString(), !json && System.console() != null);
+                UploadResult up = new Uploader(options).upload(FoundDump.single(dump), bar);
+                double uploaded = seconds(start);
+                ObjectNode doc = reports.awaitReport(up.dumpId(), Duration.ofSeconds(timeoutSeconds)).orElseThrow(
+                        () -> new IOException(dump + ": no report for dump " + up.dumpId() + " within " + timeoutSeconds + " s"));
+                double searchable = seconds(start);
+                long lines = reports.awaitLogLines(up.dumpId(), Duration.ofSeconds(60));
+                documents.add(doc);
+                if (!json) {
+                    printSummary(out, dump, up, doc, lines, uploaded, searchable);
+                }
+            }
+        } finally {
+            if (home == null) {
+                deleteTree(dir);
+            }
+        }
+        if (json) {
+            var arr = Json.MAPPER.createArrayNode();
+            documents.forEach(arr::add);
+            Json.print(out, arr);
+        }
+        return 0;
+    }
+
+    private static void printSummary(PrintWriter out, Path dump, UploadResult up, ObjectNode doc, long lines,
+            double uploaded, double searchable) {
+        JsonNode crash = doc.path("crash");
+        out.printf("%s%n", dump);
+        out.printf("  dump id     %s (%d chunks uploaded in %.1f s, report searchable after %.1f s)%n", up.dumpId(),
+                up.sealed().getChunkCount(), uploaded, searchable);
+        out.printf("  host        %s%n", doc.path("host").path("name").asText());
+        out.printf("  kernel      %s %s%n", crash.path("kernel").path("release").asText(), crash.path("kernel").path("version").asText());
+        out.printf("  crashed     %s%n", doc.path("@timestamp").asText());
+        out.printf("  panic       %s%n", doc.path("error").path("message").asText("(none found)"));
+        if (crash.has("title")) {
+            out.printf("  title       %s%n", crash.path("title").asText());
+            out.printf("  signature   %s%n", crash.path("signature").asText());
+        }
+        JsonNode sys = crash.path("sys");
+        out.printf("  cpus        %d   memory %s bytes   tasks %s%n", sys.path("cpus").asInt(),
+                sys.path("memory_bytes").asText("?"), sys.path("tasks").asText("?"));
+        out.printf("  sections    complete %s, partial %s%n", crash.path("completeness").path("complete"),
+                crash.path("completeness").path("partial"));
+        out.printf("  kernel log  %d lines indexed (search them: crashpipe search --url ... 'WORDS')%n", lines);
+        out.flush();
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is not worth failing the run for
+        }
+    }
+}

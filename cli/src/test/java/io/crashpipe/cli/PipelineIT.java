@@ -1,0 +1,294 @@
+package io.crashpipe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.SortOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crashpipe.agent.FoundDump;
+import io.crashpipe.agent.Progress;
+import io.crashpipe.agent.UploadOptions;
+import io.crashpipe.agent.UploadResult;
+import io.crashpipe.agent.Uploader;
+import io.crashpipe.gateway.Gateway;
+import io.crashpipe.gateway.GatewayConfig;
+import io.crashpipe.localkafka.LocalKafka;
+import io.crashpipe.parsers.dump.Dump;
+import io.crashpipe.parsers.dump.Dumps;
+import io.crashpipe.parsers.extract.Extraction;
+import io.crashpipe.parsers.extract.KernelLogExtractor;
+import io.crashpipe.parsers.extract.SystemSummaryExtractor;
+import io.crashpipe.parsers.extract.TaskTableExtractor;
+import io.crashpipe.parsers.printk.LogRecord;
+import io.crashpipe.parsers.sys.SysTasks;
+import io.crashpipe.parsers.testing.Fixtures;
+import io.crashpipe.parsers.view.KernelView;
+import io.crashpipe.schemas.TopicAdmin;
+import io.crashpipe.schemas.Topics;
+import io.crashpipe.schemas.registry.EmbeddedRegistry;
+import io.crashpipe.sink.EsClients;
+import io.crashpipe.sink.SinkIndices;
+import io.crashpipe.sink.TestElasticsearch;
+import io.crashpipe.sink.consume.ResultSink;
+import io.crashpipe.sink.consume.SinkConfig;
+import io.crashpipe.topology.DumpAnalysisApp;
+import io.crashpipe.topology.Replay;
+import io.crashpipe.topology.TopologyConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole chain on real parts: agent -> Netty gateway -> KRaft broker -> Kafka Streams topology
+ * -> index sink -> Elasticsearch, on the real fixture dumps, compared with what the offline
+ * commands print for the same dumps.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineIT {
+    static final String TOKEN = "pipeline-it-token";
+    static final SinkIndices INDICES = SinkIndices.DEFAULT;
+    static LocalKafka kafka;
+    static EmbeddedRegistry registry;
+    static Gateway gateway;
+    static DumpAnalysisApp topology;
+    static ResultSink sink;
+    static ElasticsearchClient es;
+    static Path work;
+    static final Map<Path, String> uploaded = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        assumeTrue(Fixtures.available(), "fixtures not present (../shared/fixtures); skipping the whole-pipeline test");
+        work = Files.createTempDirectory("crashpipe-pipeline-it");
+        kafka = LocalKafka.startTemporary();
+        try (Admin admin = kafka.admin()) {
+            TopicAdmin.ensure(admin, Topics.ALL, (short) 1);
+        }
+        registry = EmbeddedRegistry.start(kafka.bootstrapServers(), new InetSocketAddress("127.0.0.1", 0));
+        gateway = Gateway.start(GatewayConfig.local(new InetSocketAddress("127.0.0.1", 0), kafka.bootstrapServers(),
+                registry.uri(), Set.of(GatewayConfig.sha256Hex(TOKEN))));
+        topology = DumpAnalysisApp.start(topologyConfig(), Duration.ofMinutes(2));
+        es = EsClients.connect(TestElasticsearch.uri());
+        sink = ResultSink.start(SinkConfig.local(kafka.bootstrapServers(), registry.uri(), TestElasticsearch.uri()));
+    }
+
+    static TopologyConfig topologyConfig() {
+        return TopologyConfig.local(kafka.bootstrapServers(), registry.uri(), work.resolve("streams"));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {gateway, topology, sink, registry, kafka}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // best effort
+            }
+        }
+        if (es != null) {
+            EsClients.close(es);
+        }
+    }
+
+    static UploadOptions agentOptions(String stateName, boolean hotPagesFirst) {
+        return UploadOptions.defaults(java.net.URI.create("http://127.0.0.1:" + gateway.address().getPort() + "/"),
+                TOKEN, work.resolve(stateName)).withHotPagesFirst(hotPagesFirst);
+    }
+
+    /** One variant per fixture kernel: the chain must not depend on the container. */
+    static List<Path> dumps() {
+        List<Path> out = new ArrayList<>();
+        for (Path dir : Fixtures.dumpDirs()) {
+            List<Path> v = Fixtures.variants(dir);
+            out.add(v.stream().filter(p -> p.getFileName().toString().contains("zstd")).findFirst().orElse(v.get(0)));
+        }
+        return out;
+    }
+
+    @Test
+    @Order(1)
+    void everyFixtureIndexedReportEqualsWhatSysAndLogPrintOffline() throws Exception {
+        for (Path dump : dumps()) {
+            UploadResult r = new Uploader(agentOptions("agent-1", true)).upload(FoundDump.single(dump), Progress.NONE);
+            uploaded.put(dump, r.dumpId());
+        }
+        for (Map.Entry<Path, String> e : uploaded.entrySet()) {
+            ObjectNode doc = awaitReport(e.getValue(), d -> true);
+            try (Dump d = Dumps.open(e.getKey())) {
+                Extraction x = new Extraction(KernelView.of(d));
+                ObjectNode offline = SysCommand.toJson(x.require(SystemSummaryExtractor.INSTANCE),
+                        x.require(TaskTableExtractor.INSTANCE).map(SysTasks::of));
+                JsonNode sys = doc.path("crash").path("sys");
+                for (String f : List.of("cpus", "cpus_online", "uptime_seconds", "hz", "nodename", "release", "version",
+                        "machine", "cpu_mhz", "memory_bytes", "panic", "date_source")) {
+                    assertEquals(offline.path(f).asText(), sys.path(f).asText(), e.getKey() + ": crash.sys." + f);
+                }
+                assertEquals(Instant.parse(offline.path("date").asText()), Instant.parse(sys.path("date").asText()),
+                        e.getKey() + ": crash.sys.date");
+                assertEquals(offline.path("load_average").toString(), sys.path("load_average").toString());
+                assertEquals(offline.path("release").asText(), doc.path("host").path("os").path("kernel").asText());
+                assertEquals(offline.path("panic").asText(), doc.path("error").path("message").asText());
+
+                List<String> offlineLines = new ArrayList<>();
+                for (LogRecord rec : x.require(KernelLogExtractor.INSTANCE).records()) {
+                    if (!rec.dataless()) {
+                        offlineLines.add(rec.textString());
+                    }
+                }
+                assertEquals(offlineLines, indexedLogLines(e.getValue(), offlineLines.size()), e.getKey() + ": kernel log");
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void replayWithABumpedParserVersionReplacesTheDocumentsAndAnOlderOneDoesNot() throws Exception {
+        assumeTrue(!uploaded.isEmpty(), "needs the dumps of the first test");
+        replay("9.0.0");
+        for (String id : uploaded.values()) {
+            awaitReport(id, d -> d.path("crash").path("parser_version").asText().equals("9.0.0"));
+        }
+        replay("0.0.1");
+        Thread.sleep(3000); // give the sink time to (wrongly) apply the older results
+        for (String id : uploaded.values()) {
+            assertEquals("9.0.0", report(id).path("crash").path("parser_version").asText());
+        }
+        assertEquals(uploaded.size(), countReports(), "one document per dump, whatever the replays");
+    }
+
+    private static void replay(String version) throws IOException {
+        TopologyConfig c = topologyConfig().withParserVersion(version)
+                .withApplicationId(Replay.freshApplicationId(version));
+        c = new TopologyConfig(c.bootstrapServers(), c.registry(), c.applicationId(), c.parserVersion(),
+                work.resolve("replay-" + version), c.chunkCacheBytes(), c.rocksDbMemoryBytes(), c.purgeGrace(),
+                c.stallTimeout(), c.threads(), c.replicationFactor());
+        Replay.Result r = Replay.run(c, Duration.ofMinutes(10), m -> {});
+        assertTrue(r.reports() >= uploaded.size(), "replay re-analysed every dump, got " + r.reports());
+    }
+
+    @Test
+    @Order(3)
+    void topologyStoppedMidDumpAndRestartedWithItsStateLostGivesExactlyOneReport() throws Exception {
+        // Pages in pfn order make the analysis wait for many chunks, so the stop lands mid-dump.
+        Path dump = Fixtures.variants(Fixtures.dir("6.1-kdump-sysrq")).stream()
+                .filter(p -> p.getFileName().toString().contains("lzo")).findFirst().orElseThrow();
+        Thread upload = new Thread(() -> {
+            try {
+                uploaded.put(dump, new Uploader(agentOptions("agent-3", false)).upload(FoundDump.single(dump),
+                        Progress.NONE).dumpId());
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        long before = topology.reported();
+        upload.start();
+        Thread.sleep(1500);
+        topology.close();
+        // the local state is gone too: the index and progress come back from their changelogs
+        deleteTree(work.resolve("streams"));
+        assertEquals(before, topology.reported(), "stopped before the report went out");
+        topology = DumpAnalysisApp.start(topologyConfig(), Duration.ofMinutes(2));
+        upload.join();
+        String id = uploaded.get(dump);
+        awaitReport(id, d -> true);
+        Thread.sleep(2000);
+        assertEquals(1, committedReports(id), "exactly one committed report for the dump in " + Topics.CRASH_REPORTS.name());
+    }
+
+    private static long committedReports(String dumpId) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "pipeline-it-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        long n = 0;
+        try (var c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(Topics.CRASH_REPORTS.name()));
+            long idle = System.nanoTime();
+            while (System.nanoTime() - idle < Duration.ofSeconds(5).toNanos()) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    idle = System.nanoTime();
+                    if (dumpId.equals(r.key())) {
+                        n++;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    private static ObjectNode awaitReport(String dumpId, java.util.function.Predicate<ObjectNode> ready) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            ObjectNode d = report(dumpId);
+            if (d != null && ready.test(d)) {
+                return d;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no (matching) report for dump " + dumpId + " within 5 min");
+    }
+
+    private static ObjectNode report(String dumpId) throws IOException {
+        var r = es.get(g -> g.index(INDICES.crashReports()).id(dumpId), ObjectNode.class);
+        return r.found() ? r.source() : null;
+    }
+
+    private static long countReports() throws IOException {
+        es.indices().refresh(r -> r.index(INDICES.crashReports()));
+        return es.count(c -> c.index(INDICES.crashReports())).count();
+    }
+
+    private static List<String> indexedLogLines(String dumpId, int expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        List<String> lines = List.of();
+        while (System.nanoTime() < deadline) {
+            es.indices().refresh(r -> r.index(INDICES.kernelLog()));
+            var hits = es.search(s -> s.index(INDICES.kernelLog()).size(10_000)
+                    .query(q -> q.term(t -> t.field("crash.dump_id").value(dumpId)))
+                    .sort(o -> o.field(f -> f.field("crash.log.seq").order(SortOrder.Asc))), ObjectNode.class);
+            lines = hits.hits().hits().stream().map(h -> h.source().path("message").asText()).toList();
+            if (lines.size() >= expected) {
+                return lines;
+            }
+            Thread.sleep(500);
+        }
+        return lines;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
