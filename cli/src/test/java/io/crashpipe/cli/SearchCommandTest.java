@@ -25,6 +25,6 @@ class SearchCommandTest {
     void helpNamesTheDefaultUrlAndItsEnvironmentVariable() {
         CliRun r = CliRun.of("search", "--help");
         assertEquals(0, r.exitCode());
-        assertTrue(r.out().contains("CRASHPIPE_ES_URL") && r.out().contains("http://127.0.0.1:9200"), r.out());
+        assertTrue(r.out().contains("CRASHPIPE_ES_URL") && r.out().contains("http://127.0.0.1:19200"), r.out());
     }
 }

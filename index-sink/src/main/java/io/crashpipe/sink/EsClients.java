@@ -10,7 +10,8 @@ import org.elasticsearch.client.RestClient;
 
 /** Builds the Java API client for one Elasticsearch URL; documents travel as Jackson trees. */
 public final class EsClients {
-    public static final String DEFAULT_URL = "http://127.0.0.1:9200";
+    /** Where {@code crashpipe up} runs its node. */
+    public static final String DEFAULT_URL = "http://127.0.0.1:19200";
     public static final String URL_ENV = "CRASHPIPE_ES_URL";
 
     private EsClients() {}

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crashpipe.sink.EsClients;
 import io.crashpipe.sink.SinkIndices;
@@ -24,10 +25,16 @@ final class IndexedReports implements AutoCloseable {
     Optional<ObjectNode> awaitReport(String dumpId, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            var hits = client.search(s -> s.index(indices.crashReports())
-                    .query(q -> q.ids(i -> i.values(dumpId))), ObjectNode.class).hits().hits();
-            if (!hits.isEmpty() && hits.get(0).source() != null) {
-                return Optional.of(hits.get(0).source());
+            try {
+                var hits = client.search(s -> s.index(indices.crashReports())
+                        .query(q -> q.ids(i -> i.values(dumpId))), ObjectNode.class).hits().hits();
+                if (!hits.isEmpty() && hits.get(0).source() != null) {
+                    return Optional.of(hits.get(0).source());
+                }
+            } catch (ElasticsearchException e) {
+                if (e.status() != 404) { // no report indexed yet at all: the index does not exist
+                    throw e;
+                }
             }
             Thread.sleep(200);
         }
@@ -39,9 +46,17 @@ final class IndexedReports implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         long last = -1;
         while (System.nanoTime() < deadline) {
-            client.indices().refresh(r -> r.index(indices.kernelLog()));
-            long n = client.count(c -> c.index(indices.kernelLog())
-                    .query(q -> q.term(t -> t.field("crash.dump_id").value(dumpId)))).count();
+            long n;
+            try {
+                client.indices().refresh(r -> r.index(indices.kernelLog()));
+                n = client.count(c -> c.index(indices.kernelLog())
+                        .query(q -> q.term(t -> t.field("crash.dump_id").value(dumpId)))).count();
+            } catch (ElasticsearchException e) {
+                if (e.status() != 404) {
+                    throw e;
+                }
+                n = 0;
+            }
             if (n > 0 && n == last) {
                 return n;
             }

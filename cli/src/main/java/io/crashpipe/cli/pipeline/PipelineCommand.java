@@ -120,7 +120,7 @@ public final class PipelineCommand implements Callable<Integer> {
                 sys.path("memory_bytes").asText("?"), sys.path("tasks").asText("?"));
         out.printf("  sections    complete %s, partial %s%n", crash.path("completeness").path("complete"),
                 crash.path("completeness").path("partial"));
-        out.printf("  kernel log  %d lines indexed (search them: crashpipe search --url ... 'WORDS')%n", lines);
+        out.printf("  kernel log  %d lines indexed%n", lines);
         out.flush();
     }
 
