@@ -5,7 +5,8 @@
 # first, for each dump given (default: the largest fixture and, if made, a 2 GiB-guest dump from
 # bin/make-test-dump --mem 2G --out /tmp/dump2g; every /tmp/dump*/vmcore.* is taken). Each order
 # runs on a fresh stack; the sample dump goes through first, unmeasured, to warm the JVM.
-# Usage: bench/pipeline-latency.sh [DUMP...]
+# BANDWIDTH=10M caps the agent's upload (a host's uplink); default: no cap (loopback speed).
+# Usage: [BANDWIDTH=10M] bench/pipeline-latency.sh [DUMP...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/crashpipe" --version >/dev/null   # builds if needed
@@ -23,7 +24,7 @@ fi
 printf '%-44s %10s %10s %14s %14s\n' dump "file MB" order "searchable s" "upload done s"
 for mode in hot pfn; do
   home="$work/home-$mode"; watch="$work/watch-$mode"; mkdir -p "$home" "$watch"
-  flags=(); [ "$mode" = pfn ] && flags+=(--no-hot-pages)
+  flags=(--bandwidth "${BANDWIDTH:-0}"); [ "$mode" = pfn ] && flags+=(--no-hot-pages)
   CRASHPIPE_HOME="$home" "$root/crashpipe" up --watch "$watch" --quiet-period 1 --scan-interval 1 \
       --gateway-port 28080 --registry-port 28081 --kafka-port 29092 --es-port 29200 "${flags[@]}" \
       > "$work/up-$mode.log" 2>&1 &

@@ -26,6 +26,7 @@ import io.crashpipe.parsers.printk.LogRecord;
 import io.crashpipe.parsers.sys.SysTasks;
 import io.crashpipe.parsers.testing.Fixtures;
 import io.crashpipe.parsers.view.KernelView;
+import io.crashpipe.schemas.DeadLetterHeaders;
 import io.crashpipe.schemas.TopicAdmin;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.schemas.registry.EmbeddedRegistry;
@@ -220,6 +221,47 @@ class PipelineIT {
         awaitReport(id, d -> true);
         Thread.sleep(2000);
         assertEquals(1, committedReports(id), "exactly one committed report for the dump in " + Topics.CRASH_REPORTS.name());
+    }
+
+    @Test
+    @Order(4)
+    void aGarbageIngestRecordIsDeadLetteredWithItsOriginAndTheTopologyGoesOn() throws Exception {
+        Properties p = new Properties();
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        long offset;
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(p,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            offset = producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.DUMP_PAGES.name(),
+                    "not-a-dump", "garbage, not the Confluent wire format".getBytes())).get().offset();
+        }
+        p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "pipeline-it-dlq-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (var c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(Topics.DEAD_LETTERS.name()));
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    if ("not-a-dump".equals(r.key())) {
+                        assertEquals(Topics.DUMP_PAGES.name(), header(r, DeadLetterHeaders.SOURCE_TOPIC));
+                        assertEquals(String.valueOf(offset), header(r, DeadLetterHeaders.SOURCE_OFFSET));
+                        assertEquals("decode", header(r, DeadLetterHeaders.STAGE));
+                        assertTrue(header(r, DeadLetterHeaders.ERROR).contains("undecodable"), header(r, DeadLetterHeaders.ERROR));
+                        assertEquals(org.apache.kafka.streams.KafkaStreams.State.RUNNING, topology.state());
+                        return;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no dead letter for the garbage record within 1 min");
+    }
+
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static long committedReports(String dumpId) {

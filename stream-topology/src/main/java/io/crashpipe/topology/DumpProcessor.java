@@ -9,10 +9,10 @@ import io.crashpipe.schemas.events.PageChunk;
 import io.crashpipe.schemas.events.PfnRun;
 import io.crashpipe.schemas.results.KernelLogLine;
 import io.crashpipe.schemas.wire.EventSerde;
+import io.crashpipe.schemas.DeadLetterHeaders;
 import io.crashpipe.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +66,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         try {
             event = shared.serde().deserialize(record.value());
         } catch (IOException | RuntimeException e) {
-            deadLetter(record.key(), record.value(), where, "undecodable event: " + e.getMessage());
+            deadLetter(record.key(), record.value(), where, DeadLetterHeaders.Stage.DECODE, "undecodable event: " + e.getMessage());
             return;
         }
         try {
@@ -74,14 +74,14 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
                 case DumpMetadata m -> onMetadata(m, record.value());
                 case PageChunk c -> onChunk(c, new ChunkLocation(where.partition(), where.offset()));
                 case DumpSealed s -> onSealed(s);
-                default -> deadLetter(record.key(), record.value(), where,
+                default -> deadLetter(record.key(), record.value(), where, DeadLetterHeaders.Stage.DECODE,
                         "unexpected event type " + event.getSchema().getFullName() + " on " + where.topic());
             }
         } catch (RuntimeException e) {
             // a bug or a corrupt chunk must not stop the other dumps of this partition
             LOG.warn("dump {}: {} at {}-{}@{} failed: {}", record.key(), event.getSchema().getName(), where.topic(),
                     where.partition(), where.offset(), e.toString());
-            deadLetter(record.key(), record.value(), where, e.toString());
+            deadLetter(record.key(), record.value(), where, DeadLetterHeaders.Stage.ANALYSE, e.toString());
         }
     }
 
@@ -251,13 +251,9 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         context.forward(new Record<>(key, bytes, now()), sink);
     }
 
-    private void deadLetter(String key, byte[] value, RecordMetadata where, String error) {
+    private void deadLetter(String key, byte[] value, RecordMetadata where, DeadLetterHeaders.Stage stage, String error) {
         RecordHeaders h = new RecordHeaders();
-        h.add("crashpipe.source.topic", where.topic().getBytes(StandardCharsets.UTF_8));
-        h.add("crashpipe.source.partition", String.valueOf(where.partition()).getBytes(StandardCharsets.UTF_8));
-        h.add("crashpipe.source.offset", String.valueOf(where.offset()).getBytes(StandardCharsets.UTF_8));
-        h.add("crashpipe.error", error.getBytes(StandardCharsets.UTF_8));
-        h.add("crashpipe.stage", "stream-topology".getBytes(StandardCharsets.UTF_8));
+        DeadLetterHeaders.write(h, where.topic(), where.partition(), where.offset(), stage, error);
         LOG.warn("dead letter from {}-{}@{}: {}", where.topic(), where.partition(), where.offset(), error);
         context.forward(new Record<>(key, value, now(), h), DumpTopology.DEAD_LETTER_SINK);
     }

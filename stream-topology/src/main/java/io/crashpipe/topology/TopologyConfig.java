@@ -43,6 +43,16 @@ public record TopologyConfig(String bootstrapServers, URI registry, String appli
                 rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, replicationFactor);
     }
 
+    public TopologyConfig withMemory(long chunkCache, long rocksDb) {
+        return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, stateDir, chunkCache,
+                rocksDb, purgeGrace, stallTimeout, threads, replicationFactor);
+    }
+
+    public TopologyConfig withStateDir(Path dir) {
+        return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, dir, chunkCacheBytes,
+                rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, replicationFactor);
+    }
+
     public TopologyConfig withTimeouts(Duration grace, Duration stall) {
         return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, stateDir, chunkCacheBytes,
                 rocksDbMemoryBytes, grace, stall, threads, replicationFactor);

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.Set;
 
 import io.crashpipe.gateway.Gateway;
@@ -46,10 +47,17 @@ public final class LocalStack implements AutoCloseable {
     public static final int DEFAULT_KAFKA_PORT = 19092;
     public static final int DEFAULT_ES_PORT = 19200;
 
-    /** Ports, and whether to run the analysis half (Elasticsearch, topology, sink). */
-    public record Options(int kafkaPort, int registryPort, int gatewayPort, int esPort, boolean analysis) {
+    /**
+     * Ports, whether to run the analysis half (Elasticsearch, topology, sink), and how the
+     * topology is tuned (applied to {@link TopologyConfig#local}).
+     */
+    public record Options(int kafkaPort, int registryPort, int gatewayPort, int esPort, boolean analysis,
+            UnaryOperator<TopologyConfig> topology) {
         public static final Options DEFAULT = new Options(DEFAULT_KAFKA_PORT, DEFAULT_REGISTRY_PORT,
-                DEFAULT_GATEWAY_PORT, DEFAULT_ES_PORT, true);
+                DEFAULT_GATEWAY_PORT, DEFAULT_ES_PORT, true, UnaryOperator.identity());
+
+        /** Every service on a free port (nothing clashes with a running {@code up}). */
+        public static final Options EPHEMERAL = new Options(0, 0, 0, 0, true, UnaryOperator.identity());
     }
 
     private final LocalKafka kafka;
@@ -108,8 +116,8 @@ public final class LocalStack implements AutoCloseable {
                 return new LocalStack(kafka, registry, gateway, null, null, null);
             }
             progress.accept("starting the analysis topology");
-            DumpAnalysisApp topology = DumpAnalysisApp.start(
-                    TopologyConfig.local(kafka.bootstrapServers(), registry.uri(), home.resolve("streams")),
+            DumpAnalysisApp topology = DumpAnalysisApp.start(options.topology().apply(
+                    TopologyConfig.local(kafka.bootstrapServers(), registry.uri(), home.resolve("streams"))),
                     Duration.ofMinutes(2));
             started.add(topology);
             progress.accept("waiting for Elasticsearch on 127.0.0.1:" + options.esPort());

@@ -66,7 +66,7 @@ public final class PipelineCommand implements Callable<Integer> {
         Path dir = home != null ? home : Files.createTempDirectory("crashpipe-pipeline");
         long t0 = System.nanoTime();
         List<ObjectNode> documents = new ArrayList<>();
-        try (LocalStack stack = LocalStack.start(dir, new LocalStack.Options(0, 0, 0, 0, true), m -> {
+        try (LocalStack stack = LocalStack.start(dir, LocalStack.Options.EPHEMERAL, m -> {
                     err.println("crashpipe: " + m);
                     err.flush();
                 });

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 
 import io.crashpipe.agent.DumpWatcher;
 import io.crashpipe.agent.UploadOptions;
+import io.crashpipe.cli.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -52,6 +53,26 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--no-hot-pages", description = "with --watch: send pages in pfn order instead of the analysed pages first")
     boolean noHotPages;
 
+    @Option(names = "--bandwidth", paramLabel = "SIZE", defaultValue = "0", converter = Sizes.Converter.class,
+            description = "with --watch: the agent's upload cap in bytes/s (K/M/G suffixes; default 0 = none)")
+    long bandwidth;
+
+    @Option(names = "--chunk-cache", paramLabel = "SIZE", defaultValue = "64M", converter = Sizes.Converter.class,
+            description = "topology: memory for decoded page chunks, whatever the dump size (default: ${DEFAULT-VALUE})")
+    long chunkCache;
+
+    @Option(names = "--rocksdb-memory", paramLabel = "SIZE", defaultValue = "64M", converter = Sizes.Converter.class,
+            description = "topology: block cache and write buffers of all its state stores together (default: ${DEFAULT-VALUE})")
+    long rocksDbMemory;
+
+    @Option(names = "--purge-grace", paramLabel = "MINUTES", defaultValue = "10",
+            description = "topology: keep a finished dump's state this long after its report (default: ${DEFAULT-VALUE})")
+    long purgeGraceMinutes;
+
+    @Option(names = "--stall-timeout", paramLabel = "MINUTES", defaultValue = "10",
+            description = "topology: report a dump partial when its events stop this long before its seal (default: ${DEFAULT-VALUE})")
+    long stallTimeoutMinutes;
+
     @Spec
     CommandSpec spec;
 
@@ -63,7 +84,10 @@ public final class UpCommand implements Callable<Integer> {
             throw new java.io.IOException(watch + ": --watch needs a directory");
         }
         LocalStack stack = LocalStack.start(dir,
-                new LocalStack.Options(kafkaPort, registryPort, gatewayPort, esPort, !ingestOnly),
+                new LocalStack.Options(kafkaPort, registryPort, gatewayPort, esPort, !ingestOnly,
+                        t -> t.withMemory(chunkCache,
+                                rocksDbMemory)
+                                .withTimeouts(Duration.ofMinutes(purgeGraceMinutes), Duration.ofMinutes(stallTimeoutMinutes))),
                 m -> {
                     err.println("crashpipe: " + m);
                     err.flush();
@@ -71,7 +95,8 @@ public final class UpCommand implements Callable<Integer> {
         Thread agent = null;
         if (watch != null) {
             UploadOptions options = UploadOptions.defaults(stack.gatewayUri(), LocalStack.devToken(dir),
-                    dir.resolve("agent-state")).withHotPagesFirst(!noHotPages);
+                    dir.resolve("agent-state")).withHotPagesFirst(!noHotPages)
+                    .withBandwidth(bandwidth);
             agent = new Thread(new DumpWatcher(watch, Duration.ofSeconds(quietPeriod), options,
                     Duration.ofSeconds(scanInterval), o -> AgentCommand.report(err, o)), "crashpipe-agent");
             agent.setDaemon(true);

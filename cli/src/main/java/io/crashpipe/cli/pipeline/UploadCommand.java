@@ -13,6 +13,7 @@ import io.crashpipe.agent.UploadOptions;
 import io.crashpipe.agent.UploadResult;
 import io.crashpipe.agent.Uploader;
 import io.crashpipe.cli.Json;
+import io.crashpipe.cli.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -60,6 +61,12 @@ public final class UploadCommand implements Callable<Integer> {
                 out.printf("%s  dump id %s: %d chunks (%d sent now), %d pages + %d zero pages, %d bytes sent for a %d-byte file, %.1f s%n",
                         dump, r.dumpId(), r.sealed().getChunkCount(), r.chunksSent(), r.sealed().getPageCount(),
                         r.sealed().getZeroPageCount(), r.bytesSent(), r.fileSize(), r.seconds());
+                if (r.hotPagesFirst()) {
+                    out.printf("  hot pages first: chunks 0-%d carry the %d pages the analyses read%n", r.hotChunks() - 1,
+                            r.hotPages());
+                } else if (r.hotPagesFallback() != null) {
+                    out.printf("  pages in pfn order: %s%n", r.hotPagesFallback());
+                }
             }
         }
         return 0;
@@ -82,8 +89,13 @@ public final class UploadCommand implements Callable<Integer> {
         @Option(names = "--concurrency", defaultValue = "4", description = "chunk uploads in flight (default: ${DEFAULT-VALUE})")
         int concurrency;
 
-        @Option(names = "--bandwidth", defaultValue = "0", description = "cap in bytes/s, with K/M/G suffixes; 0 = none")
-        String bandwidth;
+        @Option(names = "--bandwidth", defaultValue = "0", converter = Sizes.Converter.class,
+                description = "cap in bytes/s, with K/M/G suffixes; 0 = none")
+        long bandwidth;
+
+        @Option(names = "--no-hot-pages",
+                description = "send pages in pfn order instead of the pages the analyses read first (a resumed upload keeps the order it started with)")
+        boolean noHotPages;
 
         UploadOptions toOptions() throws IOException {
             Path home = LocalStack.home();
@@ -98,30 +110,8 @@ public final class UploadCommand implements Callable<Integer> {
                 token = Files.readString(tf).strip();
             }
             return UploadOptions.defaults(g, token, state != null ? state : home.resolve("agent-state"))
-                    .withConcurrency(concurrency).withBandwidth(parseBytes(bandwidth));
-        }
-
-        static long parseBytes(String s) {
-            String t = s.strip().toUpperCase(java.util.Locale.ROOT);
-            long mul = 1;
-            if (t.endsWith("B")) {
-                t = t.substring(0, t.length() - 1);
-            }
-            switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
-                case 'K' -> mul = 1L << 10;
-                case 'M' -> mul = 1L << 20;
-                case 'G' -> mul = 1L << 30;
-                default -> mul = 1;
-            }
-            if (mul > 1) {
-                t = t.substring(0, t.length() - 1);
-            }
-            try {
-                return (long) (Double.parseDouble(t) * mul);
-            } catch (NumberFormatException e) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Object()),
-                        "--bandwidth: expected bytes/s such as 10M or 500K, got '" + s + "'");
-            }
+                    .withConcurrency(concurrency).withBandwidth(bandwidth)
+                    .withHotPagesFirst(!noHotPages);
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.crashpipe.sink.consume;
 
+import io.crashpipe.schemas.DeadLetterHeaders;
 import io.crashpipe.schemas.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,12 +44,8 @@ final class DeadLetterProducer implements AutoCloseable {
         LOG.warn("dead-lettering {} ({}): {}", source, stage.headerValue(), text);
         ProducerRecord<byte[], byte[]> letter =
                 new ProducerRecord<>(Topics.DEAD_LETTERS.name(), source.key(), source.value());
-        Headers h = letter.headers();
-        h.add(DeadLetterHeaders.SOURCE_TOPIC, utf8(source.partition().topic()));
-        h.add(DeadLetterHeaders.SOURCE_PARTITION, utf8(Integer.toString(source.partition().partition())));
-        h.add(DeadLetterHeaders.SOURCE_OFFSET, utf8(Long.toString(source.offset())));
-        h.add(DeadLetterHeaders.STAGE, utf8(stage.headerValue()));
-        h.add(DeadLetterHeaders.ERROR, utf8(text));
+        DeadLetterHeaders.write(letter.headers(), source.partition().topic(), source.partition().partition(),
+                source.offset(), stage, text);
         CompletableFuture<Void> stored = new CompletableFuture<>();
         try {
             producer.send(letter, (metadata, e) -> {
@@ -79,9 +74,5 @@ final class DeadLetterProducer implements AutoCloseable {
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(10));
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

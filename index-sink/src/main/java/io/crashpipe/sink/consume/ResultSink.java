@@ -1,6 +1,7 @@
 package io.crashpipe.sink.consume;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import io.crashpipe.schemas.DeadLetterHeaders;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.schemas.registry.SchemaRegistryClient;
 import io.crashpipe.schemas.wire.EventSerde;

@@ -9,6 +9,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crashpipe.localkafka.LocalKafka;
+import io.crashpipe.schemas.DeadLetterHeaders;
 import io.crashpipe.schemas.TopicAdmin;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.schemas.registry.EmbeddedRegistry;
