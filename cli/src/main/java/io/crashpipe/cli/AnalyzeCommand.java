@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code crashpipe analyze DUMP}: every triage section in order (sys, panic, ps, mod, then log). */
-@Command(name = "analyze", mixinStandardHelpOptions = true,
+@Command(name = "analyze", header = "Every triage section of a dump: sys, panic, ps, mod, log.", mixinStandardHelpOptions = true,
         description = {"Print every triage section for the dump: 'sys', the crash reports in its log ('panic'),",
             "'ps', 'mod', then 'log'."})
 public final class AnalyzeCommand implements Callable<Integer> {

@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code crashpipe bt DUMP [PID]}: backtraces of the tasks running on the CPUs, in crash's layout. */
-@Command(name = "bt", mixinStandardHelpOptions = true,
+@Command(name = "bt", header = "Backtraces unwound with the dump's own ORC data, as crash's 'bt'.", mixinStandardHelpOptions = true,
         description = {"Print the backtrace of the panic task (the CPU in panic_cpu), of the running task PID,",
             "or with -a of every CPU's running task, unwound with the kernel's ORC data from the CPU notes.",
             "Frames marked '?' were found by scanning the stack and may be stale."})

@@ -40,6 +40,7 @@ public final class CrashpipeCommand implements Runnable {
         io.crashpipe.cli.pipeline.UploadCommand::new,
         io.crashpipe.cli.pipeline.AgentCommand::new,
         io.crashpipe.cli.pipeline.ReplayCommand::new,
+        io.crashpipe.cli.serve.ServeCommand::new,
         ShrinkCommand::new,
         SearchCommand::new);
 

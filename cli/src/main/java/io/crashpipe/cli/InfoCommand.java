@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code crashpipe info DUMP}: what the container says, before any kernel analysis. */
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(name = "info", header = "Container facts of a dump: format, compression, page counts, VMCOREINFO, CPU registers.", mixinStandardHelpOptions = true,
         description = {"Show a dump's container facts: format, compression, page size, dump level, page counts,",
             "the VMCOREINFO keys, OSRELEASE, CRASHTIME, and each CPU's RIP and RSP from the register notes."})
 public final class InfoCommand implements Callable<Integer> {

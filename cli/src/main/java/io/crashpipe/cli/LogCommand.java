@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code crashpipe log DUMP}: the kernel log, byte for byte as {@code makedumpfile --dump-dmesg}. */
-@Command(name = "log", mixinStandardHelpOptions = true,
+@Command(name = "log", header = "The kernel log, byte for byte as makedumpfile --dump-dmesg prints it.", mixinStandardHelpOptions = true,
         description = {"Print the kernel log from the dump, exactly as makedumpfile --dump-dmesg does.",
             "--json prints one JSON object per record (sequence, timestamp, level, facility, caller, text, device)."})
 public final class LogCommand implements Callable<Integer> {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code crashpipe mod DUMP}: the loaded modules, as crash's {@code mod} without object files. */
-@Command(name = "mod", mixinStandardHelpOptions = true,
+@Command(name = "mod", header = "The loaded modules, as crash's 'mod' prints them.", mixinStandardHelpOptions = true,
         description = {"Print each loaded module's struct address, name, base address and size as crash's",
             "'mod' does (without its OBJECT FILE column)."})
 public final class ModCommand implements Callable<Integer> {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code crashpipe oops FILE|-}: the crash reports in kernel log text. */
-@Command(name = "oops", mixinStandardHelpOptions = true,
+@Command(name = "oops", header = "Crash reports in kernel log text: title, type, signature, call trace.", mixinStandardHelpOptions = true,
         description = {"Find the crash reports in kernel log text (dmesg, vmcore-dmesg.txt, a serial console capture)",
             "and print each one's title, type and signature, then its call trace.",
             "--json prints a JSON array, one object per report in log order ([] when there is none)."})

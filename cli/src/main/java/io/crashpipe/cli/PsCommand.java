@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code crashpipe ps DUMP}: every task, in crash's {@code ps} layout. */
-@Command(name = "ps", mixinStandardHelpOptions = true,
+@Command(name = "ps", header = "Every task of the dump, as crash's 'ps' prints them.", mixinStandardHelpOptions = true,
         description = {"Print every task (all threads and the per-CPU idle tasks) as crash's 'ps' does;",
             "'>' marks the tasks running on a CPU at the crash. Layouts come from the dump's BTF."})
 public final class PsCommand implements Callable<Integer> {

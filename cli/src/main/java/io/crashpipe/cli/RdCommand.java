@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code crashpipe rd -p DUMP ADDRESS [COUNT]}: physical memory as crash's {@code rd -p} shows it. */
-@Command(name = "rd", mixinStandardHelpOptions = true,
+@Command(name = "rd", header = "Physical memory as 64-bit words with ASCII, like crash's 'rd -p'.", mixinStandardHelpOptions = true,
         description = {"Read physical memory like crash's 'rd -p': 64-bit hex words, two per line, with ASCII.",
             "A page that is not in the dump is reported with its reason (excluded by the dump level, not RAM, ...)."})
 public final class RdCommand implements Callable<Integer> {

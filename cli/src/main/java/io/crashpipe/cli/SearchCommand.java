@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code crashpipe search QUERY}: the indexed crash reports and kernel log lines a query matches. */
-@Command(name = "search", mixinStandardHelpOptions = true,
+@Command(name = "search", header = "Search the indexed crash reports and kernel log lines.", mixinStandardHelpOptions = true,
         description = {"Search every indexed crash: prints the matching crash reports and kernel log lines, newest first.",
             "QUERY is Elasticsearch's simple query syntax: words are ANDed, \"a phrase\", -exclude, prefix*."})
 public final class SearchCommand implements Callable<Integer> {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * so that it can be attached to a bug report or kept as a sample (a few MiB instead of the whole
  * filtered dump). Every other page reads as excluded.
  */
-@Command(name = "shrink", mixinStandardHelpOptions = true,
+@Command(name = "shrink", header = "A small copy of a dump holding only the pages the analyses read.", mixinStandardHelpOptions = true,
         description = {"Write a small kdump-compressed (zstd) copy of DUMP holding only the pages that",
             "the analyses read; 'analyze' on the copy prints the same as on the original."})
 public final class ShrinkCommand implements Callable<Integer> {

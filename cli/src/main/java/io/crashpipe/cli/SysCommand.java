@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code crashpipe sys DUMP}: crash's system summary. */
-@Command(name = "sys", mixinStandardHelpOptions = true,
+@Command(name = "sys", header = "crash's 'sys' summary of the dump.", mixinStandardHelpOptions = true,
         description = {"Print crash's 'sys' summary from the dump: CPUs, date, uptime, load average, uname,",
             "CPU speed, memory, the panic message, the task count and the panic task (from BTF)."})
 public final class SysCommand implements Callable<Integer> {

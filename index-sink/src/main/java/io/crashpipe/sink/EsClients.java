@@ -5,8 +5,14 @@ import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import org.apache.http.HttpHost;
+import org.apache.http.auth.AuthScope;
+import org.apache.http.auth.UsernamePasswordCredentials;
+import org.apache.http.impl.client.BasicCredentialsProvider;
 import org.elasticsearch.client.RestClient;
+import org.elasticsearch.client.RestClientBuilder;
 
 /** Builds the Java API client for one Elasticsearch URL; documents travel as Jackson trees. */
 public final class EsClients {
@@ -22,10 +28,30 @@ public final class EsClients {
         return URI.create(env == null || env.isBlank() ? DEFAULT_URL : env);
     }
 
-    /** A client whose {@code _transport().close()} (or {@link #close}) releases its connections. */
+    /**
+     * A client whose {@code _transport().close()} (or {@link #close}) releases its connections.
+     * A user in the URL ({@code https://elastic:PASSWORD@es:9200}) is sent as HTTP basic
+     * authentication, so one setting carries a secured cluster's credentials.
+     */
     public static ElasticsearchClient connect(URI uri) {
-        RestClient rest = RestClient.builder(HttpHost.create(uri.toString())).build();
-        return new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper(new ObjectMapper())));
+        HttpHost host = new HttpHost(uri.getHost(), uri.getPort() < 0 ? 9200 : uri.getPort(),
+                uri.getScheme() == null ? "http" : uri.getScheme());
+        RestClientBuilder builder = RestClient.builder(host);
+        String user = uri.getRawUserInfo();
+        if (user != null && !user.isEmpty()) {
+            int colon = user.indexOf(':');
+            String name = URLDecoder.decode(colon < 0 ? user : user.substring(0, colon), StandardCharsets.UTF_8);
+            String password = colon < 0 ? "" : URLDecoder.decode(user.substring(colon + 1), StandardCharsets.UTF_8);
+            BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+            credentials.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(name, password));
+            builder.setHttpClientConfigCallback(c -> c.setDefaultCredentialsProvider(credentials));
+        }
+        return new ElasticsearchClient(new RestClientTransport(builder.build(), new JacksonJsonpMapper(new ObjectMapper())));
+    }
+
+    /** The URL without its credentials, for logs and messages. */
+    public static String redacted(URI uri) {
+        return uri.getRawUserInfo() == null ? uri.toString() : uri.toString().replace(uri.getRawUserInfo() + "@", "***@");
     }
 
     public static void close(ElasticsearchClient client) {

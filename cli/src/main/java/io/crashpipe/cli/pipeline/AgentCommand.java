@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code crashpipe agent --watch DIR}: the host daemon; uploads each finished dump once. */
-@Command(name = "agent", mixinStandardHelpOptions = true,
+@Command(name = "agent", header = "Watch a crash directory and upload every finished dump.", mixinStandardHelpOptions = true,
         description = {"Watch a crash directory (kdump-tools YYYYMMDDHHMM/dump.* or RHEL HOST-DATE/vmcore layouts)",
             "and upload every finished dump, resuming interrupted uploads. Never deletes dumps."})
 public final class AgentCommand implements Callable<Integer> {

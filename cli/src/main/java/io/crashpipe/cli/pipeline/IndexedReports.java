@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.transport.TransportException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crashpipe.sink.EsClients;
 import io.crashpipe.sink.SinkIndices;
@@ -35,6 +36,10 @@ final class IndexedReports implements AutoCloseable {
                 if (e.status() != 404) { // no report indexed yet at all: the index does not exist
                     throw e;
                 }
+            } catch (TransportException e) {
+                if (e.statusCode() != 503) { // the index was just made and its shard is not active yet
+                    throw e;
+                }
             }
             Thread.sleep(200);
         }
@@ -53,6 +58,11 @@ final class IndexedReports implements AutoCloseable {
                         .query(q -> q.term(t -> t.field("crash.dump_id").value(dumpId)))).count();
             } catch (ElasticsearchException e) {
                 if (e.status() != 404) {
+                    throw e;
+                }
+                n = 0;
+            } catch (TransportException e) {
+                if (e.statusCode() != 503) {
                     throw e;
                 }
                 n = 0;

@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * start it, send each dump through agent, gateway, Kafka, topology and sink, print each report as
  * Elasticsearch has it, stop.
  */
-@Command(name = "pipeline", mixinStandardHelpOptions = true,
+@Command(name = "pipeline", header = "A dump through the whole local pipeline, end to end; prints its report as indexed.", mixinStandardHelpOptions = true,
         description = {"Send dumps through the whole pipeline on this machine and print each crash report as indexed:",
             "starts Kafka (KRaft), the registry, the gateway, Elasticsearch, the analysis topology and the sink on",
             "free loopback ports, uploads each dump like the agent does (hot pages first), waits until its report",

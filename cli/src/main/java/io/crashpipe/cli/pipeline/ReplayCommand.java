@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code crashpipe replay}: re-analyse every retained dump with the current parsers. */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(name = "replay", header = "Re-analyse every retained dump with this build's parsers.", mixinStandardHelpOptions = true,
         description = {"Re-analyse every dump still in the retained ingest topics with this build's parsers: runs the",
             "analysis topology under a new application id from the first offset, and exits once it has caught up.",
             "The index sink (running in 'crashpipe up') then replaces older parser versions' documents;",

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code crashpipe up}: the whole local pipeline in the foreground until Ctrl-C / SIGTERM. */
-@Command(name = "up", mixinStandardHelpOptions = true,
+@Command(name = "up", header = "The whole pipeline on loopback, in the foreground, until Ctrl-C.", mixinStandardHelpOptions = true,
         description = {"Run the whole pipeline on loopback, in the foreground: a single-node Kafka broker (KRaft), the",
             "schema registry, the ingest gateway, an Elasticsearch node, the analysis topology and the index sink;",
             "with --watch DIR also an agent uploading every finished dump that appears in DIR.",

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code crashpipe upload DUMP...}: sends dumps to a gateway (the local stack by default). */
-@Command(name = "upload", mixinStandardHelpOptions = true,
+@Command(name = "upload", header = "Upload dumps to an ingest gateway (resumable, hot pages first).", mixinStandardHelpOptions = true,
         description = {"Upload dump files to an ingest gateway: metadata, page chunks, seal. Resumes from a",
             "local checkpoint; uploading the same dump again sends nothing new. Defaults to the local stack",
             "of 'crashpipe up' and its development token."})

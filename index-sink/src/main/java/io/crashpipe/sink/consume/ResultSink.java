@@ -109,7 +109,7 @@ public final class ResultSink implements AutoCloseable {
         sink.poller.start();
         LOG.info("index sink started: group {} reads {} and {} from {} into {} ({}, {}), dead letters to {}",
                 config.groupId(), Topics.CRASH_REPORTS.name(), Topics.KERNEL_LOG.name(), config.bootstrapServers(),
-                config.elasticsearch(), config.indices().crashReports(), config.indices().kernelLog(),
+                EsClients.redacted(config.elasticsearch()), config.indices().crashReports(), config.indices().kernelLog(),
                 Topics.DEAD_LETTERS.name());
         return sink;
     }
@@ -147,7 +147,7 @@ public final class ResultSink implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             EsClients.close(es);
             throw new UncheckedIOException(new IOException("cannot install the index templates on Elasticsearch "
-                    + config.elasticsearch() + ": " + e.getMessage(), e));
+                    + EsClients.redacted(config.elasticsearch()) + ": " + e.getMessage(), e));
         }
     }
 

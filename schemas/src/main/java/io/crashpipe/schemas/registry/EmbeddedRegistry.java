@@ -64,9 +64,12 @@ public final class EmbeddedRegistry implements AutoCloseable {
         return reg;
     }
 
+    /** Where clients on this machine reach it: the loopback when bound to every interface. */
     public URI uri() {
         InetSocketAddress a = server.getAddress();
-        return URI.create("http://" + a.getHostString() + ":" + a.getPort() + "/");
+        String host = a.getAddress() == null || a.getAddress().isAnyLocalAddress() ? "127.0.0.1"
+                : a.getAddress() instanceof java.net.Inet6Address ? "[" + a.getHostString() + "]" : a.getHostString();
+        return URI.create("http://" + host + ":" + a.getPort() + "/");
     }
 
     @Override

@@ -1,0 +1,48 @@
+package io.crashpipe.cli.serve;
+
+import io.crashpipe.sink.SinkIndices;
+import io.crashpipe.sink.consume.ResultSink;
+import io.crashpipe.sink.consume.SinkConfig;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code crashpipe serve sink}: crash reports and kernel log lines into Elasticsearch. */
+@Command(name = "sink", mixinStandardHelpOptions = true,
+        header = "The index sink: crash-reports and kernel-log into Elasticsearch, offsets after acks.")
+public final class ServeSink implements Callable<Integer> {
+    @Option(names = "--kafka", defaultValue = "${env:CRASHPIPE_KAFKA:-127.0.0.1:9092}",
+            description = "bootstrap servers ($CRASHPIPE_KAFKA; default ${DEFAULT-VALUE})")
+    String kafka;
+
+    @Option(names = "--registry", defaultValue = "${env:CRASHPIPE_REGISTRY_URL:-http://127.0.0.1:8081/}",
+            description = "schema registry URL ($CRASHPIPE_REGISTRY_URL; default ${DEFAULT-VALUE})")
+    URI registry;
+
+    @Option(names = "--es", defaultValue = "${env:CRASHPIPE_ES_URL:-http://127.0.0.1:9200}",
+            description = "Elasticsearch URL ($CRASHPIPE_ES_URL; default ${DEFAULT-VALUE})")
+    URI elasticsearch;
+
+    @Option(names = "--group-id", defaultValue = "${env:CRASHPIPE_SINK_GROUP:-" + SinkConfig.DEFAULT_GROUP_ID + "}",
+            description = "consumer group ($CRASHPIPE_SINK_GROUP; default ${DEFAULT-VALUE})")
+    String groupId;
+
+    @Option(names = "--index-prefix", defaultValue = "${env:CRASHPIPE_INDEX_PREFIX:-}",
+            description = "prefix of the crash-reports and kernel-log index names ($CRASHPIPE_INDEX_PREFIX; default none)")
+    String indexPrefix;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ResultSink sink = ResultSink.start(SinkConfig.local(kafka, registry, elasticsearch).withGroupId(groupId)
+                .withIndices(SinkIndices.withPrefix(indexPrefix)));
+        Foreground.hold(sink, "crashpipe ready sink=" + groupId + " elasticsearch=" + io.crashpipe.sink.EsClients.redacted(elasticsearch) + " kafka=" + kafka,
+                spec.commandLine().getOut(), spec.commandLine().getErr());
+        return 0;
+    }
+}

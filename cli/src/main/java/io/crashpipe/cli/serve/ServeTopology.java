@@ -1,0 +1,83 @@
+package io.crashpipe.cli.serve;
+
+import io.crashpipe.cli.Sizes;
+import io.crashpipe.parsers.ParsersVersion;
+import io.crashpipe.schemas.TopicAdmin;
+import io.crashpipe.schemas.Topics;
+import io.crashpipe.topology.DumpAnalysisApp;
+import io.crashpipe.topology.TopologyConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code crashpipe serve topology}: the Kafka Streams analysis application. */
+@Command(name = "topology", mixinStandardHelpOptions = true,
+        header = "The analysis topology (Kafka Streams): rebuilds each dump as it arrives, emits its report.")
+public final class ServeTopology implements Callable<Integer> {
+    @Option(names = "--kafka", defaultValue = "${env:CRASHPIPE_KAFKA:-127.0.0.1:9092}",
+            description = "bootstrap servers ($CRASHPIPE_KAFKA; default ${DEFAULT-VALUE})")
+    String kafka;
+
+    @Option(names = "--registry", defaultValue = "${env:CRASHPIPE_REGISTRY_URL:-http://127.0.0.1:8081/}",
+            description = "schema registry URL ($CRASHPIPE_REGISTRY_URL; default ${DEFAULT-VALUE})")
+    URI registry;
+
+    @Option(names = "--state-dir", defaultValue = "${env:CRASHPIPE_STATE_DIR:-/var/lib/crashpipe/streams}",
+            description = "local state (RocksDB; restored from the changelogs when lost) ($CRASHPIPE_STATE_DIR; default ${DEFAULT-VALUE})")
+    Path stateDir;
+
+    @Option(names = "--application-id", defaultValue = "${env:CRASHPIPE_APPLICATION_ID:-" + TopologyConfig.DEFAULT_APPLICATION_ID + "}",
+            description = "Kafka Streams application id ($CRASHPIPE_APPLICATION_ID; default ${DEFAULT-VALUE})")
+    String applicationId;
+
+    @Option(names = "--chunk-cache", converter = Sizes.Converter.class, defaultValue = "${env:CRASHPIPE_CHUNK_CACHE:-64M}",
+            description = "memory for decoded page chunks ($CRASHPIPE_CHUNK_CACHE; default ${DEFAULT-VALUE})")
+    long chunkCache;
+
+    @Option(names = "--rocksdb-memory", converter = Sizes.Converter.class, defaultValue = "${env:CRASHPIPE_ROCKSDB_MEMORY:-64M}",
+            description = "RocksDB block cache and write buffers, all stores ($CRASHPIPE_ROCKSDB_MEMORY; default ${DEFAULT-VALUE})")
+    long rocksDbMemory;
+
+    @Option(names = "--purge-grace", defaultValue = "${env:CRASHPIPE_PURGE_GRACE_MINUTES:-10}",
+            description = "minutes a finished dump's state is kept ($CRASHPIPE_PURGE_GRACE_MINUTES; default ${DEFAULT-VALUE})")
+    long purgeGraceMinutes;
+
+    @Option(names = "--stall-timeout", defaultValue = "${env:CRASHPIPE_STALL_TIMEOUT_MINUTES:-10}",
+            description = "minutes without events before an unsealed dump is reported partial ($CRASHPIPE_STALL_TIMEOUT_MINUTES; default ${DEFAULT-VALUE})")
+    long stallTimeoutMinutes;
+
+    @Option(names = "--replication-factor", defaultValue = "${env:CRASHPIPE_REPLICATION_FACTOR:-3}",
+            description = "of the changelog topics ($CRASHPIPE_REPLICATION_FACTOR; default ${DEFAULT-VALUE})")
+    int replicationFactor;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        TopologyConfig base = TopologyConfig.local(kafka, registry, stateDir).withApplicationId(applicationId)
+                .withMemory(chunkCache, rocksDbMemory)
+                .withTimeouts(Duration.ofMinutes(purgeGraceMinutes), Duration.ofMinutes(stallTimeoutMinutes));
+        TopologyConfig config = new TopologyConfig(base.bootstrapServers(), base.registry(), base.applicationId(),
+                base.parserVersion(), base.stateDir(), base.chunkCacheBytes(), base.rocksDbMemoryBytes(),
+                base.purgeGrace(), base.stallTimeout(), base.threads(), replicationFactor);
+        // the pipeline's topics, with their settings, if the deployment has not made them (Strimzi does)
+        Properties admin = new Properties();
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        try (Admin a = Admin.create(admin)) {
+            TopicAdmin.ensure(a, Topics.ALL, (short) replicationFactor);
+        }
+        DumpAnalysisApp app = DumpAnalysisApp.start(config, Duration.ofMinutes(5));
+        Foreground.hold(app, "crashpipe ready topology=" + applicationId + " parser=" + ParsersVersion.CURRENT
+                + " kafka=" + kafka, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return 0;
+    }
+}
