@@ -136,12 +136,13 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         return runPass(id, p, meta, p.complete());
     }
 
-    private DumpProgress runPass(String id, DumpProgress p, DumpMetadata meta, boolean final_) {
+    /** @param noMorePages a page not indexed now never will be: the section finishes partial instead of waiting */
+    private DumpProgress runPass(String id, DumpProgress p, DumpMetadata meta, boolean noMorePages) {
         long t0 = System.nanoTime();
         AnalysisPass.Result result;
         try {
             StreamedMemory memory = new StreamedMemory(id, meta.getPageSize(), index, shared.cache(), shared.source(),
-                    final_);
+                    noMorePages);
             result = AnalysisPass.run(meta.getVmcoreinfo(), memory);
         } catch (RuntimeException e) {
             LOG.warn("dump {}: analysis failed: {}", id, e.toString(), e);

@@ -18,6 +18,8 @@ public final class StreamedMemory implements PhysicalMemory {
     private final ChunkSource source;
     private final boolean sealed;
     private final byte[] page;
+    /** The span the last read used: reads cluster (a ring buffer, a table), so most hit it again. */
+    private PageIndex.Entry last;
 
     public StreamedMemory(String dumpId, int pageSize, PageIndex index, ChunkCache cache, ChunkSource source,
             boolean sealed) {
@@ -41,7 +43,9 @@ public final class StreamedMemory implements PhysicalMemory {
             long pfn = Long.divideUnsigned(paddr, pageSize);
             int inPage = (int) Long.remainderUnsigned(paddr, pageSize);
             int n = Math.min(len, pageSize - inPage);
-            Optional<PageIndex.Entry> e = index.locate(dumpId, pfn);
+            Optional<PageIndex.Entry> e = last != null && last.span().contains(pfn) ? Optional.of(last)
+                    : index.locate(dumpId, pfn);
+            e.ifPresent(found -> last = found);
             if (e.isEmpty()) {
                 return Unavailable.physical(paddr, pfn,
                         sealed ? Unavailable.Reason.EXCLUDED : Unavailable.Reason.NOT_YET_ARRIVED,
