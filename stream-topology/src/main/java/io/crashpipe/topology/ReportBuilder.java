@@ -27,6 +27,12 @@ import java.util.Optional;
 
 /** Turns the settled sections of one dump into its result events: one report, one line per log record. */
 public final class ReportBuilder {
+    /**
+     * Task rows in one report at most: a report must stay one Kafka record (8 MiB) whatever the
+     * host; rows run ~100 bytes, so this keeps the table under about 2 MiB.
+     */
+    public static final int MAX_TASK_ROWS = 20_000;
+
     private ReportBuilder() {}
 
     public record Report(io.crashpipe.schemas.results.CrashReport report, List<KernelLogLine> lines) {}
@@ -62,6 +68,7 @@ public final class ReportBuilder {
             }
         });
 
+        List<TaskRow> taskRows = tasks.map(t -> taskRows(t, MAX_TASK_ROWS)).orElse(List.of());
         var report = io.crashpipe.schemas.results.CrashReport.newBuilder()
                 .setDumpId(meta.getDumpId())
                 .setParserVersion(parserVersion)
@@ -74,7 +81,8 @@ public final class ReportBuilder {
                 .setPanicMessage(sys.flatMap(SystemSummary::panicMessage).orElse(null))
                 .setSys(sysSummary(sys, tasks, meta))
                 .setOops(log.flatMap(ReportBuilder::oops).orElse(null))
-                .setTasks(tasks.map(ReportBuilder::taskRows).orElse(List.of()))
+                .setTasks(taskRows)
+                .setTasksOmitted(tasks.map(t -> t.tasks().size() - taskRows.size()).orElse(0))
                 .setModules(modules.stream().map(m -> ModuleRow.newBuilder().setName(m.name())
                         .setBase("0x" + Long.toHexString(m.base())).setSize(m.size()).build()).toList())
                 .setLogRecords(lines.size())
@@ -142,9 +150,14 @@ public final class ReportBuilder {
                 .build());
     }
 
-    private static List<TaskRow> taskRows(TaskTable table) {
-        List<TaskRow> rows = new ArrayList<>(table.tasks().size());
+    /** At most {@code cap} rows in ps order; the tasks running at the crash are always among them. */
+    static List<TaskRow> taskRows(TaskTable table, int cap) {
+        long othersAllowed = Math.max(0, cap - table.tasks().stream().filter(Task::active).count());
+        List<TaskRow> rows = new ArrayList<>(Math.min(cap, table.tasks().size()));
         for (Task t : table.tasks()) {
+            if (!t.active() && othersAllowed-- <= 0) {
+                continue;
+            }
             rows.add(TaskRow.newBuilder().setPid(t.pid()).setPpid(t.ppid()).setTgid(t.tgid()).setCpu(t.cpu())
                     .setTask("0x" + t.addressHex()).setState(t.state().crashCode()).setComm(t.displayComm())
                     .setActive(t.active()).setVszKib(t.vszKb()).setRssKib(t.rssPages() * (table.pageSize() / 1024))

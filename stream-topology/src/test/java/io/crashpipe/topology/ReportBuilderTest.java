@@ -48,6 +48,7 @@ class ReportBuilderTest {
         assertTrue(r.getSections().stream().allMatch(SectionStatus::getComplete), r.getSections().toString());
         assertTrue(r.getOops().getTitle().contains("sysrq"), r.getOops().getTitle());
         assertEquals(r.getSys().getTasks(), r.getTasks().size());
+        assertEquals(0, r.getTasksOmitted());
         assertEquals(2, r.getTimings().getPasses());
         assertEquals(42, r.getTimings().getAnalysisMillis());
     }
@@ -67,6 +68,24 @@ class ReportBuilderTest {
             assertEquals(records.get(records.size() - 1).textString(), last.getText());
             SystemSummary sys = x.require(io.crashpipe.parsers.extract.SystemSummaryExtractor.INSTANCE);
             assertEquals(sys.date().orElseThrow().minusSeconds(sys.uptimeSeconds().getAsLong()), last.getBootTime());
+        }
+    }
+
+    @Test
+    void aCappedTaskTableKeepsTheTasksRunningAtTheCrashInPsOrder() throws Exception {
+        Path file = Fixtures.dir("6.1-qemu-sysrq").resolve("vmcore.zlib-d31");
+        try (Dump dump = Dumps.open(file)) {
+            var x = new io.crashpipe.parsers.extract.Extraction(io.crashpipe.parsers.view.KernelView.of(dump));
+            var table = x.require(io.crashpipe.parsers.extract.TaskTableExtractor.INSTANCE).orElseThrow();
+            List<io.crashpipe.schemas.results.TaskRow> rows = ReportBuilder.taskRows(table, 5);
+            assertEquals(5, rows.size());
+            long active = table.tasks().stream().filter(io.crashpipe.parsers.sched.Task::active).count();
+            assertEquals(active, rows.stream().filter(io.crashpipe.schemas.results.TaskRow::getActive).count());
+            assertTrue(active >= 1);
+            List<Long> pids = rows.stream().map(io.crashpipe.schemas.results.TaskRow::getPid).toList();
+            List<Long> order = table.tasks().stream().map(t -> (long) t.pid()).filter(pids::contains).distinct().toList();
+            assertEquals(order, pids.stream().distinct().toList(), "ps order kept");
+            assertEquals(table.tasks().size(), ReportBuilder.taskRows(table, ReportBuilder.MAX_TASK_ROWS).size());
         }
     }
 
