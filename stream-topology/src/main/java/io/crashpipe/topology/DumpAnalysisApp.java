@@ -8,6 +8,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +79,23 @@ public final class DumpAnalysisApp implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /**
+     * Dumps this instance holds state for (in progress, or finished and inside their grace time):
+     * what an operator watches to see that purging keeps the state small.
+     */
+    public long dumpsInState() {
+        ReadOnlyKeyValueStore<String, byte[]> progress = streams.store(StoreQueryParameters.fromNameAndType(
+                DumpTopology.PROGRESS_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+        long n = 0;
+        try (KeyValueIterator<String, byte[]> it = progress.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(DumpProcessor.class);
-    private static final Duration SWEEP_EVERY = Duration.ofSeconds(15);
+    private static final Duration SWEEP_AT_MOST_EVERY = Duration.ofSeconds(15);
 
     private final DumpTopology.Shared shared;
     private ProcessorContext<String, byte[]> context;
@@ -56,7 +56,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         this.index = new PageIndex(context.getStateStore(DumpTopology.PAGE_INDEX_STORE));
         this.progressStore = context.getStateStore(DumpTopology.PROGRESS_STORE);
         this.metadataStore = context.getStateStore(DumpTopology.METADATA_STORE);
-        context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, this::sweep);
+        context.schedule(sweepInterval(shared), PunctuationType.WALL_CLOCK_TIME, this::sweep);
     }
 
     @Override
@@ -173,6 +173,14 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
             out.add(new Outcome.Incomplete<>(x.section(), "analysis failed: " + e));
         }
         return new AnalysisPass.Settled(out);
+    }
+
+    /** Often enough that neither the grace time nor the stall timeout is overrun by much. */
+    static Duration sweepInterval(DumpTopology.Shared shared) {
+        Duration half = (shared.purgeGrace().compareTo(shared.stallTimeout()) < 0 ? shared.purgeGrace()
+                : shared.stallTimeout()).dividedBy(2);
+        Duration d = half.compareTo(SWEEP_AT_MOST_EVERY) < 0 ? half : SWEEP_AT_MOST_EVERY;
+        return d.compareTo(Duration.ofMillis(500)) < 0 ? Duration.ofMillis(500) : d;
     }
 
     /** Purges finished dumps after the grace time; reports dumps that stalled before their seal. */
