@@ -298,9 +298,14 @@ class PipelineIT {
         throw new AssertionError("no (matching) report for dump " + dumpId + " within 5 min");
     }
 
-    private static ObjectNode report(String dumpId) throws IOException {
-        var r = es.get(g -> g.index(INDICES.crashReports()).id(dumpId), ObjectNode.class);
-        return r.found() ? r.source() : null;
+    /** The report as indexed, or null while there is none (the index or its shard may not exist yet). */
+    private static ObjectNode report(String dumpId) {
+        try {
+            var r = es.get(g -> g.index(INDICES.crashReports()).id(dumpId), ObjectNode.class);
+            return r.found() ? r.source() : null;
+        } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException | IOException e) {
+            return null;
+        }
     }
 
     private static long countReports() throws IOException {
@@ -312,13 +317,17 @@ class PipelineIT {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         List<String> lines = List.of();
         while (System.nanoTime() < deadline) {
-            es.indices().refresh(r -> r.index(INDICES.kernelLog()));
-            var hits = es.search(s -> s.index(INDICES.kernelLog()).size(10_000)
-                    .query(q -> q.term(t -> t.field("crash.dump_id").value(dumpId)))
-                    .sort(o -> o.field(f -> f.field("crash.log.seq").order(SortOrder.Asc))), ObjectNode.class);
-            lines = hits.hits().hits().stream().map(h -> h.source().path("message").asText()).toList();
-            if (lines.size() >= expected) {
-                return lines;
+            try {
+                es.indices().refresh(r -> r.index(INDICES.kernelLog()));
+                var hits = es.search(s -> s.index(INDICES.kernelLog()).size(10_000)
+                        .query(q -> q.term(t -> t.field("crash.dump_id").value(dumpId)))
+                        .sort(o -> o.field(f -> f.field("crash.log.seq").order(SortOrder.Asc))), ObjectNode.class);
+                lines = hits.hits().hits().stream().map(h -> h.source().path("message").asText()).toList();
+                if (lines.size() >= expected) {
+                    return lines;
+                }
+            } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException | IOException e) {
+                // the kernel-log index, or its shard, may not be there yet
             }
             Thread.sleep(500);
         }

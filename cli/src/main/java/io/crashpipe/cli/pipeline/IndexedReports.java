@@ -8,6 +8,7 @@ import java.util.Optional;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.transport.TransportException;
+import org.elasticsearch.client.ResponseException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crashpipe.sink.EsClients;
 import io.crashpipe.sink.SinkIndices;
@@ -40,6 +41,10 @@ final class IndexedReports implements AutoCloseable {
                 if (e.statusCode() != 503) { // the index was just made and its shard is not active yet
                     throw e;
                 }
+            } catch (ResponseException e) {
+                if (e.getResponse().getStatusLine().getStatusCode() != 503) {
+                    throw e;
+                }
             }
             Thread.sleep(200);
         }
@@ -63,6 +68,11 @@ final class IndexedReports implements AutoCloseable {
                 n = 0;
             } catch (TransportException e) {
                 if (e.statusCode() != 503) {
+                    throw e;
+                }
+                n = 0;
+            } catch (ResponseException e) {
+                if (e.getResponse().getStatusLine().getStatusCode() != 503) {
                     throw e;
                 }
                 n = 0;

@@ -139,9 +139,8 @@ class ServeServicesIT {
                     if (r.found()) {
                         return r.source();
                     }
-                } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException
-                        | co.elastic.clients.transport.TransportException e) {
-                    // the index appears with the first document, its shard a moment later
+                } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException | IOException e) {
+                    // the index appears with the first document, its shard a moment later (503 until then)
                 }
                 Thread.sleep(300);
             }
