@@ -1,25 +1,19 @@
 package io.crashpipe.cli;
 
-import io.crashpipe.parsers.oops.CrashReport;
 import io.crashpipe.parsers.oops.LogReports;
 import io.crashpipe.parsers.printk.KernelLog;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.List;
 
 /** The 'panic' section of {@code analyze}: the crash reports in the dump's own kernel log. */
 final class PanicSection {
     private PanicSection() {}
 
-    static List<CrashReport> reports(KernelLog log) {
-        return LogReports.of(log);
-    }
-
     static String text(KernelLog log) {
         StringWriter w = new StringWriter();
         PrintWriter out = new PrintWriter(w);
         out.println("PANIC");
-        OopsCommand.writeText(reports(log), out);
+        OopsCommand.writeText(LogReports.of(log), out);
         out.flush();
         return w.toString();
     }

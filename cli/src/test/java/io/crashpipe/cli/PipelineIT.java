@@ -186,10 +186,7 @@ class PipelineIT {
 
     private static void replay(String version) throws IOException {
         TopologyConfig c = topologyConfig().withParserVersion(version)
-                .withApplicationId(Replay.freshApplicationId(version));
-        c = new TopologyConfig(c.bootstrapServers(), c.registry(), c.applicationId(), c.parserVersion(),
-                work.resolve("replay-" + version), c.chunkCacheBytes(), c.rocksDbMemoryBytes(), c.purgeGrace(),
-                c.stallTimeout(), c.threads(), c.replicationFactor());
+                .withApplicationId(Replay.freshApplicationId(version)).withStateDir(work.resolve("replay-" + version));
         Replay.Result r = Replay.run(c, Duration.ofMinutes(10), m -> {});
         assertTrue(r.reports() >= uploaded.size(), "replay re-analysed every dump, got " + r.reports());
     }

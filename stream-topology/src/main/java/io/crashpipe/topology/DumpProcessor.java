@@ -6,7 +6,6 @@ import io.crashpipe.parsers.extract.Sections;
 import io.crashpipe.schemas.events.DumpMetadata;
 import io.crashpipe.schemas.events.DumpSealed;
 import io.crashpipe.schemas.events.PageChunk;
-import io.crashpipe.schemas.events.PfnRun;
 import io.crashpipe.schemas.results.KernelLogLine;
 import io.crashpipe.schemas.wire.EventSerde;
 import io.crashpipe.schemas.DeadLetterHeaders;
@@ -17,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -106,13 +106,13 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
             save(id, p); // the report is out; only completion is still tracked
             return;
         }
-        for (PfnRun r : chunk.getPages()) {
-            index.add(id, new PfnSpan(r.getStartPfn(), r.getCount()), false, at);
-        }
-        for (PfnRun r : chunk.getZeroPages()) {
-            index.add(id, new PfnSpan(r.getStartPfn(), r.getCount()), true, at);
-        }
-        boolean wanted = p.waitingForPfn() < 0 || carries(chunk, p.waitingForPfn()) || p.complete();
+        List<PfnSpan> pages = ChunkDecoder.spans(chunk.getPages());
+        List<PfnSpan> zeros = ChunkDecoder.spans(chunk.getZeroPages());
+        pages.forEach(span -> index.add(id, span, false, at));
+        zeros.forEach(span -> index.add(id, span, true, at));
+        long waiting = p.waitingForPfn();
+        boolean wanted = waiting < 0 || p.complete()
+                || Stream.concat(pages.stream(), zeros.stream()).anyMatch(span -> span.contains(waiting));
         if (wanted && p.hasMetadata()) {
             shared.cache().put(at, ChunkDecoder.decode(chunk)); // the pass will read it straight away
             p = analyse(id, p, metadata(id).orElseThrow());
@@ -212,20 +212,6 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         metadataStore.delete(id);
         progressStore.delete(id);
         LOG.info("dump {}: state purged ({} index entries)", id, spans);
-    }
-
-    private static boolean carries(PageChunk chunk, long pfn) {
-        for (PfnRun r : chunk.getPages()) {
-            if (pfn >= r.getStartPfn() && pfn < r.getStartPfn() + r.getCount()) {
-                return true;
-            }
-        }
-        for (PfnRun r : chunk.getZeroPages()) {
-            if (pfn >= r.getStartPfn() && pfn < r.getStartPfn() + r.getCount()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private DumpProgress progress(String id) {

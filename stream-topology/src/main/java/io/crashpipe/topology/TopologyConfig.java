@@ -53,6 +53,11 @@ public record TopologyConfig(String bootstrapServers, URI registry, String appli
                 rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, replicationFactor);
     }
 
+    public TopologyConfig withReplicationFactor(int factor) {
+        return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, stateDir, chunkCacheBytes,
+                rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, factor);
+    }
+
     public TopologyConfig withTimeouts(Duration grace, Duration stall) {
         return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, stateDir, chunkCacheBytes,
                 rocksDbMemoryBytes, grace, stall, threads, replicationFactor);

@@ -33,16 +33,8 @@ final class IndexedReports implements AutoCloseable {
                 if (!hits.isEmpty() && hits.get(0).source() != null) {
                     return Optional.of(hits.get(0).source());
                 }
-            } catch (ElasticsearchException e) {
-                if (e.status() != 404) { // no report indexed yet at all: the index does not exist
-                    throw e;
-                }
-            } catch (TransportException e) {
-                if (e.statusCode() != 503) { // the index was just made and its shard is not active yet
-                    throw e;
-                }
-            } catch (ResponseException e) {
-                if (e.getResponse().getStatusLine().getStatusCode() != 503) {
+            } catch (ElasticsearchException | TransportException | ResponseException e) {
+                if (!notThereYet(e)) {
                     throw e;
                 }
             }
@@ -61,18 +53,8 @@ final class IndexedReports implements AutoCloseable {
                 client.indices().refresh(r -> r.index(indices.kernelLog()));
                 n = client.count(c -> c.index(indices.kernelLog())
                         .query(q -> q.term(t -> t.field("crash.dump_id").value(dumpId)))).count();
-            } catch (ElasticsearchException e) {
-                if (e.status() != 404) {
-                    throw e;
-                }
-                n = 0;
-            } catch (TransportException e) {
-                if (e.statusCode() != 503) {
-                    throw e;
-                }
-                n = 0;
-            } catch (ResponseException e) {
-                if (e.getResponse().getStatusLine().getStatusCode() != 503) {
+            } catch (ElasticsearchException | TransportException | ResponseException e) {
+                if (!notThereYet(e)) {
                     throw e;
                 }
                 n = 0;
@@ -84,6 +66,20 @@ final class IndexedReports implements AutoCloseable {
             Thread.sleep(500);
         }
         return Math.max(last, 0);
+    }
+
+    /**
+     * An index appears with its first document (404 before) and answers 503 until its shard is
+     * active: both mean "not yet", anything else is a real failure.
+     */
+    private static boolean notThereYet(Exception e) {
+        int status = switch (e) {
+            case ElasticsearchException x -> x.status();
+            case TransportException x -> x.statusCode();
+            case ResponseException x -> x.getResponse().getStatusLine().getStatusCode();
+            default -> -1;
+        };
+        return status == 404 || status == 503;
     }
 
     @Override

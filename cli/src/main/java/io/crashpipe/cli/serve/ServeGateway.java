@@ -3,11 +3,11 @@ package io.crashpipe.cli.serve;
 import io.crashpipe.gateway.Gateway;
 import io.crashpipe.gateway.GatewayConfig;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,13 +16,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         header = "The ingest gateway: authenticates agents, validates events, publishes them to Kafka.")
 public final class ServeGateway implements Callable<Integer> {
-    @Option(names = "--kafka", defaultValue = "${env:CRASHPIPE_KAFKA:-127.0.0.1:9092}",
-            description = "bootstrap servers ($CRASHPIPE_KAFKA; default ${DEFAULT-VALUE})")
-    String kafka;
+    @Mixin
+    KafkaOption kafka = new KafkaOption();
 
-    @Option(names = "--registry", defaultValue = "${env:CRASHPIPE_REGISTRY_URL:-http://127.0.0.1:8081/}",
-            description = "schema registry URL ($CRASHPIPE_REGISTRY_URL; default ${DEFAULT-VALUE})")
-    URI registry;
+    @Mixin
+    RegistryOption registry = new RegistryOption();
 
     @Option(names = "--port", defaultValue = "${env:CRASHPIPE_GATEWAY_PORT:-8080}",
             description = "port on all interfaces ($CRASHPIPE_GATEWAY_PORT; default ${DEFAULT-VALUE})")
@@ -50,14 +48,14 @@ public final class ServeGateway implements Callable<Integer> {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }
-        GatewayConfig local = GatewayConfig.local(new InetSocketAddress(port), kafka, registry, TokenHashFile.read(tokenHashes));
+        GatewayConfig local = GatewayConfig.local(new InetSocketAddress(port), kafka.bootstrap, registry.url, TokenHashFile.read(tokenHashes));
         GatewayConfig config = new GatewayConfig(local.bind(), local.kafkaBootstrap(), local.registry(), local.tokenSha256(),
                 local.maxChunkBytes(), local.maxMetadataBytes(), local.maxInFlightBytes(),
                 tlsCert == null ? Optional.empty()
                         : Optional.of(new GatewayConfig.Tls(tlsCert, tlsKey, Optional.ofNullable(clientCa))));
         Gateway gateway = Gateway.start(config);
         Foreground.hold(gateway, "crashpipe ready gateway=" + Foreground.url(tlsCert == null ? "http" : "https", gateway.address())
-                + " kafka=" + kafka,
+                + " kafka=" + kafka.bootstrap,
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

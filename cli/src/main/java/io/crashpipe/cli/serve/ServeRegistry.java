@@ -4,6 +4,7 @@ import io.crashpipe.schemas.registry.EmbeddedRegistry;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,9 +13,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "registry", mixinStandardHelpOptions = true,
         header = "The schema registry (Confluent REST API), schemas kept in the compacted _schemas topic.")
 public final class ServeRegistry implements Callable<Integer> {
-    @Option(names = "--kafka", defaultValue = "${env:CRASHPIPE_KAFKA:-127.0.0.1:9092}",
-            description = "bootstrap servers ($CRASHPIPE_KAFKA; default ${DEFAULT-VALUE})")
-    String kafka;
+    @Mixin
+    KafkaOption kafka = new KafkaOption();
 
     @Option(names = "--port", defaultValue = "${env:CRASHPIPE_REGISTRY_PORT:-8081}",
             description = "HTTP port on all interfaces ($CRASHPIPE_REGISTRY_PORT; default ${DEFAULT-VALUE})")
@@ -25,8 +25,8 @@ public final class ServeRegistry implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EmbeddedRegistry registry = EmbeddedRegistry.start(kafka, new InetSocketAddress(port));
-        Foreground.hold(registry, "crashpipe ready registry=" + registry.uri() + " kafka=" + kafka,
+        EmbeddedRegistry registry = EmbeddedRegistry.start(kafka.bootstrap, new InetSocketAddress(port));
+        Foreground.hold(registry, "crashpipe ready registry=" + registry.uri() + " kafka=" + kafka.bootstrap,
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

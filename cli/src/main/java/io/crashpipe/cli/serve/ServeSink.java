@@ -6,6 +6,7 @@ import io.crashpipe.sink.consume.SinkConfig;
 import java.net.URI;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,13 +15,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "sink", mixinStandardHelpOptions = true,
         header = "The index sink: crash-reports and kernel-log into Elasticsearch, offsets after acks.")
 public final class ServeSink implements Callable<Integer> {
-    @Option(names = "--kafka", defaultValue = "${env:CRASHPIPE_KAFKA:-127.0.0.1:9092}",
-            description = "bootstrap servers ($CRASHPIPE_KAFKA; default ${DEFAULT-VALUE})")
-    String kafka;
+    @Mixin
+    KafkaOption kafka = new KafkaOption();
 
-    @Option(names = "--registry", defaultValue = "${env:CRASHPIPE_REGISTRY_URL:-http://127.0.0.1:8081/}",
-            description = "schema registry URL ($CRASHPIPE_REGISTRY_URL; default ${DEFAULT-VALUE})")
-    URI registry;
+    @Mixin
+    RegistryOption registry = new RegistryOption();
 
     @Option(names = "--es", defaultValue = "${env:CRASHPIPE_ES_URL:-http://127.0.0.1:9200}",
             description = "Elasticsearch URL ($CRASHPIPE_ES_URL; default ${DEFAULT-VALUE})")
@@ -39,9 +38,9 @@ public final class ServeSink implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ResultSink sink = ResultSink.start(SinkConfig.local(kafka, registry, elasticsearch).withGroupId(groupId)
+        ResultSink sink = ResultSink.start(SinkConfig.local(kafka.bootstrap, registry.url, elasticsearch).withGroupId(groupId)
                 .withIndices(SinkIndices.withPrefix(indexPrefix)));
-        Foreground.hold(sink, "crashpipe ready sink=" + groupId + " elasticsearch=" + io.crashpipe.sink.EsClients.redacted(elasticsearch) + " kafka=" + kafka,
+        Foreground.hold(sink, "crashpipe ready sink=" + groupId + " elasticsearch=" + io.crashpipe.sink.EsClients.redacted(elasticsearch) + " kafka=" + kafka.bootstrap,
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

@@ -6,7 +6,6 @@ import io.crashpipe.schemas.TopicAdmin;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.topology.DumpAnalysisApp;
 import io.crashpipe.topology.TopologyConfig;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -14,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,13 +22,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "topology", mixinStandardHelpOptions = true,
         header = "The analysis topology (Kafka Streams): rebuilds each dump as it arrives, emits its report.")
 public final class ServeTopology implements Callable<Integer> {
-    @Option(names = "--kafka", defaultValue = "${env:CRASHPIPE_KAFKA:-127.0.0.1:9092}",
-            description = "bootstrap servers ($CRASHPIPE_KAFKA; default ${DEFAULT-VALUE})")
-    String kafka;
+    @Mixin
+    KafkaOption kafka = new KafkaOption();
 
-    @Option(names = "--registry", defaultValue = "${env:CRASHPIPE_REGISTRY_URL:-http://127.0.0.1:8081/}",
-            description = "schema registry URL ($CRASHPIPE_REGISTRY_URL; default ${DEFAULT-VALUE})")
-    URI registry;
+    @Mixin
+    RegistryOption registry = new RegistryOption();
 
     @Option(names = "--state-dir", defaultValue = "${env:CRASHPIPE_STATE_DIR:-/var/lib/crashpipe/streams}",
             description = "local state (RocksDB; restored from the changelogs when lost) ($CRASHPIPE_STATE_DIR; default ${DEFAULT-VALUE})")
@@ -63,21 +61,19 @@ public final class ServeTopology implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TopologyConfig base = TopologyConfig.local(kafka, registry, stateDir).withApplicationId(applicationId)
+        TopologyConfig config = TopologyConfig.local(kafka.bootstrap, registry.url, stateDir).withApplicationId(applicationId)
                 .withMemory(chunkCache, rocksDbMemory)
-                .withTimeouts(Duration.ofMinutes(purgeGraceMinutes), Duration.ofMinutes(stallTimeoutMinutes));
-        TopologyConfig config = new TopologyConfig(base.bootstrapServers(), base.registry(), base.applicationId(),
-                base.parserVersion(), base.stateDir(), base.chunkCacheBytes(), base.rocksDbMemoryBytes(),
-                base.purgeGrace(), base.stallTimeout(), base.threads(), replicationFactor);
+                .withTimeouts(Duration.ofMinutes(purgeGraceMinutes), Duration.ofMinutes(stallTimeoutMinutes))
+                .withReplicationFactor(replicationFactor);
         // the pipeline's topics, with their settings, if the deployment has not made them (Strimzi does)
         Properties admin = new Properties();
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap);
         try (Admin a = Admin.create(admin)) {
             TopicAdmin.ensure(a, Topics.ALL, (short) replicationFactor);
         }
         DumpAnalysisApp app = DumpAnalysisApp.start(config, Duration.ofMinutes(5));
         Foreground.hold(app, "crashpipe ready topology=" + applicationId + " parser=" + ParsersVersion.CURRENT
-                + " kafka=" + kafka, spec.commandLine().getOut(), spec.commandLine().getErr());
+                + " kafka=" + kafka.bootstrap, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }
 }
