@@ -9,6 +9,11 @@
 # makedumpfile 1.7.2 (Debian) cannot read snappy/zstd variants, hence zlib.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+# The baseline comes from Debian's package; as root the bench installs it itself.
+if ! command -v makedumpfile >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "bench: installing makedumpfile (the baseline) with apt-get" >&2
+  apt-get install -y -q makedumpfile >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q makedumpfile >/dev/null 2>&1; }
+fi
 command -v makedumpfile >/dev/null || { echo "bench: makedumpfile is not installed (apt-get install makedumpfile)" >&2; exit 2; }
 
 dumps=("$@")
