@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.dump.Dumps;
-import io.crashpipe.parsers.kernel.FieldOffsets;
-import io.crashpipe.parsers.printk.KernelLogReader;
+import io.crashpipe.parsers.extract.Extraction;
+import io.crashpipe.parsers.extract.SystemSummaryExtractor;
 import io.crashpipe.parsers.testing.Fixtures;
 import io.crashpipe.parsers.view.KernelView;
 import java.nio.file.Files;
@@ -31,8 +31,7 @@ class SystemSummaryFixtureTest {
     static Map<String, String> read(Path variant) throws Exception {
         try (Dump d = Dumps.open(variant)) {
             KernelView v = KernelView.of(d);
-            SystemSummary s = SystemSummaryReader.read(v, KernelLogReader.read(v.memory(), v.vmcoreinfo()),
-                    FieldOffsets.of(v.vmcoreinfo()));
+            SystemSummary s = new Extraction(v).require(SystemSummaryExtractor.INSTANCE);
             Map<String, String> m = new LinkedHashMap<>();
             for (CrashSysFormat.Field f : CrashSysFormat.fields(s)) {
                 m.put(f.label(), f.value());
