@@ -2,6 +2,7 @@ package io.crashpipe.parsers.kallsyms;
 
 import io.crashpipe.parsers.kernel.VirtualMemory;
 import io.crashpipe.parsers.kernel.Vmcoreinfo;
+import io.crashpipe.parsers.memory.MemoryFault;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -44,8 +45,16 @@ public final class KallsymsReader {
         Markers markers = null;
         List<NameLengths> readings = NameTable.hasLongCounts(img, namesAt, n)
                 ? List.of(NameLengths.ULEB128, NameLengths.ONE_BYTE) : List.of(NameLengths.ONE_BYTE);
+        MemoryFault fault = null;
         for (NameLengths lengths : readings) {
-            NameTable t = NameTable.decode(img, namesAt, n, tokens, lengths);
+            NameTable t;
+            try {
+                t = NameTable.decode(img, namesAt, n, tokens, lengths);
+            } catch (MemoryFault f) {
+                ImageBytes.rethrowIfWaiting(f.unavailable());
+                fault = f; // the other reading may stay inside the table
+                continue;
+            }
             if (t == null) {
                 continue;
             }
@@ -57,6 +66,9 @@ public final class KallsymsReader {
             if (m != null) {
                 break;
             }
+        }
+        if (names == null && fault != null) {
+            throw fault;
         }
         if (names == null) {
             throw new IllegalStateException("kallsyms_names at 0x" + Long.toHexString(namesAt)

@@ -199,7 +199,13 @@ public final class KallsymsScanner {
         List<NameLengths> readings = NameTable.hasLongCounts(img, namesAt, n)
                 ? List.of(NameLengths.ULEB128, NameLengths.ONE_BYTE) : List.of(NameLengths.ONE_BYTE);
         for (NameLengths lengths : readings) {
-            NameTable names = NameTable.decode(img, namesAt, n, tokens, lengths);
+            NameTable names;
+            try {
+                names = NameTable.decode(img, namesAt, n, tokens, lengths);
+            } catch (MemoryFault f) {
+                rethrowIfWaiting(f);
+                continue; // this reading ran off the table; the other may not
+            }
             long gap = names == null ? -1 : markers.address() - (namesAt + names.bytes());
             if (names != null && gap >= 0 && gap < 8 && names.agreesWith(markers, img)) {
                 Kallsyms k = withAddresses(numSyms, names, markers, tokens);

@@ -1,5 +1,7 @@
 package io.crashpipe.parsers.kallsyms;
 
+import io.crashpipe.parsers.memory.MemoryFault;
+
 /**
  * {@code kallsyms_markers}: the offset in {@code kallsyms_names} of every 256th symbol. Entries
  * were the pointer size ({@code PTR}, 8 bytes on 64-bit) until Linux 4.20 ("kallsyms: reduce
@@ -30,9 +32,13 @@ public record Markers(long address, int width, int count) {
             long at = (namesEnd + align - 1) & -align;
             for (int width : new int[] {4, 8}) {
                 Markers m = new Markers(at, width, count);
-                if (m.entry(img, 0) == 0 && (count < 2 || m.entry(img, 1) == names.blockOffsets()[1])
-                        && names.agreesWith(m, img)) {
-                    return m;
+                try {
+                    if (m.entry(img, 0) == 0 && (count < 2 || m.entry(img, 1) == names.blockOffsets()[1])
+                            && names.agreesWith(m, img)) {
+                        return m;
+                    }
+                } catch (MemoryFault f) {
+                    ImageBytes.rethrowIfWaiting(f.unavailable()); // not in the dump: no markers to go by
                 }
             }
         }

@@ -19,6 +19,8 @@ public record NameTable(long address, String[] names, char[] types, long[] block
 
     /** No kernel has had 10 million symbols; a larger count means the candidate is not kallsyms_num_syms. */
     static final int MAX_SYMBOLS = 10_000_000;
+    /** KSYM_NAME_LEN is 512 since 6.1 (128 before): a name never has more tokens than that. */
+    private static final int MAX_TOKENS = 512;
 
     /**
      * Decodes {@code count} names. Returns null when the bytes cannot be kallsyms names (an empty
@@ -39,6 +41,9 @@ public record NameTable(long address, String[] names, char[] types, long[] block
             int len = img.u8(at++);
             if (lengths == NameLengths.ULEB128 && (len & 0x80) != 0) {
                 len = (len & 0x7f) | img.u8(at++) << 7;
+                if (len > MAX_TOKENS) {
+                    return null; // no name is that long: this is not the two-byte form
+                }
             }
             sb.setLength(0);
             for (int t = 0; t < len; t++) {
