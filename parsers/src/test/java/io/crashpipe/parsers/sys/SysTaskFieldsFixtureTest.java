@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SysTaskFieldsFixtureTest {
 
     static Stream<Path> dumpDirs() {
-        return Fixtures.dumpDirs().stream();
+        return Fixtures.dumpDirs().stream().filter(d -> !d.getFileName().toString().startsWith("arm64-"));
     }
 
     @ParameterizedTest(name = "{0}")
