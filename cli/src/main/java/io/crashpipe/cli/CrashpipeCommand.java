@@ -34,6 +34,7 @@ public final class CrashpipeCommand implements Runnable {
         PsCommand::new,
         ModCommand::new,
         BtCommand::new,
+        DisCommand::new,
         OopsCommand::new,
         io.crashpipe.cli.pipeline.PipelineCommand::new,
         io.crashpipe.cli.pipeline.UpCommand::new,
