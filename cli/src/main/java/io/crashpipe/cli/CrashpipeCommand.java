@@ -35,6 +35,8 @@ public final class CrashpipeCommand implements Runnable {
         ModCommand::new,
         BtCommand::new,
         DisCommand::new,
+        StructCommand::new,
+        PCommand::new,
         OopsCommand::new,
         io.crashpipe.cli.pipeline.PipelineCommand::new,
         io.crashpipe.cli.pipeline.UpCommand::new,
