@@ -37,6 +37,8 @@ public final class CrashpipeCommand implements Runnable {
         DisCommand::new,
         StructCommand::new,
         PCommand::new,
+        FilesCommand::new,
+        ForeachCommand::new,
         OopsCommand::new,
         io.crashpipe.cli.pipeline.PipelineCommand::new,
         io.crashpipe.cli.pipeline.UpCommand::new,
