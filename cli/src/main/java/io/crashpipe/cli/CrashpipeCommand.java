@@ -39,6 +39,7 @@ public final class CrashpipeCommand implements Runnable {
         PCommand::new,
         FilesCommand::new,
         ForeachCommand::new,
+        KmemCommand::new,
         OopsCommand::new,
         io.crashpipe.cli.pipeline.PipelineCommand::new,
         io.crashpipe.cli.pipeline.UpCommand::new,
