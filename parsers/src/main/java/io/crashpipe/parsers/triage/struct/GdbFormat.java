@@ -42,9 +42,7 @@ public final class GdbFormat {
                     n--;
                 }
                 sb.append('"');
-                for (int i = 0; i < n; i++) {
-                    sb.append(escape(c.bytes()[i] & 0xff, '"'));
-                }
+                string(sb, c.bytes(), n);
                 sb.append('"').append(c.truncated() ? "..." : "");
             }
             case Value.CharPointer p -> {
@@ -53,9 +51,7 @@ public final class GdbFormat {
                     sb.append(String.format(" <error: Cannot access memory at address 0x%x>", p.address()));
                 } else {
                     sb.append(" \"");
-                    for (byte b : p.string()) {
-                        sb.append(escape(b & 0xff, '"'));
-                    }
+                    string(sb, p.string(), p.string().length);
                     sb.append('"').append(p.truncated() ? "..." : "");
                 }
             }
@@ -81,6 +77,17 @@ public final class GdbFormat {
             sb.append(i + 1 < c.members().size() ? ",\n" : "\n");
         }
         sb.append("  ".repeat(depth)).append('}');
+    }
+
+    /** String bytes; a digit right after an octal escape is escaped too, so it cannot extend it (gdb's rule). */
+    private static void string(StringBuilder sb, byte[] bytes, int n) {
+        boolean afterOctal = false;
+        for (int i = 0; i < n; i++) {
+            int c = bytes[i] & 0xff;
+            String e = afterOctal && c >= '0' && c <= '9' ? String.format("\\%03o", c) : escape(c, '"');
+            sb.append(e);
+            afterOctal = e.length() == 4 && e.charAt(0) == '\\' && Character.isDigit(e.charAt(1));
+        }
     }
 
     /** gdb's character literal: {@code '\000'}, {@code 'a'}, {@code '\n'}. */
