@@ -25,6 +25,7 @@ final class FaultSection {
         try {
             sb.append(TaintReader.read(view, KernelBtf.require(view)).crashText());
         } catch (RuntimeException | java.io.IOException e) {
+            waitIfNotArrived(e);
             sb.append("TAINTED_MASK: unknown (").append(e.getMessage()).append(")\n");
         }
         sb.append("FAULTING INSTRUCTION: ").append(faulting(view, notes)).append('\n');
@@ -46,7 +47,16 @@ final class FaultSection {
             }
             return "none (the panic task's stack has no kernel exception frame: panic() was called directly)";
         } catch (RuntimeException e) {
+            waitIfNotArrived(e);
             return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    /** A page still to come (streaming) is never reported unknown: the pass must wait for it. */
+    private static void waitIfNotArrived(Exception e) {
+        if (e instanceof io.crashpipe.parsers.memory.MemoryFault f
+                && f.unavailable().reason() == io.crashpipe.parsers.memory.Unavailable.Reason.NOT_YET_ARRIVED) {
+            throw f;
         }
     }
 }
