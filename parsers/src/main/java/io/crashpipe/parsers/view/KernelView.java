@@ -1,5 +1,7 @@
 package io.crashpipe.parsers.view;
 
+import io.crashpipe.parsers.arch.Architecture;
+import io.crashpipe.parsers.arch.Architectures;
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.io.DumpFormatException;
 import io.crashpipe.parsers.kallsyms.Kallsyms;
@@ -7,9 +9,10 @@ import io.crashpipe.parsers.kallsyms.KallsymsReader;
 import io.crashpipe.parsers.kernel.KernelMemory;
 import io.crashpipe.parsers.kernel.MissingVmcoreinfoException;
 import io.crashpipe.parsers.kernel.Vmcoreinfo;
-import io.crashpipe.parsers.kernel.X86_64AddressSpace;
 import io.crashpipe.parsers.memory.DumpMemory;
 import io.crashpipe.parsers.memory.PhysicalMemory;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -19,12 +22,19 @@ import java.util.OptionalLong;
  */
 public final class KernelView {
     private final Vmcoreinfo vmcoreinfo;
+    private final Architecture architecture;
     private final KernelMemory memory;
     private Kallsyms kallsyms;
 
+    /** The architecture decided by VMCOREINFO's keys (all the streamed topology has). */
     public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical) {
+        this(vmcoreinfo, physical, Architectures.detect(vmcoreinfo));
+    }
+
+    public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical, Architecture architecture) {
         this.vmcoreinfo = vmcoreinfo;
-        this.memory = new KernelMemory(X86_64AddressSpace.fromVmcoreinfo(vmcoreinfo, physical));
+        this.architecture = architecture;
+        this.memory = new KernelMemory(architecture.addressSpace(vmcoreinfo, physical));
     }
 
     /** The view of an opened dump; fails with a clear message when the dump has no VMCOREINFO. */
@@ -42,11 +52,17 @@ public final class KernelView {
         } catch (IllegalArgumentException e) {
             throw new DumpFormatException(dump.name(), 0, "well-formed VMCOREINFO", e.getMessage());
         }
-        return new KernelView(vi, physical);
+        Optional<String> machine = dump.header().utsname().map(u -> u.machine()).filter(m -> !m.isEmpty());
+        return new KernelView(vi, physical, Architectures.detect(vi, machine, OptionalInt.empty()));
     }
 
     public Vmcoreinfo vmcoreinfo() {
         return vmcoreinfo;
+    }
+
+    /** What differs per architecture: translation, registers, unwinding. */
+    public Architecture architecture() {
+        return architecture;
     }
 
     public KernelMemory memory() {
