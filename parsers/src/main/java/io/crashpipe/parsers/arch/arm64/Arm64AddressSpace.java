@@ -1,5 +1,6 @@
 package io.crashpipe.parsers.arch.arm64;
 
+import io.crashpipe.parsers.arch.AddressSpace;
 import io.crashpipe.parsers.kernel.Translation;
 import io.crashpipe.parsers.kernel.Vmcoreinfo;
 import io.crashpipe.parsers.memory.PhysicalMemory;
@@ -27,7 +28,7 @@ import java.util.Map;
  *       descriptors at the levels that allow them, and 52-bit output addresses (LPA, 64 KiB pages).</li>
  * </ul>
  */
-public final class Arm64AddressSpace {
+public final class Arm64AddressSpace implements AddressSpace {
     private static final long DESC_VALID = 1L;
     private static final long DESC_TABLE = 2L;
     private static final int CACHE_ENTRIES = 1024;
@@ -102,10 +103,12 @@ public final class Arm64AddressSpace {
         return new Builder(physical);
     }
 
+    @Override
     public PhysicalMemory physical() {
         return physical;
     }
 
+    @Override
     public int pagingLevels() {
         return levels;
     }
@@ -119,6 +122,7 @@ public final class Arm64AddressSpace {
         return paddr - physOffset + linearStart;
     }
 
+    @Override
     public Translation translate(long vaddr) {
         long pageSize = 1L << pageShift;
         if (inLinearMap(vaddr)) {
