@@ -1,6 +1,7 @@
 package io.crashpipe.parsers.btf;
 
 import io.crashpipe.parsers.io.DumpFormatException;
+import io.crashpipe.parsers.ksymtab.DataSymbols;
 import io.crashpipe.parsers.view.KernelView;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -13,6 +14,8 @@ import java.util.OptionalLong;
 public final class KernelBtf {
     /** vmlinux BTF is a few MB; anything this large means the bracketing symbols are wrong. */
     private static final long MAX_SIZE = 256L << 20;
+    /** How far past the end of kernel text the header is looked for. */
+    private static final long SCAN_LENGTH = 96L << 20;
 
     private KernelBtf() {}
 
@@ -24,7 +27,12 @@ public final class KernelBtf {
         OptionalLong start = view.kallsyms().address("__start_BTF");
         OptionalLong stop = view.kallsyms().address("__stop_BTF");
         if (start.isEmpty() || stop.isEmpty()) {
-            return Optional.empty();
+            // A kallsyms without data symbols cannot bracket .BTF: look for its header instead.
+            OptionalLong etext = view.kallsyms().address("_etext");
+            if (etext.isEmpty() || !DataSymbols.needed(view.kallsyms())) {
+                return Optional.empty();
+            }
+            return BtfScan.scan(view.memory(), etext.getAsLong(), SCAN_LENGTH).map(BtfScan.Found::btf);
         }
         long size = stop.getAsLong() - start.getAsLong();
         String source = ".BTF at __start_BTF 0x" + Long.toHexString(start.getAsLong());
