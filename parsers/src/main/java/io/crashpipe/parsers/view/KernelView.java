@@ -108,7 +108,7 @@ public final class KernelView {
     /** The fallback for text-only kallsyms, found on first use; null when kallsyms has data symbols. */
     public synchronized DataSymbols dataSymbols() {
         if (dataSymbols == null && DataSymbols.needed(kallsyms())) {
-            dataSymbols = DataSymbols.find(memory, kallsyms(), () -> {
+            dataSymbols = DataSymbols.find(memory, vmcoreinfo, kallsyms(), () -> {
                 try {
                     return KernelBtf.find(this);
                 } catch (DumpFormatException e) {
