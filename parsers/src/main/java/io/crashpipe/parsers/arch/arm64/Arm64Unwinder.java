@@ -60,8 +60,44 @@ final class Arm64Unwinder implements KernelUnwinder {
             return new Backtrace(cpu, task, Optional.of(regs), steps, Backtrace.Method.FRAME_POINTER, Optional.empty());
         }
         List<TraceStep> steps = new ArrayList<>();
-        Optional<String> stop = walk(regs.pc(), regs.fp(), false, steps);
+        Optional<String> stop;
+        if (inEntryText(regs.pc())) {
+            stop = fromExceptionVector(regs, steps);
+        } else {
+            stop = walk(regs.pc(), regs.fp(), false, steps);
+        }
         return new Backtrace(cpu, task, Optional.of(regs), steps, Backtrace.Method.FRAME_POINTER, stop);
+    }
+
+    /**
+     * The CPU stopped on an exception vector, before the entry code saved anything: x0-x30 are
+     * still the interrupted context's, but its pc (in ELR_EL1) is not in the note. The trace goes on
+     * from its link register, which is the interrupted function's return address unless that
+     * function had already reused it (so that frame is marked unreliable), then from its x29.
+     */
+    private Optional<String> fromExceptionVector(Registers regs, List<TraceStep> steps) {
+        steps.add(new Frame(regs.pc(), regs.fp(), symbols.symbolize(regs.pc()), true));
+        long lr = stripPac(regs.get(Arm64Registers.X30));
+        long fp = regs.fp();
+        long recorded = 0;
+        try {
+            recorded = fp != 0 ? stripPac(memory.u64(fp + 8)) : 0;
+        } catch (MemoryFault e) {
+            rethrowIfWaiting(e);
+        }
+        if (symbols.isText(lr) && lr != recorded) {
+            steps.add(new Frame(lr - 4, fp, symbols.symbolize(lr - 4), false));
+        }
+        if (fp == 0) {
+            return Optional.empty();
+        }
+        try {
+            long nextFp = memory.u64(fp);
+            return walk(recorded, nextFp, true, steps);
+        } catch (MemoryFault e) {
+            rethrowIfWaiting(e);
+            return Optional.of("frame record at " + hex(fp) + " cannot be read: " + e.unavailable().describe());
+        }
     }
 
     /**
