@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
  * {@link io.crashpipe.parsers.memory.PhysicalMemory}: an address that is not mapped, or whose
  * page is not (yet) in the dump, is the typed outcome {@link Unavailable} (virtual address, pfn,
  * reason). The throwing helpers wrap it in {@link MemoryFault} for deep parsing code.
- * All multi-byte values are little-endian (x86_64).
+ * All multi-byte values are little-endian (x86_64, and arm64 as fleets run it).
  */
 public interface VirtualMemory {
 
