@@ -58,7 +58,7 @@ public final class SystemSummaryReader {
     }
 
     private SystemSummary read(Fact<KernelLog> log) {
-        Fact<Integer> hz = TickRate.read(view, btf);
+        Fact<Integer> hz = TickRate.read(view, btf, log);
         Fact<Long> uptime = hz.flatMap(this::uptime);
         return new SystemSummary(
                 Fact.readFact(this::cpuCount),

@@ -32,9 +32,9 @@ class TaskTableFixtureTest {
         return x86Dirs().flatMap(dir -> Fixtures.variants(dir).stream().map(v -> Arguments.of(dir, v)));
     }
 
-    /** The x86_64 fixtures; arm64 waits for the architecture seam. */
+    /** Every fixture, arm64 included. */
     static Stream<Path> x86Dirs() {
-        return Fixtures.dumpDirs().stream().filter(d -> !d.getFileName().toString().startsWith("arm64-"));
+        return Fixtures.dumpDirs().stream();
     }
 
     /** Fixtures whose guest printed its own task list and modules before the crash (5.10, 7.2). */
@@ -89,7 +89,9 @@ class TaskTableFixtureTest {
             }
         }
         assertEquals(String.join("\n", expected), String.join("\n", ours));
-        assertEquals(truth.get("nr_threads").asInt(), ours.size());
+        if (truth.has("nr_threads")) { // the arm64 drgn run did not record it
+            assertEquals(truth.get("nr_threads").asInt(), ours.size());
+        }
         assertEquals(List.of(), table.skipped());
     }
 
@@ -98,6 +100,8 @@ class TaskTableFixtureTest {
     void idleTasksActiveTasksAndPanicTaskEqualDrgn(Path dir, Path variant) throws Exception {
         TaskTable table = read(variant);
         JsonNode truth = drgn(dir);
+        org.junit.jupiter.api.Assumptions.assumeTrue(truth.has("idle_tasks"),
+                dir + ": drgn.json has no idle_tasks (arm64: Arm64WithoutDataSymbolsTest checks the running tasks)");
         List<String> idle = new ArrayList<>();
         for (JsonNode t : truth.get("idle_tasks")) {
             idle.add(t.get("cpu").asInt() + " " + t.get("task").asText().substring(2) + " [" + t.get("comm").asText() + "]");
@@ -158,6 +162,9 @@ class TaskTableFixtureTest {
             int pid = g.get("pid").asInt();
             newest = Math.max(newest, pid);
             Task t = ours.get(pid);
+            if (t == null && g.get("comm").asText().equals("sleep") && !atCrash.containsKey(pid)) {
+                continue; // the shell's sleep loop: this one exited between the list and the crash (drgn agrees)
+            }
             assertTrue(t != null, "pid " + pid + " of the guest's list is not in " + variant);
             for (String f : List.of("pid", "tgid", "ppid", "comm", "state", "cpu")) {
                 assertTrue(t.completeness().known(f), f + " of pid " + pid + ": " + t.completeness());
@@ -219,8 +226,9 @@ class TaskTableFixtureTest {
             return;
         }
         String text = Files.readString(list);
-        Matcher m = Pattern.compile("(?m)^([0-9a-f]{16})\\n  pid = (\\d+),\\n  tgid = \\d+,\\n  comm = \"([^\\\\\"]*)[^\\n]*\\n"
-                + "(?:  __state = (\\d+),|list: invalid [^\\n]*)").matcher(text);
+        // The arm64 session listed only pid and comm: tgid and __state are optional.
+        Matcher m = Pattern.compile("(?m)^([0-9a-f]{16})\\n  pid = (\\d+),\\n(?:  tgid = \\d+,\\n)?  comm = \"([^\\\\\"]*)[^\\n]*\\n"
+                + "(?:  __state = (\\d+),|list: invalid [^\\n]*)?").matcher(text);
         // crash asked for __state, which 5.10 calls state: there the list has no state to compare.
         List<String> expected = new ArrayList<>();
         boolean states = true;
