@@ -34,6 +34,7 @@ public final class KallsymsScanner {
     private final ImageSymbols symbols;
     private final List<String> rejected = new ArrayList<>();
     private int chunksAbsent;
+    private int candidates;
 
     private KallsymsScanner(VirtualMemory memory, ImageSymbols symbols) {
         this.img = new ImageBytes(memory);
@@ -56,30 +57,48 @@ public final class KallsymsScanner {
         return new KallsymsScanner(memory, symbols).run();
     }
 
+    /**
+     * Chunks from the first data symbol down to {@code _stext}, where the tables usually are,
+     * then the rest of the image up to the highest symbol VMCOREINFO names.
+     */
     private Kallsyms run() {
         long start = symbols.stext() & -ImageBytes.CHUNK;
+        long floor = symbols.dataFloor();
         long end = symbols.scanEnd();
-        int candidates = 0;
-        for (long chunk = start; Long.compareUnsigned(chunk, end) < 0; chunk += ImageBytes.CHUNK) {
-            byte[] b = img.chunkBytes(chunk);
-            if (b == null) {
-                chunksAbsent++;
-                continue;
+        for (long chunk = floor - ImageBytes.CHUNK; Long.compareUnsigned(chunk, start) >= 0; chunk -= ImageBytes.CHUNK) {
+            Kallsyms k = searchChunk(chunk);
+            if (k != null) {
+                return k;
             }
-            for (int i = 0; i < ImageBytes.CHUNK; i++) {
-                if (b[i] == 0 && startsDigits(b, i, chunk)) {
-                    candidates++;
-                    Kallsyms k = tryTokenTableAt(chunk + i + 1);
-                    if (k != null) {
-                        return k;
-                    }
-                }
+        }
+        for (long chunk = floor; Long.compareUnsigned(chunk, end) < 0; chunk += ImageBytes.CHUNK) {
+            Kallsyms k = searchChunk(chunk);
+            if (k != null) {
+                return k;
             }
         }
         throw new KallsymsNotFoundException(String.format(
                 "no kallsyms tables in the kernel image 0x%x-0x%x (%d chunks of 4 KiB not in the dump; %d token-table"
                         + " candidates%s)", start, end, chunksAbsent, candidates,
                 rejected.isEmpty() ? "" : ": " + String.join("; ", rejected.subList(0, Math.min(3, rejected.size())))));
+    }
+
+    private Kallsyms searchChunk(long chunk) {
+        byte[] b = img.chunkBytes(chunk);
+        if (b == null) {
+            chunksAbsent++;
+            return null;
+        }
+        for (int i = 0; i < ImageBytes.CHUNK; i++) {
+            if (b[i] == 0 && startsDigits(b, i, chunk)) {
+                candidates++;
+                Kallsyms k = tryTokenTableAt(chunk + i + 1);
+                if (k != null) {
+                    return k;
+                }
+            }
+        }
+        return null;
     }
 
     /** True when {@code "\0" "0\0" ... "9\0"} starts at {@code b[i]} (it may run into the next chunk). */
