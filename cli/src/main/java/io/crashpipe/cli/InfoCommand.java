@@ -70,7 +70,7 @@ public final class InfoCommand implements Callable<Integer> {
     }
 
     private static TableFinding absent(String table, String why) {
-        return new TableFinding(table, TableFinding.Source.ABSENT, why, Duration.ZERO);
+        return new TableFinding(table, TableFinding.Source.ABSENT, why, Duration.ZERO, Duration.ZERO);
     }
 
     private static String describe(TableFinding f) {
@@ -171,6 +171,7 @@ public final class InfoCommand implements Callable<Integer> {
             ObjectNode one = t.putObject(f.table().toLowerCase());
             one.put("source", f.source().name().toLowerCase());
             one.put("millis", Math.round(f.elapsed().toNanos() / 1e4) / 100.0);
+            one.put("cpuMillis", Math.round(f.cpu().toNanos() / 1e4) / 100.0);
             one.put("detail", f.detail());
         }
         ArrayNode cpus = o.putArray("cpus");

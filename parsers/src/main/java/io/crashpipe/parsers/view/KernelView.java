@@ -14,7 +14,6 @@ import io.crashpipe.parsers.memory.DumpMemory;
 import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.memory.PhysicalMemory;
 import io.crashpipe.parsers.memory.Unavailable;
-import java.time.Duration;
 import java.util.OptionalLong;
 
 /**
@@ -81,7 +80,7 @@ public final class KernelView {
      */
     public synchronized TableFinding kallsymsFinding() {
         if (kallsymsFinding == null) {
-            long t0 = System.nanoTime();
+            TableFinding.Stopwatch clock = TableFinding.start();
             boolean named = KallsymsReader.available(vmcoreinfo);
             TableFinding.Source source = named ? TableFinding.Source.VMCOREINFO : TableFinding.Source.SCAN;
             String detail;
@@ -101,7 +100,7 @@ public final class KernelView {
                         : "VMCOREINFO names no kallsyms tables (before 6.0) and scanning the image found none: ")
                         + e.getMessage();
             }
-            kallsymsFinding = new TableFinding("kallsyms", source, detail, Duration.ofNanos(System.nanoTime() - t0));
+            kallsymsFinding = clock.finish("kallsyms", source, detail);
         }
         return kallsymsFinding;
     }

@@ -4,7 +4,6 @@ import io.crashpipe.parsers.btf.KernelBtf;
 import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.memory.Unavailable;
 import io.crashpipe.parsers.orc.OrcTable;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,7 +21,7 @@ public final class TableSurvey {
 
     static TableFinding orc(KernelView view) {
         TableFinding ks = view.kallsymsFinding();
-        long t0 = System.nanoTime();
+        TableFinding.Stopwatch clock = TableFinding.start();
         TableFinding.Source source = ks.source();
         String detail;
         if (!ks.found()) {
@@ -52,6 +51,6 @@ public final class TableSurvey {
                 detail = "the ORC tables kallsyms points at do not decode: " + e.getMessage();
             }
         }
-        return new TableFinding("ORC", source, detail, Duration.ofNanos(System.nanoTime() - t0));
+        return clock.finish("ORC", source, detail);
     }
 }
