@@ -25,11 +25,14 @@ import java.util.OptionalLong;
 public final class KernelView {
     private final Vmcoreinfo vmcoreinfo;
     private final KernelMemory memory;
+    /** The kallsyms scan resumes per physical memory (a streaming pass that waited for a page). */
+    private final PhysicalMemory physical;
     private Kallsyms kallsyms;
     private TableFinding kallsymsFinding;
 
     public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical) {
         this.vmcoreinfo = vmcoreinfo;
+        this.physical = physical;
         this.memory = new KernelMemory(X86_64AddressSpace.fromVmcoreinfo(vmcoreinfo, physical));
     }
 
@@ -85,7 +88,7 @@ public final class KernelView {
             TableFinding.Source source = named ? TableFinding.Source.VMCOREINFO : TableFinding.Source.SCAN;
             String detail;
             try {
-                kallsyms = named ? KallsymsReader.read(memory, vmcoreinfo) : KallsymsScanner.scan(memory, vmcoreinfo);
+                kallsyms = named ? KallsymsReader.read(memory, vmcoreinfo) : KallsymsScanner.scan(memory, vmcoreinfo, physical);
                 detail = kallsyms.layout().describe() + "; " + kallsyms.agreement();
             } catch (MemoryFault e) {
                 if (e.unavailable().reason() == Unavailable.Reason.NOT_YET_ARRIVED) {
