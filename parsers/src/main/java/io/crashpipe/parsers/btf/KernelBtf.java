@@ -6,7 +6,6 @@ import io.crashpipe.parsers.memory.Unavailable;
 import io.crashpipe.parsers.ksymtab.DataSymbols;
 import io.crashpipe.parsers.view.KernelView;
 import io.crashpipe.parsers.view.TableFinding;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -65,7 +64,7 @@ public final class KernelBtf {
     /** Locates and parses BTF, saying where it came from and how long that took (kallsyms' own time excluded). */
     public static TableFinding locate(KernelView view) {
         TableFinding ks = view.kallsymsFinding();
-        long t0 = System.nanoTime();
+        TableFinding.Stopwatch clock = TableFinding.start();
         TableFinding.Source source = ks.source();
         String detail;
         try {
@@ -94,6 +93,6 @@ public final class KernelBtf {
             source = TableFinding.Source.ABSENT;
             detail = "the .BTF section kallsyms points at does not parse: " + e.getMessage();
         }
-        return new TableFinding("BTF", source, detail, Duration.ofNanos(System.nanoTime() - t0));
+        return clock.finish("BTF", source, detail);
     }
 }

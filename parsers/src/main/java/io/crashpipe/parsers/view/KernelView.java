@@ -32,6 +32,8 @@ public final class KernelView {
     private final Vmcoreinfo vmcoreinfo;
     private final Architecture architecture;
     private final KernelMemory memory;
+    /** The kallsyms scan resumes per physical memory (a streaming pass that waited for a page). */
+    private final PhysicalMemory physical;
     private Kallsyms kallsyms;
     private TableFinding kallsymsFinding;
     private DataSymbols dataSymbols;
@@ -44,6 +46,7 @@ public final class KernelView {
     public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical, Architecture architecture) {
         this.vmcoreinfo = vmcoreinfo;
         this.architecture = architecture;
+        this.physical = physical;
         this.memory = new KernelMemory(architecture.addressSpace(vmcoreinfo, physical));
     }
 
@@ -100,12 +103,12 @@ public final class KernelView {
      */
     public synchronized TableFinding kallsymsFinding() {
         if (kallsymsFinding == null) {
-            long t0 = System.nanoTime();
+            TableFinding.Stopwatch clock = TableFinding.start();
             boolean named = KallsymsReader.available(vmcoreinfo);
             TableFinding.Source source = named ? TableFinding.Source.VMCOREINFO : TableFinding.Source.SCAN;
             String detail;
             try {
-                kallsyms = named ? KallsymsReader.read(memory, vmcoreinfo) : KallsymsScanner.scan(memory, vmcoreinfo);
+                kallsyms = named ? KallsymsReader.read(memory, vmcoreinfo) : KallsymsScanner.scan(memory, vmcoreinfo, physical);
                 detail = kallsyms.layout().describe() + "; " + kallsyms.agreement();
             } catch (MemoryFault e) {
                 if (e.unavailable().reason() == Unavailable.Reason.NOT_YET_ARRIVED) {
@@ -120,7 +123,7 @@ public final class KernelView {
                         : "VMCOREINFO names no kallsyms tables (before 6.0) and scanning the image found none: ")
                         + e.getMessage();
             }
-            kallsymsFinding = new TableFinding("kallsyms", source, detail, Duration.ofNanos(System.nanoTime() - t0));
+            kallsymsFinding = clock.finish("kallsyms", source, detail);
         }
         return kallsymsFinding;
     }
