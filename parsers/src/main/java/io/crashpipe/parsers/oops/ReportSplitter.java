@@ -58,6 +58,10 @@ public final class ReportSplitter {
             interleaved = true; // another task's output inside this report: leave it out
             return;
         }
+        if (m != null && rule != null && rule.prelude() && !m.rule().prelude() && !closed && !inTrace
+                && lineNo - firstLine <= WEAK_WINDOW) {
+            rule = null; // the line that names the report follows its prelude: it takes over
+        }
         if (m != null && rule != null && absorbs(m.rule())) {
             if (m.rule().foldsInto().contains(rule.type()) && (closed || !m.rule().weak())) {
                 consequences.add(text);

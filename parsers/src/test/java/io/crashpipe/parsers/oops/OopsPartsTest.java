@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The small parts: prefixes, frame lines, names, taint, splitting, signatures. */
@@ -75,6 +76,7 @@ class OopsPartsTest {
                 [    1.0] ---[ end trace 0000000000000000 ]---
                 [    1.1] Kernel panic - not syncing: Fatal exception
                 [    2.0] WARNING: CPU: 1 PID: 9 at fs/bar.c:10 bar_check+0x5/0x9
+                [    2.0] RIP: 0010:bar_check+0x5/0x9
                 [    2.0] Call Trace:
                 [    2.0]  bar_run+0x1/0x2
                 """;
@@ -105,12 +107,17 @@ class OopsPartsTest {
     }
 
     @Test
-    void guiltyFrameRulesAreData() {
+    void guiltyFrameRulesAreDataMatchedAnywhereInTheName() {
         FrameRules r = FrameRules.defaults();
-        assertTrue(r.skipped("dump_stack_lvl", List.of()));
-        assertTrue(r.skipped("_raw_spin_lock_irqsave", List.of()));
-        assertFalse(r.skipped("sysrq_handle_crash", List.of()));
-        assertTrue(r.skipped("io_schedule", List.of(FrameRules.Section.HANG)));
-        assertEquals("smp_call_function", r.collapsed("smp_call_function_many_cond"));
+        assertTrue(r.skipped("dump_stack_lvl", Optional.empty()));
+        assertTrue(r.skipped("_raw_spin_lock_irqsave", Optional.empty()));
+        assertTrue(r.skipped("check_preemption_disabled", FrameRules.words("preempt")));
+        assertTrue(r.skipped("__kmalloc_node_track_caller", Optional.empty()), "allocation wrappers are machinery");
+        assertFalse(r.skipped("sysrq_handle_crash", Optional.empty()));
+        assertTrue(r.matches(FrameRules.Section.HANG, "io_schedule"));
+        assertEquals("ioctl", r.stripped("__se_sys_ioctl"));
+        assertEquals("sys_ioctl", r.stripped("__x64_sys_ioctl"));
+        assertEquals("rtnl_lock", r.hangGroup("rtnl_lock").orElseThrow());
+        assertEquals("synchronize_rcu", r.hangGroup("synchronize_net").orElseThrow());
     }
 }
