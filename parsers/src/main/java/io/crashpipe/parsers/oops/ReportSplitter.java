@@ -62,6 +62,10 @@ public final class ReportSplitter {
                 && lineNo - firstLine <= WEAK_WINDOW) {
             rule = null; // the line that names the report follows its prelude: it takes over
         }
+        if (m != null && rule != null && m.rule() == rule && !closed && !inTrace && lineNo - firstLine <= WEAK_WINDOW) {
+            interleaved = true; // the same headline from another CPU or task, printed into this report
+            return;
+        }
         if (m != null && rule != null && absorbs(m.rule())) {
             if (m.rule().foldsInto().contains(rule.type()) && (closed || !m.rule().weak())) {
                 consequences.add(text);
