@@ -327,7 +327,7 @@ final class Recognisers {
         r.add(kind("warning-urb", "WARNING: .* usb_submit_urb", ReportType.WARNING).plan(FramePlan.warning())
                 .skip("usb_submit_urb usb_start_wait_urb usb_bulk_msg usb_interrupt_msg usb_control_msg").weak()
                 .title((m, c) -> "WARNING in " + c.frame() + "/usb_submit_urb").done());
-        r.add(kind("warning", "WARNING: (?:CPU: \\d+ PID: \\d+ )?at (?<file>[^\\s:]+)\\S*", ReportType.WARNING).plan(FramePlan.warning()).weak()
+        r.add(kind("warning", "WARNING: (?:CPU: \\d+ PID: \\d+ )?at (?<file>[^\\s:]+):\\d+ [A-Za-z0-9_]+[.+]", ReportType.WARNING).plan(FramePlan.warning()).weak()
                 .title((m, c) -> "WARNING" + c.warningKind().map(k -> ": " + k).orElse("") + c.in()).done());
         // 6.19+ prints the file first: "WARNING: fs/ext4/xattr.c:1058 at f+0x12/0x40, CPU#0: comm/1".
         r.add(kind("warning-at", "WARNING: (?<file>[^\\s:]+):\\d+ at ", ReportType.WARNING).plan(FramePlan.warning()).weak()
