@@ -285,9 +285,12 @@ final class Recognisers {
                 .title((m, c) -> "memory leak" + c.in()).done());
         // Panics: specific messages first, then the consequences of an earlier report, then any panic.
         String panic = "Kernel panic - not syncing: ?";
-        r.add(kind("stack-protector", panic + "stack-protector: Kernel stack is corrupted in", ReportType.MEMORY_SAFETY)
-                .plan(new FramePlan(List.of(find("Kernel stack is corrupted in: " + FUNC)), List.of(find(CALL_TRACE), TRACE), Pick.FIRST, true))
-                .skip("stack_chk").title((m, c) -> "kernel panic: stack is corrupted" + c.in()).done());
+        // The function the canary check names is taken as printed; an address instead sends us to the trace.
+        r.add(kind("stack-protector", panic + "stack-protector: Kernel stack is corrupted in: " + FUNC, ReportType.MEMORY_SAFETY)
+                .plan(FramePlan.verbatim(find("Kernel stack is corrupted in: " + FUNC)))
+                .title((m, c) -> "kernel panic: stack is corrupted" + c.in()).done());
+        r.add(kind("stack-protector-addr", panic + "stack-protector: Kernel stack is corrupted in", ReportType.MEMORY_SAFETY)
+                .plan(FramePlan.stack(first)).skip("stack_chk").title((m, c) -> "kernel panic: stack is corrupted" + c.in()).done());
         r.add(kind("stack-end", panic + "corrupted stack end", ReportType.STACK_OVERFLOW).plan(FramePlan.stack(Pick.STALL))
                 .skip("schedule retint_kernel").title((m, c) -> "kernel panic: corrupted stack end" + c.in()).done());
         r.add(kind("panic-stack", panic + "kernel stack overflow", ReportType.STACK_OVERFLOW).plan(FramePlan.stack(Pick.STALL))
