@@ -92,13 +92,16 @@ final class Recognisers {
     private static boolean mayHoldHeader(String t) {
         return t.indexOf("BUG") >= 0 || t.indexOf("WARNING:") >= 0 || t.indexOf("INFO:") >= 0 || t.indexOf("fault") >= 0
                 || t.indexOf("panic") >= 0 || t.indexOf("Unable") >= 0 || t.indexOf("UBSAN") >= 0 || t.indexOf("error:") >= 0
-                || t.indexOf("opcode") >= 0 || t.indexOf("PANIC") >= 0 || t.indexOf("Booting") >= 0 || t.indexOf("unregister_") >= 0;
+                || t.indexOf("opcode") >= 0 || t.indexOf("PANIC") >= 0 || t.indexOf("Booting") >= 0 || t.indexOf("unregister_") >= 0
+                || t.indexOf("int3:") >= 0 || t.indexOf("Internal error") >= 0 || t.indexOf("Unhandled") >= 0
+                || t.indexOf("Alignment trap") >= 0 || t.indexOf("VFS: ") >= 0;
     }
 
     /** Report headers, found anywhere in a line when not preceded by a word character ("ODEBUG:" is no "BUG:"). */
     private static final Pattern HEADER = Pattern.compile("(?<![A-Za-z0-9_])(?:BUG:|BUG kmalloc-|WARNING:|INFO:|general protection fault"
-            + "|stack segment: |Kernel panic|kernel BUG|Unable to handle kernel|UBSAN:|divide(?: |_)error:|invalid opcode:"
-            + "|PANIC: double fault|unregister_netdevice: waiting for|Booting the kernel)");
+            + "|stack segment: |Kernel panic|kernel BUG|Kernel BUG|Unable to handle kernel|UBSAN:|divide(?: |_)error:|invalid opcode:"
+            + "|int3:|Internal error:|Unhandled fault:|Alignment trap:|PANIC: double fault|unregister_netdevice: waiting for"
+            + "|Booting the kernel|VFS: Close: file count is 0|VFS: Busy inodes after unmount)");
 
     /** Lines that look like reports and are not: user space and boot chatter, informational notes. */
     private static final Pattern SUPPRESSED = Pattern.compile(String.join("|", List.of(
