@@ -120,4 +120,44 @@ class OopsPartsTest {
         assertEquals("rtnl_lock", r.hangGroup("rtnl_lock").orElseThrow());
         assertEquals("synchronize_rcu", r.hangGroup("synchronize_net").orElseThrow());
     }
+    @Test
+    void anRcuStallIsNamedAfterTheFrameJustAboveTheFirstDispatchAnchor() {
+        String log = """
+                [  300.0][    C0] rcu: INFO: rcu_preempt self-detected stall on CPU
+                [  300.0][    C0] Call Trace:
+                [  300.0][    C0]  <IRQ>
+                [  300.0][    C0]  rcu_sched_clock_irq+0x10/0x20
+                [  300.0][    C0]  sysvec_apic_timer_interrupt+0x10/0x20
+                [  300.0][    C0]  </IRQ>
+                [  300.0][    C0]  asm_sysvec_apic_timer_interrupt+0x12/0x20
+                [  300.0][    C0] RIP: 0010:tun_get_user+0x10/0x20
+                [  300.0][    C0]  tun_chr_write_iter+0x10/0x20
+                [  300.0][    C0]  vfs_write+0x10/0x20
+                [  300.0][    C0]  ksys_write+0x10/0x20
+                """;
+        assertEquals("INFO: rcu detected stall in tun_chr_write_iter", parser.parse(log).get(0).title());
+    }
+
+    @Test
+    void anotherTasksLinesInsideTheTraceAreLeftOutUnlessCpuBacktracesWereRequested() {
+        String log = """
+                [    5.0][  T100] BUG: sleeping function called from invalid context at mm/slab.h:1
+                [    5.0][  T100] Call Trace:
+                [    5.0][  T200]  other_task_frame+0x1/0x2
+                [    5.0][  T100]  dump_stack+0x1/0x2
+                [    5.0][  T100]  __might_sleep+0x1/0x2
+                [    5.0][  T100]  my_driver_ioctl+0x1/0x2
+                """;
+        CrashReport r = parser.parse(log).get(0);
+        assertEquals("BUG: sleeping function called from invalid context in my_driver_ioctl", r.title());
+        assertTrue(r.corrupted(), "output of another task was mixed in");
+    }
+
+    @Test
+    void titlesKeepNoAddressesNumbersOrOffsets() {
+        assertEquals("kernel panic: VFS: Unable to mount root fs on unknown-block(NUM,NUM)",
+                parser.parse("Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(8,2)\n").get(0).title());
+        assertEquals("BUG: key ADDR has not been registered!",
+                parser.parse("BUG: key ffff88801f2a3b40 has not been registered!\n").get(0).title());
+    }
 }
