@@ -31,6 +31,12 @@ record FramePlan(List<Step> steps, List<Step> fallback, Pick pick, boolean skips
     /** Lines that start another stack trace: a frame walk stops there. */
     static final Pattern STACK_START = Pattern.compile("Call [Tt]race|Allocated:|Allocated by task [0-9]+:|Freed:|Freed by task [0-9]+:"
             + "|[^k] backtrace(?: \\(crc [0-9a-f]*\\))?:|Backtrace:|Uninit was stored to memory at");
+    /** Whether the line starts another stack trace (a word test first: most lines are frames). */
+    static boolean startsStack(String l) {
+        return (l.indexOf("race") >= 0 || l.indexOf("Allocated") >= 0 || l.indexOf("Freed") >= 0 || l.indexOf("Uninit") >= 0)
+                && STACK_START.matcher(l).find();
+    }
+
     /** A lockdep lock site: {@code , at: f+0x} (older kernels print {@code at: [<addr>] f+0x}). */
     static final Pattern AT = Pattern.compile("at: (?:" + PC + " +)?" + FUNC);
 

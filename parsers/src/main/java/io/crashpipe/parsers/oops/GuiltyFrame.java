@@ -62,7 +62,7 @@ final class GuiltyFrame {
             FramePlan.Find next = k + 1 < steps.size() && steps.get(k + 1) instanceof FramePlan.Find n ? n : null;
             while (i < lines.size()) {
                 String l = lines.get(i++);
-                if (FramePlan.STACK_START.matcher(l).find()) {
+                if (FramePlan.startsStack(l)) {
                     break;
                 }
                 if (next != null) {

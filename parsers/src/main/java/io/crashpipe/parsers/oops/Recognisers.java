@@ -43,9 +43,12 @@ final class Recognisers {
 
     /** The first rule whose start pattern matches the line, with its match. */
     static Match match(String text) {
-        if (SUPPRESSED.matcher(text).find()) {
-            return null;
-        }
+        Match m = firstMatch(text);
+        // Chatter is looked for only on lines that would start a report: most lines start none.
+        return m != null && SUPPRESSED.matcher(text).find() ? null : m;
+    }
+
+    private static Match firstMatch(String text) {
         Match m = matchAtStart(text, true);
         if (m != null) {
             return m;
