@@ -5,7 +5,9 @@ import io.crashpipe.schemas.DeadLetterHeaders;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.schemas.registry.SchemaRegistryClient;
 import io.crashpipe.schemas.wire.EventSerde;
+import io.crashpipe.metrics.KafkaMeters;
 import io.crashpipe.sink.EsClients;
+import io.crashpipe.sink.SinkMeters;
 import io.crashpipe.sink.IndexTemplate;
 import io.crashpipe.sink.write.Ack;
 import io.crashpipe.sink.write.AckListener;
@@ -72,6 +74,7 @@ public final class ResultSink implements AutoCloseable {
     private final DeadLetterProducer deadLetters;
     private final BulkSink<SourceRecord> writer;
     private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaMeters.Binding meters;
     private final ResultDecoder decoder;
     private final CommitFrontier<TopicPartition> frontier = new CommitFrontier<>();
     private final FlowControl flow;
@@ -157,6 +160,7 @@ public final class ResultSink implements AutoCloseable {
         this.es = es;
         this.deadLetters = deadLetters;
         this.consumer = consumer;
+        this.meters = KafkaMeters.bind(consumer);
         this.flow = new FlowControl(config.maxInFlightRecords(), config.maxInFlightBytes(), REGISTRY_RETRY);
         this.decoder = new ResultDecoder(new EventSerde(new SchemaRegistryClient(config.registry())), config.indices(),
                 Clock.systemUTC());
@@ -191,6 +195,7 @@ public final class ResultSink implements AutoCloseable {
                     take(partition, records.records(partition));
                 }
                 applyFlowControl();
+                SinkMeters.lag(consumer);
                 if (System.nanoTime() - nextCommitNanos >= 0) {
                     commit();
                 }
@@ -352,6 +357,7 @@ public final class ResultSink implements AutoCloseable {
             LOG.warn("final commit failed; unacknowledged and uncommitted records are read again on the next start: {}",
                     e.toString());
         } finally {
+            meters.close();
             closeQuietly("the consumer", consumer::close);
             closeQuietly("the writer", () -> writer.close(Duration.ZERO)); // drain() waited for what could settle
             closeQuietly("the dead-letter producer", deadLetters::close);
@@ -391,6 +397,11 @@ public final class ResultSink implements AutoCloseable {
             if (!(ack instanceof Ack.DeadLettered)) {
                 indexed.incrementAndGet();
             }
+            SinkMeters.document(switch (ack) {
+                case Ack.Written w -> "written";
+                case Ack.Superseded sup -> "superseded";
+                case Ack.DeadLettered d -> "dead_lettered";
+            });
             acknowledge(source);
         }
 
