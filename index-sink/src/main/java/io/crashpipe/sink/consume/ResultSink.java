@@ -117,6 +117,11 @@ public final class ResultSink implements AutoCloseable {
         return sink;
     }
 
+    /** Whether the poller still runs (a liveness probe's question: false once it stopped for good). */
+    public boolean running() {
+        return poller.isAlive() && !closing.get();
+    }
+
     /** Documents acknowledged by Elasticsearch so far: written, or superseded by a newer parser's result. */
     public long indexed() {
         return indexed.get();
