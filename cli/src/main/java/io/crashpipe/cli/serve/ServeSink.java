@@ -1,5 +1,6 @@
 package io.crashpipe.cli.serve;
 
+import io.crashpipe.cli.EsTlsOptions;
 import io.crashpipe.metrics.MetricsEndpoint;
 import io.crashpipe.metrics.ServiceMetrics;
 import io.crashpipe.sink.SinkIndices;
@@ -36,6 +37,9 @@ public final class ServeSink implements Callable<Integer> {
     String indexPrefix;
 
     @Mixin
+    EsTlsOptions tls = new EsTlsOptions();
+
+    @Mixin
     MetricsOption metrics = new MetricsOption();
 
     @Spec
@@ -45,7 +49,7 @@ public final class ServeSink implements Callable<Integer> {
     public Integer call() throws Exception {
         ServiceMetrics.install(); // before the sink starts, so its Kafka binders bind
         ResultSink sink = ResultSink.start(SinkConfig.local(kafka.bootstrap, registry.url, elasticsearch).withGroupId(groupId)
-                .withIndices(SinkIndices.withPrefix(indexPrefix)));
+                .withIndices(SinkIndices.withPrefix(indexPrefix)), tls.toTls());
         MetricsEndpoint endpoint = metrics.start(new MetricsEndpoint.Probes(sink::running, sink::running));
         Foreground.hold(() -> {
             if (endpoint != null) {

@@ -7,6 +7,7 @@ import io.crashpipe.schemas.registry.SchemaRegistryClient;
 import io.crashpipe.schemas.wire.EventSerde;
 import io.crashpipe.metrics.KafkaMeters;
 import io.crashpipe.sink.EsClients;
+import io.crashpipe.sink.EsTls;
 import io.crashpipe.sink.SinkMeters;
 import io.crashpipe.sink.IndexTemplate;
 import io.crashpipe.sink.write.Ack;
@@ -95,7 +96,12 @@ public final class ResultSink implements AutoCloseable {
      * @throws UncheckedIOException when Elasticsearch does not take the templates (unreachable, refused)
      */
     public static ResultSink start(SinkConfig config) {
-        ElasticsearchClient es = installTemplates(config);
+        return start(config, EsTls.DEFAULT);
+    }
+
+    /** As {@link #start(SinkConfig)}, reaching Elasticsearch over TLS with {@code tls}'s CAs and client certificate. */
+    public static ResultSink start(SinkConfig config, EsTls tls) {
+        ElasticsearchClient es = installTemplates(config, tls);
         DeadLetterProducer deadLetters = null;
         ResultSink sink;
         try {
@@ -147,8 +153,13 @@ public final class ResultSink implements AutoCloseable {
         }
     }
 
-    private static ElasticsearchClient installTemplates(SinkConfig config) {
-        ElasticsearchClient es = EsClients.connect(config.elasticsearch());
+    private static ElasticsearchClient installTemplates(SinkConfig config, EsTls tls) {
+        ElasticsearchClient es;
+        try {
+            es = EsClients.connect(config.elasticsearch(), tls);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try {
             IndexTemplate.installAll(es, config.indices());
             return es;
