@@ -33,12 +33,23 @@ def git_show(repo, rev, path):
 
 
 def strict(node):
-    """Adds additionalProperties: false where the API server would refuse unknown fields; drops prose."""
+    """A schema with additionalProperties: false where the API server would refuse unknown fields.
+
+    Prose and the x-kubernetes-* annotations go (validators do not know them); names inside
+    "properties" and "$defs" are field and definition names, kept whatever they are.
+    """
     if isinstance(node, list):
         return [strict(n) for n in node]
     if not isinstance(node, dict):
         return node
-    out = {k: strict(v) for k, v in node.items() if k not in ("description", "example", "examples")}
+    out = {}
+    for k, v in node.items():
+        if k in ("properties", "$defs", "patternProperties"):
+            out[k] = {name: strict(sub) for name, sub in v.items()}
+        elif k in ("description", "example", "examples") or k.startswith("x-kubernetes-"):
+            continue
+        else:
+            out[k] = strict(v)
     if "properties" in out and "additionalProperties" not in out \
             and not node.get("x-kubernetes-preserve-unknown-fields"):
         out["additionalProperties"] = False
@@ -64,7 +75,7 @@ def kubernetes(out_dir, repo, version):
                     todo.append(part.split('"')[0])
             defs = json.loads(json.dumps(needed).replace("#/components/schemas/", "#/$defs/"))
             schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-                      "$ref": "#/$defs/" + root, "$defs": strict(defs)}
+                      "$ref": "#/$defs/" + root, "$defs": {n: strict(d) for n, d in defs.items()}}
             api = gvk["version"] if not gvk["group"] else gvk["group"] + "/" + gvk["version"]
             write(out_dir, f"kubernetes-{version}", kind, api, schema)
 
