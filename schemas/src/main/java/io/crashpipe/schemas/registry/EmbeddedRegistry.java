@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.crashpipe.metrics.ServiceMetrics;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
@@ -57,6 +58,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
      * {@code replication} replicas (at most the brokers there are).
      */
     public static EmbeddedRegistry start(String kafkaBootstrap, InetSocketAddress bind, short replication) throws IOException {
+        ServiceMetrics.install(); // it serves /metrics; installed before any meter is made, so none is missed
         SchemaLog log = new SchemaLog(kafkaBootstrap, replication);
         HttpServer server = HttpServer.create(bind, 64);
         ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
