@@ -1,5 +1,8 @@
-package io.crashpipe.parsers.unwind;
+package io.crashpipe.parsers.arch.x86_64;
 
+import io.crashpipe.parsers.unwind.Frame;
+import io.crashpipe.parsers.unwind.StackScanner;
+import io.crashpipe.parsers.unwind.TraceStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

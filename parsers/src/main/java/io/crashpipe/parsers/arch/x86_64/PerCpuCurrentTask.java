@@ -1,7 +1,10 @@
-package io.crashpipe.parsers.unwind;
+package io.crashpipe.parsers.arch.x86_64;
 
 import io.crashpipe.parsers.kallsyms.Kallsyms;
 import io.crashpipe.parsers.memory.MemoryFault;
+import io.crashpipe.parsers.unwind.ActiveTasks;
+import io.crashpipe.parsers.unwind.PerCpuSymbols;
+import io.crashpipe.parsers.unwind.TaskRef;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;

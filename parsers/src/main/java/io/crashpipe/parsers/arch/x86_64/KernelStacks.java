@@ -1,6 +1,9 @@
-package io.crashpipe.parsers.unwind;
+package io.crashpipe.parsers.arch.x86_64;
 
 import io.crashpipe.parsers.memory.MemoryFault;
+import io.crashpipe.parsers.unwind.PerCpuSymbols;
+import io.crashpipe.parsers.unwind.StackKind;
+import io.crashpipe.parsers.unwind.StackRange;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.crashpipe.parsers.unwind;
+package io.crashpipe.parsers.arch.x86_64;
 
 import io.crashpipe.parsers.kernel.VirtualMemory;
 import java.nio.ByteBuffer;

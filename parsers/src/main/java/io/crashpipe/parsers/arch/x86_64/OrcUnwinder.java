@@ -1,10 +1,17 @@
-package io.crashpipe.parsers.unwind;
+package io.crashpipe.parsers.arch.x86_64;
 
 import io.crashpipe.parsers.kernel.VirtualMemory;
 import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.orc.OrcEntry;
 import io.crashpipe.parsers.orc.OrcTable;
 import io.crashpipe.parsers.orc.OrcType;
+import io.crashpipe.parsers.unwind.ExceptionFrame;
+import io.crashpipe.parsers.unwind.Frame;
+import io.crashpipe.parsers.unwind.Registers;
+import io.crashpipe.parsers.unwind.StackKind;
+import io.crashpipe.parsers.unwind.StackSwitch;
+import io.crashpipe.parsers.unwind.Symbolizer;
+import io.crashpipe.parsers.unwind.TraceStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,14 +38,14 @@ public final class OrcUnwinder {
 
     /**
      * The trace from a register set taken at an exact instruction (a CPU note, an interrupt):
-     * a {@link Frame} for {@code regs.ip()} first, then its callers. Stops at the end of the
+     * a {@link Frame} for {@code regs.pc()} first, then its callers. Stops at the end of the
      * stacks (user mode, an end-of-stack entry) or where the data gives out ({@link Unwind#stop}).
      */
     public Unwind unwind(Registers regs, KernelStacks stacks) {
         State s = new State();
-        s.ip = regs.ip();
+        s.ip = regs.pc();
         s.sp = regs.sp();
-        s.bp = regs.bp();
+        s.bp = regs.fp();
         s.regs = regs;
         s.fullRegs = true;
         s.signal = true;
@@ -148,15 +155,15 @@ public final class OrcUnwinder {
                 s.regs = null;
             }
             case REGS -> {
-                Registers r = Registers.read(memory, cfa);
+                Registers r = X86_64Registers.read(memory, cfa);
                 steps.add(new ExceptionFrame(cfa, r, false));
                 s.regs = r;
                 s.fullRegs = true;
                 enterRegs(s, r);
             }
             case REGS_PARTIAL -> {
-                long base = cfa - Registers.IRET_FRAME_OFFSET;
-                Registers r = Registers.read(memory, base);
+                long base = cfa - X86_64Registers.IRET_FRAME_OFFSET;
+                Registers r = X86_64Registers.read(memory, base);
                 steps.add(new ExceptionFrame(base, r, true));
                 s.regs = r;
                 s.fullRegs = false;
@@ -167,7 +174,7 @@ public final class OrcUnwinder {
         switch (e.bpReg()) {
             case UNDEFINED -> {
                 if (s.regs != null && s.fullRegs && s.crossedRegs) {
-                    s.bp = s.regs.bp();
+                    s.bp = s.regs.fp();
                 }
             }
             case PREV_SP -> s.bp = memory.u64(cfa + e.bpOffset());
@@ -182,7 +189,7 @@ public final class OrcUnwinder {
 
     private static void enterRegs(State s, Registers r) {
         s.slot = Frame.NO_SLOT;
-        s.ip = r.ip();
+        s.ip = r.pc();
         s.sp = r.sp();
         s.userMode = r.userMode();
         s.crossedRegs = true;

@@ -1,9 +1,12 @@
-package io.crashpipe.parsers.kernel;
+package io.crashpipe.parsers.arch.x86_64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crashpipe.parsers.kernel.KernelMemory;
+import io.crashpipe.parsers.kernel.SparseMemory;
+import io.crashpipe.parsers.kernel.Translation;
 import io.crashpipe.parsers.memory.Unavailable;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,8 @@
-package io.crashpipe.parsers.kernel;
+package io.crashpipe.parsers.arch.x86_64;
 
+import io.crashpipe.parsers.arch.AddressSpace;
+import io.crashpipe.parsers.kernel.Translation;
+import io.crashpipe.parsers.kernel.Vmcoreinfo;
 import io.crashpipe.parsers.memory.PhysicalMemory;
 import io.crashpipe.parsers.memory.ReadResult;
 import io.crashpipe.parsers.memory.Unavailable;
@@ -18,7 +21,7 @@ import java.util.Map;
  * the result is an {@link Unavailable} that names that page's pfn, so a streaming caller can
  * wait for it.
  */
-public final class X86_64AddressSpace {
+public final class X86_64AddressSpace implements AddressSpace {
     /** Where the kernel image is mapped before the KASLR slide (arch/x86/include/asm/page_64_types.h). */
     public static final long START_KERNEL_MAP = 0xffffffff80000000L;
     /** The image mapping's size when VMCOREINFO does not say (1 GiB with KASLR, the common case). */
@@ -68,17 +71,20 @@ public final class X86_64AddressSpace {
     public static X86_64AddressSpace fromVmcoreinfo(Vmcoreinfo vi, PhysicalMemory physical) {
         long physBase = vi.number("phys_base").orElse(0);
         long imageSize = vi.number("KERNEL_IMAGE_SIZE").orElse(DEFAULT_KERNEL_IMAGE_SIZE);
-        long root = vi.symbol("init_top_pgt").isPresent()
-                ? vi.symbol("init_top_pgt").getAsLong()
+        // init_top_pgt since 4.13 (commit 65ade2f872b4), init_level4_pgt before; swapper_pg_dir as a last resort.
+        long root = vi.symbol("init_top_pgt").isPresent() ? vi.symbol("init_top_pgt").getAsLong()
+                : vi.symbol("init_level4_pgt").isPresent() ? vi.symbol("init_level4_pgt").getAsLong()
                 : vi.requireSymbol("swapper_pg_dir");
         boolean five = vi.number("pgtable_l5_enabled").orElse(0) == 1;
         return new X86_64AddressSpace(physical, physBase, imageSize, root, five, vi.number("sme_mask").orElse(0));
     }
 
+    @Override
     public PhysicalMemory physical() {
         return physical;
     }
 
+    @Override
     public int pagingLevels() {
         return levels;
     }
@@ -87,6 +93,7 @@ public final class X86_64AddressSpace {
         return Long.compareUnsigned(vaddr, START_KERNEL_MAP) >= 0 && Long.compareUnsigned(vaddr, imageEnd) < 0;
     }
 
+    @Override
     public Translation translate(long vaddr) {
         if (inKernelImage(vaddr)) {
             long paddr = vaddr - START_KERNEL_MAP + physBase;

@@ -1,11 +1,15 @@
-package io.crashpipe.parsers.unwind;
+package io.crashpipe.parsers.arch.x86_64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.dump.Dumps;
+import io.crashpipe.parsers.testing.ArchFixtures;
 import io.crashpipe.parsers.testing.Fixtures;
+import io.crashpipe.parsers.unwind.PerCpuSymbols;
+import io.crashpipe.parsers.unwind.StackKind;
+import io.crashpipe.parsers.unwind.StackRange;
 import io.crashpipe.parsers.view.KernelView;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,7 +25,7 @@ class KernelStacksTest {
      */
     @Test
     void irqAndExceptionStacksOfEveryCpuAreFoundWithoutDebugSymbols() throws IOException {
-        for (Path dir : Fixtures.dumpDirs()) {
+        for (Path dir : ArchFixtures.withKallsyms("x86_64")) {
             try (Dump d = Dumps.open(Fixtures.variants(dir).get(0))) {
                 KernelView v = KernelView.of(d);
                 PerCpuSymbols percpu = PerCpuSymbols.of(v.kallsyms(), v.memory());
