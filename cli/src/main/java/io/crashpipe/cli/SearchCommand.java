@@ -36,6 +36,9 @@ public final class SearchCommand implements Callable<Integer> {
             description = "prefix of the crash-reports and kernel-log index names (default: none)")
     String indexPrefix;
 
+    @picocli.CommandLine.Mixin
+    EsTlsOptions tls = new EsTlsOptions();
+
     @Option(names = "--json", description = "print a JSON array of the matching crash-report documents as indexed")
     boolean json;
 
@@ -45,7 +48,7 @@ public final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         URI target = url != null ? url : EsClients.defaultUri();
-        ElasticsearchClient client = EsClients.connect(target);
+        ElasticsearchClient client = EsClients.connect(target, tls.toTls());
         CrashSearch.Results results;
         try {
             results = new CrashSearch(client, SinkIndices.withPrefix(indexPrefix)).search(query, size);

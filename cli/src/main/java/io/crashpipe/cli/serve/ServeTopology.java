@@ -1,6 +1,8 @@
 package io.crashpipe.cli.serve;
 
 import io.crashpipe.cli.Sizes;
+import io.crashpipe.metrics.MetricsEndpoint;
+import io.crashpipe.metrics.ServiceMetrics;
 import io.crashpipe.parsers.ParsersVersion;
 import io.crashpipe.schemas.TopicAdmin;
 import io.crashpipe.schemas.Topics;
@@ -12,6 +14,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,6 +59,9 @@ public final class ServeTopology implements Callable<Integer> {
             description = "of the changelog topics ($CRASHPIPE_REPLICATION_FACTOR; default ${DEFAULT-VALUE})")
     int replicationFactor;
 
+    @Mixin
+    MetricsOption metrics = new MetricsOption();
+
     @Spec
     CommandSpec spec;
 
@@ -71,9 +77,22 @@ public final class ServeTopology implements Callable<Integer> {
         try (Admin a = Admin.create(admin)) {
             TopicAdmin.ensure(a, Topics.ALL, (short) replicationFactor);
         }
+        ServiceMetrics.install(); // before the app starts, so its Streams binder binds
         DumpAnalysisApp app = DumpAnalysisApp.start(config, Duration.ofMinutes(5));
-        Foreground.hold(app, "crashpipe ready topology=" + applicationId + " parser=" + ParsersVersion.CURRENT
-                + " kafka=" + kafka.bootstrap, spec.commandLine().getOut(), spec.commandLine().getErr());
+        MetricsEndpoint endpoint = metrics.start(new MetricsEndpoint.Probes(() -> alive(app.state()),
+                () -> app.state() == KafkaStreams.State.RUNNING));
+        Foreground.hold(() -> {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            app.close();
+        }, "crashpipe ready topology=" + applicationId + " parser=" + ParsersVersion.CURRENT
+                + " kafka=" + kafka.bootstrap + MetricsOption.describe(endpoint), spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
+    }
+
+    /** Streams replaces a failed thread itself; only a client that stopped for good needs a restart. */
+    private static boolean alive(KafkaStreams.State s) {
+        return s != KafkaStreams.State.ERROR && s != KafkaStreams.State.PENDING_ERROR && s != KafkaStreams.State.NOT_RUNNING;
     }
 }
