@@ -42,7 +42,8 @@ public final class CrashpipeCommand implements Runnable {
         io.crashpipe.cli.pipeline.ReplayCommand::new,
         io.crashpipe.cli.serve.ServeCommand::new,
         ShrinkCommand::new,
-        SearchCommand::new);
+        SearchCommand::new,
+        TopCommand::new);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -5,6 +5,8 @@ import io.crashpipe.parsers.ParsersVersion;
 import io.crashpipe.schemas.TopicAdmin;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.topology.DumpAnalysisApp;
+import io.crashpipe.topology.groups.GroupsApp;
+import io.crashpipe.topology.groups.GroupsConfig;
 import io.crashpipe.topology.TopologyConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +73,20 @@ public final class ServeTopology implements Callable<Integer> {
         try (Admin a = Admin.create(admin)) {
             TopicAdmin.ensure(a, Topics.ALL, (short) replicationFactor);
         }
-        DumpAnalysisApp app = DumpAnalysisApp.start(config, Duration.ofMinutes(5));
+        DumpAnalysisApp analysis = DumpAnalysisApp.start(config, Duration.ofMinutes(5));
+        // the groups aggregation (crash-groups, crash-alerts) runs beside it under its own, fixed application id
+        GroupsApp groups;
+        try {
+            groups = GroupsApp.start(GroupsConfig.local(kafka.bootstrap, registry.url, stateDir)
+                    .withReplicationFactor(replicationFactor), Duration.ofMinutes(5));
+        } catch (java.io.IOException | RuntimeException e) {
+            analysis.close();
+            throw e;
+        }
+        AutoCloseable app = () -> {
+            groups.close();
+            analysis.close();
+        };
         Foreground.hold(app, "crashpipe ready topology=" + applicationId + " parser=" + ParsersVersion.CURRENT
                 + " kafka=" + kafka.bootstrap, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
