@@ -1,5 +1,6 @@
 package io.crashpipe.topology.groups;
 
+import io.crashpipe.schemas.EventTypes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +20,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * repartition topic: only this application reads them, always with the schema it wrote.
  */
 final class AvroStateSerde<T extends SpecificRecord> implements Serde<T> {
+    static {
+        EventTypes.trust(); // copying and decoding the generated state classes needs Avro to trust their package
+    }
+
     private final SpecificDatumWriter<T> writer;
     private final SpecificDatumReader<T> reader;
 

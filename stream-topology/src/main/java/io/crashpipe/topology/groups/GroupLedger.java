@@ -1,5 +1,6 @@
 package io.crashpipe.topology.groups;
 
+import io.crashpipe.schemas.EventTypes;
 import io.crashpipe.schemas.results.CrashAlert;
 import io.crashpipe.schemas.results.CrashGroup;
 import io.crashpipe.schemas.results.HostTally;
@@ -29,6 +30,10 @@ import java.util.TreeMap;
  * the count is a lower bound and says so ({@code hosts.exact = false}).
  */
 final class GroupLedger {
+    static {
+        EventTypes.trust(); // copying and decoding the generated state classes needs Avro to trust their package
+    }
+
     static final int HOST_CAP = 4096;
     static final int HOST_SAMPLE = 10;
     static final int EXAMPLES = 5;
