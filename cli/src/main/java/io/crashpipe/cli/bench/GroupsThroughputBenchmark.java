@@ -63,12 +63,13 @@ public final class GroupsThroughputBenchmark {
                 System.out.printf(Locale.ROOT, "baseline, read_committed consumer decoding every report: %.0f reports/s%n", baseline);
                 GroupsConfig config = GroupsConfig.local(kafka.bootstrapServers(), registry.uri(), work.resolve("streams"))
                         .withApplicationId("bench-groups-" + UUID.randomUUID());
-                try (GroupsApp app = GroupsApp.start(config, Duration.ofMinutes(2))) {
-                    double first = await(app, n, n);
+                try (Committed groups = new Committed(kafka);
+                        GroupsApp app = GroupsApp.start(config, Duration.ofMinutes(2))) {
+                    double first = groups.await(n, n);
                     System.out.printf(Locale.ROOT, "groups aggregation, new dumps:              %.0f reports/s (%.2f of the baseline)%n",
                             first, first / baseline);
                     produce(kafka, serde, n, signatures, hosts, releases, "1.1.0");
-                    double replay = await(app, 3L * n, n); // each dump: leave and rejoin
+                    double replay = groups.await(3L * n, n); // each dump: leave and rejoin
                     System.out.printf(Locale.ROOT, "groups aggregation, replay by a newer parser: %.0f reports/s (%.2f of the baseline)%n",
                             replay, replay / baseline);
                 }
@@ -127,13 +128,36 @@ public final class GroupsThroughputBenchmark {
         return n / ((System.nanoTime() - t0) / 1e9);
     }
 
-    /** Reports per second until the aggregation applied {@code changes} group changes in all. */
-    private static double await(GroupsApp app, long changes, int reports) throws InterruptedException {
-        long t0 = System.nanoTime();
-        while (app.changes() < changes) {
-            Thread.sleep(20);
+    /**
+     * Counts the group records committed to {@code crash-groups} (one per change applied): only
+     * committed transactions count, so a task that failed and re-ran is not counted twice.
+     */
+    private static final class Committed implements AutoCloseable {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private long records;
+
+        Committed(LocalKafka kafka) {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-committed-" + UUID.randomUUID());
+            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+            consumer.subscribe(List.of(Topics.CRASH_GROUPS.name()));
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        return reports / secs;
+
+        /** Reports per second from now until {@code total} group records in all are committed. */
+        double await(long total, int reports) {
+            long t0 = System.nanoTime();
+            while (records < total) {
+                records += consumer.poll(Duration.ofMillis(100)).count();
+            }
+            return reports / ((System.nanoTime() - t0) / 1e9);
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
     }
 }
