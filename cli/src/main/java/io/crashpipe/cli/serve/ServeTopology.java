@@ -7,6 +7,8 @@ import io.crashpipe.parsers.ParsersVersion;
 import io.crashpipe.schemas.TopicAdmin;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.topology.DumpAnalysisApp;
+import io.crashpipe.topology.groups.GroupsApp;
+import io.crashpipe.topology.groups.GroupsConfig;
 import io.crashpipe.topology.TopologyConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,17 +79,29 @@ public final class ServeTopology implements Callable<Integer> {
         try (Admin a = Admin.create(admin)) {
             TopicAdmin.ensure(a, Topics.ALL, (short) replicationFactor);
         }
-        ServiceMetrics.install(); // before the app starts, so its Streams binder binds
-        DumpAnalysisApp app = DumpAnalysisApp.start(config, Duration.ofMinutes(5));
-        MetricsEndpoint endpoint = metrics.start(new MetricsEndpoint.Probes(() -> alive(app.state()),
-                () -> app.state() == KafkaStreams.State.RUNNING));
+        ServiceMetrics.install(); // before the apps start, so their Streams binders bind
+        DumpAnalysisApp analysis = DumpAnalysisApp.start(config, Duration.ofMinutes(5));
+        // the groups aggregation (crash-groups, crash-alerts) runs beside it under its own, fixed application id
+        GroupsApp groups;
+        try {
+            groups = GroupsApp.start(GroupsConfig.local(kafka.bootstrap, registry.url, stateDir)
+                    .withReplicationFactor(replicationFactor), Duration.ofMinutes(5));
+        } catch (java.io.IOException | RuntimeException e) {
+            analysis.close();
+            throw e;
+        }
+        MetricsEndpoint endpoint = metrics.start(new MetricsEndpoint.Probes(
+                () -> alive(analysis.state()) && alive(groups.state()),
+                () -> analysis.state() == KafkaStreams.State.RUNNING && groups.state() == KafkaStreams.State.RUNNING));
         Foreground.hold(() -> {
             if (endpoint != null) {
                 endpoint.close();
             }
-            app.close();
+            groups.close();
+            analysis.close();
         }, "crashpipe ready topology=" + applicationId + " parser=" + ParsersVersion.CURRENT
-                + " kafka=" + kafka.bootstrap + MetricsOption.describe(endpoint), spec.commandLine().getOut(), spec.commandLine().getErr());
+                + " kafka=" + kafka.bootstrap + MetricsOption.describe(endpoint), spec.commandLine().getOut(),
+                spec.commandLine().getErr());
         return 0;
     }
 

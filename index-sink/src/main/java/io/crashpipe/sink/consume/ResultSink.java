@@ -182,7 +182,8 @@ public final class ResultSink implements AutoCloseable {
                 Clock.systemUTC());
         this.writer = new BulkSink<>(es, config.bulk(), new Acks(),
                 (source, letter) -> deadLetters.store(source, DeadLetterHeaders.Stage.INDEX, reason(letter)));
-        consumer.subscribe(List.of(Topics.CRASH_REPORTS.name(), Topics.KERNEL_LOG.name()), new Rebalance());
+        consumer.subscribe(List.of(Topics.CRASH_REPORTS.name(), Topics.KERNEL_LOG.name(), Topics.CRASH_GROUPS.name(),
+                Topics.CRASH_ALERTS.name()), new Rebalance());
         this.poller = new Thread(this::run, THREAD_NAME);
         poller.setDaemon(false);
         this.nextCommitNanos = System.nanoTime() + config.commitInterval().toNanos();
