@@ -1,5 +1,6 @@
 package io.crashpipe.parsers.view;
 
+import io.crashpipe.parsers.dump.CpuRegisters;
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.io.DumpFormatException;
 import io.crashpipe.parsers.kallsyms.Kallsyms;
@@ -10,21 +11,29 @@ import io.crashpipe.parsers.kernel.Vmcoreinfo;
 import io.crashpipe.parsers.kernel.X86_64AddressSpace;
 import io.crashpipe.parsers.memory.DumpMemory;
 import io.crashpipe.parsers.memory.PhysicalMemory;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
  * The kernel as seen through a dump without debug symbols: its VMCOREINFO, its virtual memory,
- * and (read on first use) its kallsyms table. Symbols are looked up in VMCOREINFO first, then in
+ * the CPU register notes (where backtraces start), and (read on first use) its kallsyms table. Symbols are looked up in VMCOREINFO first, then in
  * kallsyms.
  */
 public final class KernelView {
     private final Vmcoreinfo vmcoreinfo;
     private final KernelMemory memory;
+    private final List<CpuRegisters> cpuNotes;
     private Kallsyms kallsyms;
 
     public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical) {
+        this(vmcoreinfo, physical, List.of());
+    }
+
+    /** @param cpuNotes the register notes, one per CPU in note order (empty when the dump has none) */
+    public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical, List<CpuRegisters> cpuNotes) {
         this.vmcoreinfo = vmcoreinfo;
         this.memory = new KernelMemory(X86_64AddressSpace.fromVmcoreinfo(vmcoreinfo, physical));
+        this.cpuNotes = List.copyOf(cpuNotes);
     }
 
     /** The view of an opened dump; fails with a clear message when the dump has no VMCOREINFO. */
@@ -42,7 +51,7 @@ public final class KernelView {
         } catch (IllegalArgumentException e) {
             throw new DumpFormatException(dump.name(), 0, "well-formed VMCOREINFO", e.getMessage());
         }
-        return new KernelView(vi, physical);
+        return new KernelView(vi, physical, dump.cpuRegisters());
     }
 
     public Vmcoreinfo vmcoreinfo() {
@@ -51,6 +60,11 @@ public final class KernelView {
 
     public KernelMemory memory() {
         return memory;
+    }
+
+    /** The CPU register notes, one per CPU in note order; empty when the view was built without them. */
+    public List<CpuRegisters> cpuNotes() {
+        return cpuNotes;
     }
 
     public boolean hasKallsyms() {
