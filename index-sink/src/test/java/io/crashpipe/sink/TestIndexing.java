@@ -35,7 +35,9 @@ public final class TestIndexing {
     }
 
     public static void delete(ElasticsearchClient client, SinkIndices indices) throws IOException {
-        client.indices().delete(d -> d.index(indices.crashReports(), indices.kernelLog()).ignoreUnavailable(true));
+        // The kernel-log name is an alias over dated indices: delete those (an alias cannot be deleted as an index).
+        client.indices().delete(d -> d.index(indices.crashReports(), indices.kernelLogPattern()).ignoreUnavailable(true)
+                .allowNoIndices(true));
         for (String index : List.of(indices.crashReports(), indices.kernelLog())) {
             client.indices().deleteIndexTemplate(d -> d.name(IndexTemplate.templateName(index)));
         }

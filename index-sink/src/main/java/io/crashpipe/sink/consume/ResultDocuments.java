@@ -113,7 +113,8 @@ public final class ResultDocuments {
                 l.getKernelRelease(),
                 ParserVersion.parse(l.getParserVersion()),
                 Optional.ofNullable(l.getFirstSeen()).orElse(now),
-                now);
+                now,
+                Optional.ofNullable(l.getCrashTime()).or(() -> Optional.ofNullable(l.getFirstSeen())).orElse(now));
     }
 
     private static SysFields sys(SysSummary s) {

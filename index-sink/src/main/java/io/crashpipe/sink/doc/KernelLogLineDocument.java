@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param device dev_printk's DEVICE, empty when none
  * @param created when the pipeline first read the dump ({@code event.created})
  * @param ingested when the sink produced this document ({@code event.ingested})
+ * @param dumpDay the dump's crash time, else when it was first read: picks the dated index, the same
+ *     for every line of the dump
  */
 public record KernelLogLineDocument(
         String dumpId,
@@ -36,7 +38,8 @@ public record KernelLogLineDocument(
         String kernelRelease,
         ParserVersion parserVersion,
         Instant created,
-        Instant ingested) {
+        Instant ingested,
+        Instant dumpDay) {
 
     public static final String DATASET = "crashpipe.kernel_log";
 
@@ -45,7 +48,7 @@ public record KernelLogLineDocument(
             int facility, Optional<String> caller, String text, String subsystem, String device, String hostName,
             String kernelRelease, ParserVersion parserVersion, Instant created) {
         this(dumpId, sequence, timestamp, uptimeNanos, level, facility, caller, text, subsystem, device, hostName,
-                kernelRelease, parserVersion, created, created);
+                kernelRelease, parserVersion, created, created, timestamp);
     }
 
     public String id() {
@@ -53,7 +56,7 @@ public record KernelLogLineDocument(
     }
 
     public SinkDocument toSinkDocument(SinkIndices indices) {
-        return new SinkDocument(indices.kernelLog(), id(), parserVersion.ordinal(), toSource());
+        return new SinkDocument(indices.kernelLogIndex(dumpDay), id(), parserVersion.ordinal(), toSource());
     }
 
     public ObjectNode toSource() {
