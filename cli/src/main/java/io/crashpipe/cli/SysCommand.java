@@ -28,11 +28,17 @@ public final class SysCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
+    @Option(names = "-t", description = "only the taint: crash's TAINTED_MASK line, then each set flag by letter and name")
+    boolean taint;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
+        if (taint) {
+            return SysTaint.print(dump.path(), json, spec.commandLine().getOut());
+        }
         KernelAccess.with(dump.path(), view -> {
             PrintWriter out = spec.commandLine().getOut();
             Extraction x = new Extraction(view);
