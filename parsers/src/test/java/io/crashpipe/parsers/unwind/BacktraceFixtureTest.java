@@ -54,7 +54,7 @@ class BacktraceFixtureTest {
             Loaded l = load(Fixtures.variants(dir).get(0));
             Set<String> inlined = new HashSet<>(INLINED_ON_OTHER_CPUS);
             truth.at("/crashed/panic_cpu_task/stack_trace_from_prstatus").forEach(f -> {
-                if (f.get("inline").asBoolean()) {
+                if (f.path("inline").asBoolean()) {
                     inlined.add(f.get("function").asText());
                 }
             });
@@ -99,8 +99,11 @@ class BacktraceFixtureTest {
             assertEquals(cpu, l.panicCpu(), dir + " panic_cpu");
             List<Long> expected = new ArrayList<>();
             for (JsonNode f : truth.at("/crashed/panic_cpu_task/stack_trace_from_prstatus")) {
+                if (!f.path("pc").isTextual()) {
+                    continue; // drgn's closing "program counter is not known" entry
+                }
                 long pc = Long.parseUnsignedLong(f.get("pc").asText().substring(2), 16);
-                if (!f.get("inline").asBoolean() && pc < 0) {
+                if (!f.path("inline").asBoolean() && pc < 0) {
                     expected.add(pc);
                 }
             }

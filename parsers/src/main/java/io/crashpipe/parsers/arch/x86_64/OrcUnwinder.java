@@ -130,7 +130,7 @@ public final class OrcUnwinder {
             case BP -> cfa = s.bp + e.spOffset();
             case SP_INDIRECT -> cfa = memory.u64(s.sp) + e.spOffset();
             case BP_INDIRECT -> cfa = memory.u64(s.bp + e.spOffset());
-            case R10, R13, DI, DX -> {
+            case R10, R13, DI, DX, AX -> {
                 if (s.regs == null || !s.fullRegs) {
                     return false;
                 }
@@ -138,6 +138,7 @@ public final class OrcUnwinder {
                     case R10 -> "r10";
                     case R13 -> "r13";
                     case DI -> "rdi";
+                    case AX -> "rax";
                     default -> "rdx";
                 });
             }
