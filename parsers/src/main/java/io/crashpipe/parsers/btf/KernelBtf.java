@@ -1,13 +1,18 @@
 package io.crashpipe.parsers.btf;
 
 import io.crashpipe.parsers.io.DumpFormatException;
+import io.crashpipe.parsers.memory.MemoryFault;
+import io.crashpipe.parsers.memory.Unavailable;
 import io.crashpipe.parsers.view.KernelView;
+import io.crashpipe.parsers.view.TableFinding;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * Finds vmlinux's own BTF in kernel memory: the linker brackets the {@code .BTF} section with
- * {@code __start_BTF} and {@code __stop_BTF}, which kallsyms carries. Kernels built without
+ * {@code __start_BTF} and {@code __stop_BTF}, which kallsyms carries (kallsyms itself comes from
+ * VMCOREINFO on 6.0+ or from the image scan before). Kernels built without
  * CONFIG_DEBUG_INFO_BTF have neither symbol; that is reported, never papered over.
  */
 public final class KernelBtf {
@@ -16,7 +21,7 @@ public final class KernelBtf {
 
     private KernelBtf() {}
 
-    /** The dump's BTF, or empty when the kernel carries none (no kallsyms or no .BTF section). */
+    /** The dump's BTF, or empty when the kernel carries none or it cannot be located ({@link #whyAbsent}). */
     public static Optional<Btf> find(KernelView view) throws DumpFormatException {
         if (!view.hasKallsyms()) {
             return Optional.empty();
@@ -37,10 +42,46 @@ public final class KernelBtf {
 
     /** The dump's BTF; fails with a message saying why the kernel has none. */
     public static Btf require(KernelView view) throws DumpFormatException {
-        return find(view).orElseThrow(() -> new NoBtfException(view.hasKallsyms()
-                ? "the kernel has no BTF (no __start_BTF/__stop_BTF in kallsyms: built without CONFIG_DEBUG_INFO_BTF);"
-                        + " task and module layouts cannot be known without it"
-                : "the dump has no kallsyms tables in VMCOREINFO (kernel older than 6.0?), so its BTF cannot be"
-                        + " located; task and module layouts cannot be known without it"));
+        return find(view).orElseThrow(() -> new NoBtfException(whyAbsent(view)
+                + "; task and module layouts cannot be known without it"));
+    }
+
+    /** Why {@link #find} came back empty: no kallsyms to locate BTF with, or a kernel built without it. */
+    public static String whyAbsent(KernelView view) {
+        if (!view.hasKallsyms()) {
+            return "BTF cannot be located because kallsyms was not found (" + view.kallsymsFinding().detail() + ")";
+        }
+        return "the kernel has no BTF (no __start_BTF/__stop_BTF in kallsyms: built without CONFIG_DEBUG_INFO_BTF)";
+    }
+
+    /** Locates and parses BTF, saying where it came from and how long that took (kallsyms' own time excluded). */
+    public static TableFinding locate(KernelView view) {
+        TableFinding ks = view.kallsymsFinding();
+        long t0 = System.nanoTime();
+        TableFinding.Source source = ks.source();
+        String detail;
+        try {
+            Optional<Btf> btf = find(view);
+            if (btf.isPresent()) {
+                long start = view.kallsyms().address("__start_BTF").getAsLong();
+                long stop = view.kallsyms().address("__stop_BTF").getAsLong();
+                detail = String.format(".BTF at 0x%x-0x%x (%d bytes, %d types), from __start_BTF/__stop_BTF in kallsyms"
+                        + " (%s)", start, stop, stop - start, btf.get().typeCount(),
+                        ks.source() == TableFinding.Source.SCAN ? "found by the image scan" : "named by VMCOREINFO");
+            } else {
+                source = TableFinding.Source.ABSENT;
+                detail = whyAbsent(view);
+            }
+        } catch (MemoryFault e) {
+            if (e.unavailable().reason() == Unavailable.Reason.NOT_YET_ARRIVED) {
+                throw e;
+            }
+            source = TableFinding.Source.ABSENT;
+            detail = "the .BTF section cannot be read: " + e.unavailable().describe();
+        } catch (DumpFormatException | IllegalStateException e) {
+            source = TableFinding.Source.ABSENT;
+            detail = "the .BTF section kallsyms points at does not parse: " + e.getMessage();
+        }
+        return new TableFinding("BTF", source, detail, Duration.ofNanos(System.nanoTime() - t0));
     }
 }

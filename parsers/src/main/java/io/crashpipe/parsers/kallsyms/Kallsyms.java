@@ -15,12 +15,14 @@ public final class Kallsyms {
     private final char[] types;
     private final long[] addresses;
     private final int[] byName;
-    private final AddressEncoding encoding;
+    private final KallsymsLayout layout;
+    private final ImageSymbols.Agreement agreement;
     private final long textStart;
     private final long end;
 
-    Kallsyms(String[] names, char[] types, long[] addresses, AddressEncoding encoding) {
-        this.encoding = encoding;
+    Kallsyms(String[] names, char[] types, long[] addresses, KallsymsLayout layout, ImageSymbols.Agreement agreement) {
+        this.layout = layout;
+        this.agreement = agreement;
         Integer[] order = IntStream.range(0, names.length).boxed().toArray(Integer[]::new);
         // The kernel emits the table sorted by address already; a stable sort keeps alias order.
         Arrays.sort(order, Comparator.comparingLong(i -> addresses[i] ^ Long.MIN_VALUE));
@@ -44,7 +46,17 @@ public final class Kallsyms {
     }
 
     public AddressEncoding encoding() {
-        return encoding;
+        return layout.addresses().encoding();
+    }
+
+    /** Where the tables were and how they are encoded. */
+    public KallsymsLayout layout() {
+        return layout;
+    }
+
+    /** How the table agrees with the image symbols VMCOREINFO names. */
+    public ImageSymbols.Agreement agreement() {
+        return agreement;
     }
 
     public KernelSymbol get(int index) {

@@ -1,24 +1,23 @@
 package io.crashpipe.parsers.kallsyms;
 
-import io.crashpipe.parsers.kernel.KernelVersion;
-import io.crashpipe.parsers.kernel.SequentialReader;
 import io.crashpipe.parsers.kernel.VirtualMemory;
 import io.crashpipe.parsers.kernel.Vmcoreinfo;
-import java.nio.charset.StandardCharsets;
+import io.crashpipe.parsers.memory.MemoryFault;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Decodes kallsyms from kernel memory, using only the table addresses VMCOREINFO publishes
- * (Linux 6.0 onwards: kallsyms_names, kallsyms_num_syms, kallsyms_token_table,
- * kallsyms_token_index, and kallsyms_offsets [+ kallsyms_relative_base] or kallsyms_addresses).
+ * Decodes kallsyms from the table addresses VMCOREINFO publishes (Linux 6.0 onwards:
+ * kallsyms_names, kallsyms_num_syms, kallsyms_token_table, kallsyms_token_index, and
+ * kallsyms_offsets [+ kallsyms_relative_base] or kallsyms_addresses). Older kernels go through
+ * {@link KallsymsScanner}; both share the table decoders ({@link TokenTable}, {@link NameTable},
+ * {@link AddressTable}).
  *
- * <p>Names are compressed: each entry is a token count followed by that many byte-sized token
- * numbers; {@code kallsyms_token_index[t]} is the offset of token {@code t}'s NUL-terminated text
- * in {@code kallsyms_token_table}. The first decoded character is the symbol type. Since 6.1
- * ("big" symbols, for Rust) a count with bit 7 set continues in a second byte (7 low bits + 8
- * high bits). Before 6.1 no name could reach 128 tokens, so the two readings only differ on
- * 6.0, which is told apart by its release number. {@code kallsyms_seqs_of_names} (6.2+) and
- * {@code kallsyms_markers} are lookup accelerators that a full decode does not need.
+ * <p>The name-length encoding is read from the data: when some count has bit 7 set, the reading
+ * (one byte, or the 6.1 two-byte form) is the one that puts {@code kallsyms_markers}, which
+ * follow the names, on every 256th entry. The address encoding is the one that gives
+ * VMCOREINFO's {@code _stext}.
  */
 public final class KallsymsReader {
     private KallsymsReader() {}
@@ -31,133 +30,78 @@ public final class KallsymsReader {
     }
 
     public static Kallsyms read(VirtualMemory mem, Vmcoreinfo vi) {
-        int count = (int) mem.u32(vi.requireSymbol("kallsyms_num_syms"));
-        if (count <= 0 || count > 10_000_000) {
-            throw new IllegalStateException("kallsyms_num_syms at 0x"
-                    + Long.toHexString(vi.requireSymbol("kallsyms_num_syms")) + " is " + count
-                    + ", expected a symbol count between 1 and 10000000");
+        ImageBytes img = new ImageBytes(mem);
+        long numSyms = vi.requireSymbol("kallsyms_num_syms");
+        long count = img.u32(numSyms);
+        if (count <= 0 || count > NameTable.MAX_SYMBOLS) {
+            throw new IllegalStateException("kallsyms_num_syms at 0x" + Long.toHexString(numSyms) + " is " + count
+                    + ", expected a symbol count between 1 and " + NameTable.MAX_SYMBOLS);
         }
-        String[] tokens = readTokens(mem, vi.requireSymbol("kallsyms_token_table"),
+        int n = (int) count;
+        TokenTable tokens = TokenTable.read(img, vi.requireSymbol("kallsyms_token_table"),
                 vi.requireSymbol("kallsyms_token_index"));
-        String[] names = new String[count];
-        char[] types = new char[count];
-        boolean bigSymbols = !vi.kernelVersion().equals(KernelVersion.UNKNOWN)
-                ? vi.kernelVersion().atLeast(6, 1) : true;
-        decodeNames(mem, vi.requireSymbol("kallsyms_names"), tokens, bigSymbols, names, types);
-        Decoded d = decodeAddresses(mem, vi, names);
-        return new Kallsyms(names, types, d.addresses, d.encoding);
-    }
-
-    private static String[] readTokens(VirtualMemory mem, long table, long index) {
-        String[] tokens = new String[256];
-        SequentialReader idx = new SequentialReader(mem, index);
-        int[] offsets = new int[256];
-        for (int i = 0; i < 256; i++) {
-            offsets[i] = idx.u16();
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 256; i++) {
-            SequentialReader r = new SequentialReader(mem, table + offsets[i]);
-            sb.setLength(0);
-            for (int c = r.u8(); c != 0; c = r.u8()) {
-                sb.append((char) c);
-                if (sb.length() > 1024) {
-                    throw new IllegalStateException("kallsyms token " + i + " at 0x"
-                            + Long.toHexString(table + offsets[i]) + " is not NUL-terminated within 1024 bytes");
-                }
+        long namesAt = vi.requireSymbol("kallsyms_names");
+        NameTable names = null;
+        Markers markers = null;
+        List<NameLengths> readings = NameTable.hasLongCounts(img, namesAt, n)
+                ? List.of(NameLengths.ULEB128, NameLengths.ONE_BYTE) : List.of(NameLengths.ONE_BYTE);
+        MemoryFault fault = null;
+        for (NameLengths lengths : readings) {
+            NameTable t;
+            try {
+                t = NameTable.decode(img, namesAt, n, tokens, lengths);
+            } catch (MemoryFault f) {
+                ImageBytes.rethrowIfWaiting(f.unavailable());
+                fault = f; // the other reading may stay inside the table
+                continue;
             }
-            tokens[i] = sb.toString();
-        }
-        return tokens;
-    }
-
-    private static void decodeNames(VirtualMemory mem, long namesAddr, String[] tokens, boolean bigSymbols,
-            String[] names, char[] types) {
-        SequentialReader r = new SequentialReader(mem, namesAddr);
-        StringBuilder sb = new StringBuilder(64);
-        for (int i = 0; i < names.length; i++) {
-            int len = r.u8();
-            if (bigSymbols && (len & 0x80) != 0) {
-                len = (len & 0x7f) | (r.u8() << 7);
+            if (t == null) {
+                continue;
             }
-            sb.setLength(0);
-            for (int t = 0; t < len; t++) {
-                sb.append(tokens[r.u8()]);
+            Markers m = Markers.after(img, namesAt + t.bytes(), t);
+            if (names == null || m != null) {
+                names = t; // without markers to decide, the first reading that decodes (6.1's) stands
+                markers = m;
             }
-            if (sb.isEmpty()) {
-                throw new IllegalStateException("kallsyms name " + i + " at 0x" + Long.toHexString(r.position())
-                        + " is empty; the names table does not decode");
-            }
-            types[i] = sb.charAt(0);
-            names[i] = latin1ToUtf8(sb.substring(1));
-        }
-    }
-
-    /** Token bytes are raw name bytes; Rust symbols may carry UTF-8. */
-    private static String latin1ToUtf8(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return new String(s.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+            if (m != null) {
+                break;
             }
         }
-        return s;
+        if (names == null && fault != null) {
+            throw fault;
+        }
+        if (names == null) {
+            throw new IllegalStateException("kallsyms_names at 0x" + Long.toHexString(namesAt)
+                    + " does not decode: an entry spells no type letter and name");
+        }
+        AddressTable table = addressTable(img, vi, names);
+        long[] addresses = table.decode(img, n);
+        ImageSymbols.Agreement agreement = ImageSymbols.of(vi).compare(names.names(), addresses);
+        KallsymsLayout layout = new KallsymsLayout(numSyms, n, namesAt, names.lengths(), Optional.ofNullable(markers),
+                tokens.table(), tokens.index(), table,
+                markers == null ? OptionalLong.empty() : SeqsOfNames.locate(img, names, markers, tokens, table));
+        return new Kallsyms(names.names(), names.types(), addresses, layout, agreement);
     }
 
-    private record Decoded(long[] addresses, AddressEncoding encoding) {}
-
-    private static Decoded decodeAddresses(VirtualMemory mem, Vmcoreinfo vi, String[] names) {
-        int n = names.length;
-        long[] addresses = new long[n];
+    private static AddressTable addressTable(ImageBytes img, Vmcoreinfo vi, NameTable names) {
         OptionalLong absolute = vi.symbol("kallsyms_addresses");
         if (absolute.isPresent()) {
-            SequentialReader r = new SequentialReader(mem, absolute.getAsLong());
-            for (int i = 0; i < n; i++) {
-                addresses[i] = r.u64();
-            }
-            return new Decoded(addresses, AddressEncoding.ABSOLUTE);
+            return new AddressTable(absolute.getAsLong(), AddressEncoding.ABSOLUTE, OptionalLong.empty());
         }
-        long offsetsAddr = vi.requireSymbol("kallsyms_offsets");
-        int[] raw = new int[n];
-        SequentialReader r = new SequentialReader(mem, offsetsAddr);
-        for (int i = 0; i < n; i++) {
-            raw[i] = r.s32();
-        }
-        int stext = indexOf(names, "_stext");
+        long offsets = vi.requireSymbol("kallsyms_offsets");
+        OptionalLong base = vi.symbol("kallsyms_relative_base");
+        List<AddressEncoding> candidates = base.isPresent()
+                ? List.of(AddressEncoding.ABSOLUTE_PERCPU, AddressEncoding.BASE_RELATIVE)
+                : List.of(AddressEncoding.PC_RELATIVE);
+        int stext = names.indexOf("_stext");
         OptionalLong expected = vi.symbol("_stext");
-        OptionalLong baseSym = vi.symbol("kallsyms_relative_base");
-        AddressEncoding[] candidates = baseSym.isPresent()
-                ? new AddressEncoding[] {AddressEncoding.ABSOLUTE_PERCPU, AddressEncoding.BASE_RELATIVE}
-                : new AddressEncoding[] {AddressEncoding.PC_RELATIVE};
-        long base = baseSym.isPresent() ? mem.u64(baseSym.getAsLong()) : 0;
         for (AddressEncoding e : candidates) {
-            boolean fits = stext < 0 || expected.isEmpty()
-                    || address(e, raw[stext], base, offsetsAddr + 4L * stext) == expected.getAsLong();
-            if (fits) {
-                for (int i = 0; i < n; i++) {
-                    addresses[i] = address(e, raw[i], base, offsetsAddr + 4L * i);
-                }
-                return new Decoded(addresses, e);
+            AddressTable t = new AddressTable(offsets, e, base);
+            if (stext < 0 || expected.isEmpty() || t.addressOf(img, stext, t.base(img)) == expected.getAsLong()) {
+                return t;
             }
         }
         throw new IllegalStateException("kallsyms_offsets do not decode to VMCOREINFO's _stext 0x"
                 + Long.toHexString(expected.getAsLong()) + " under any known encoding");
-    }
-
-    private static long address(AddressEncoding e, int value, long base, long entryAddr) {
-        return switch (e) {
-            case ABSOLUTE_PERCPU -> value >= 0 ? value : base - 1 - value;
-            case BASE_RELATIVE -> base + (value & 0xffffffffL);
-            case PC_RELATIVE -> entryAddr + value;
-            case ABSOLUTE -> throw new IllegalArgumentException("absolute addresses are not offsets");
-        };
-    }
-
-    private static int indexOf(String[] names, String name) {
-        for (int i = 0; i < names.length; i++) {
-            if (names[i].equals(name)) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

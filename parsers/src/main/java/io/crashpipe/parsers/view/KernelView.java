@@ -5,19 +5,25 @@ import io.crashpipe.parsers.arch.Architectures;
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.io.DumpFormatException;
 import io.crashpipe.parsers.kallsyms.Kallsyms;
+import io.crashpipe.parsers.kallsyms.KallsymsNotFoundException;
 import io.crashpipe.parsers.kallsyms.KallsymsReader;
+import io.crashpipe.parsers.kallsyms.KallsymsScanner;
 import io.crashpipe.parsers.kernel.KernelMemory;
 import io.crashpipe.parsers.kernel.MissingVmcoreinfoException;
 import io.crashpipe.parsers.kernel.Vmcoreinfo;
 import io.crashpipe.parsers.memory.DumpMemory;
+import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.memory.PhysicalMemory;
+import io.crashpipe.parsers.memory.Unavailable;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
  * The kernel as seen through a dump without debug symbols: its VMCOREINFO, its virtual memory,
- * and (read on first use) its kallsyms table. Symbols are looked up in VMCOREINFO first, then in
+ * and (read on first use) its kallsyms table, from the tables VMCOREINFO names (6.0+) or else
+ * found by scanning the kernel image. Symbols are looked up in VMCOREINFO first, then in
  * kallsyms.
  */
 public final class KernelView {
@@ -25,6 +31,7 @@ public final class KernelView {
     private final Architecture architecture;
     private final KernelMemory memory;
     private Kallsyms kallsyms;
+    private TableFinding kallsymsFinding;
 
     /** The architecture decided by VMCOREINFO's keys (all the streamed topology has). */
     public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical) {
@@ -69,20 +76,50 @@ public final class KernelView {
         return memory;
     }
 
+    /** True when kallsyms was found (VMCOREINFO or scan); finds it on first use. */
     public boolean hasKallsyms() {
-        return KallsymsReader.available(vmcoreinfo);
+        return kallsymsFinding().found();
     }
 
-    /** The dump's kallsyms table, decoded once. */
+    /** The dump's kallsyms table, found and decoded once; fails saying why it is absent. */
     public synchronized Kallsyms kallsyms() {
+        TableFinding f = kallsymsFinding();
         if (kallsyms == null) {
-            if (!hasKallsyms()) {
-                throw new MissingVmcoreinfoException("SYMBOL(kallsyms_names) and the other kallsyms tables"
-                        + " (the kernel is older than 6.0 or built without CONFIG_KALLSYMS)");
-            }
-            kallsyms = KallsymsReader.read(memory, vmcoreinfo);
+            throw new KallsymsNotFoundException("no kallsyms: " + f.detail());
         }
         return kallsyms;
+    }
+
+    /**
+     * How kallsyms was found (VMCOREINFO's tables, else a scan of the kernel image) or why it is
+     * absent, and how long that took. A page that has not arrived yet propagates and nothing is
+     * recorded, so a later pass tries again.
+     */
+    public synchronized TableFinding kallsymsFinding() {
+        if (kallsymsFinding == null) {
+            long t0 = System.nanoTime();
+            boolean named = KallsymsReader.available(vmcoreinfo);
+            TableFinding.Source source = named ? TableFinding.Source.VMCOREINFO : TableFinding.Source.SCAN;
+            String detail;
+            try {
+                kallsyms = named ? KallsymsReader.read(memory, vmcoreinfo) : KallsymsScanner.scan(memory, vmcoreinfo);
+                detail = kallsyms.layout().describe() + "; " + kallsyms.agreement();
+            } catch (MemoryFault e) {
+                if (e.unavailable().reason() == Unavailable.Reason.NOT_YET_ARRIVED) {
+                    throw e;
+                }
+                source = TableFinding.Source.ABSENT;
+                detail = (named ? "VMCOREINFO's kallsyms tables" : "the kernel image") + " cannot be read: "
+                        + e.unavailable().describe();
+            } catch (IllegalStateException e) { // KallsymsNotFoundException, tables that do not decode
+                source = TableFinding.Source.ABSENT;
+                detail = (named ? "VMCOREINFO's kallsyms tables do not decode: "
+                        : "VMCOREINFO names no kallsyms tables (before 6.0) and scanning the image found none: ")
+                        + e.getMessage();
+            }
+            kallsymsFinding = new TableFinding("kallsyms", source, detail, Duration.ofNanos(System.nanoTime() - t0));
+        }
+        return kallsymsFinding;
     }
 
     /** A symbol's address from VMCOREINFO, else from kallsyms when the dump carries it. */

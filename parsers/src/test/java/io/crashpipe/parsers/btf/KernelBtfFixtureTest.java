@@ -3,6 +3,7 @@ package io.crashpipe.parsers.btf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,8 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class KernelBtfFixtureTest {
 
+    /** The x86_64 fixtures (KernelView reads x86_64 only until the architecture seam lands). */
     static Stream<Path> dumpDirs() {
-        return Fixtures.dumpDirs().stream();
+        return Fixtures.dumpDirs().stream().filter(d -> !d.getFileName().toString().startsWith("arm64-"));
     }
 
     record Loaded(Btf btf, Vmcoreinfo vi) {}
@@ -44,6 +46,8 @@ class KernelBtfFixtureTest {
     void btfIsFoundBetweenStartAndStopBtfWithTheHeaderTheReportRecorded(Path dir) throws Exception {
         JsonNode report = new ObjectMapper().readTree(Fixtures.truth(dir, "vmcoreinfo-report.json").toFile())
                 .get("btf_from_dump");
+        // The lab located .BTF only through VMCOREINFO's kallsyms (6.0+, and not 7.2's PC-relative offsets).
+        assumeTrue(report != null, dir.getFileName() + ": the lab report has no btf_from_dump to compare with");
         Btf btf = load(dir).btf();
         assertEquals(report.get("hdr_len").asInt(), btf.header().hdrLen());
         assertEquals(report.get("type_len").asInt(), btf.header().typeLen());
@@ -86,9 +90,8 @@ class KernelBtfFixtureTest {
         BtfField sum = btf.field("task_struct.se.sum_exec_runtime");
         assertEquals(se.offset() + btf.field("sched_entity.sum_exec_runtime").offset(), sum.offset());
         assertEquals(8, sum.size());
-        // __state replaced state in 5.14: both fixtures' kernels are newer.
-        assertTrue(btf.hasMember("task_struct", "__state"));
-        assertTrue(!btf.hasMember("task_struct", "state"));
+        // __state replaced state in 5.14: exactly one of them, whichever the kernel has.
+        assertTrue(btf.hasMember("task_struct", "__state") != btf.hasMember("task_struct", "state"));
         assertEquals(16, btf.field("task_struct.comm").size());
         // sched_reset_on_fork is a 1-bit bitfield in task_struct.
         BtfField bit = btf.field("task_struct.sched_reset_on_fork");
