@@ -43,9 +43,9 @@ public final class StackScanner {
                     if (symbols.symbolize(v).filter(x -> x.offset() > 0).isEmpty()) {
                         continue;
                     }
-                    var sym = symbols.symbolizeReturn(v);
-                    if (sym.isPresent()) {
-                        out.add(new Frame(v, at + off, sym, false));
+                    Frame f = Frame.named(symbols, v, at + off, true, false);
+                    if (f.symbol().isPresent()) {
+                        out.add(f);
                     }
                 }
             }

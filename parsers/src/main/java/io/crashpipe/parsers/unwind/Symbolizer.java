@@ -3,7 +3,7 @@ package io.crashpipe.parsers.unwind;
 import io.crashpipe.parsers.kallsyms.SymbolOffset;
 import java.util.Optional;
 
-/** Address to {@code name+off/size}; the kernel's kallsyms, later also module symbols. */
+/** Address to {@code name+off/size}: the kernel's kallsyms, and each module's own symbols. */
 @FunctionalInterface
 public interface Symbolizer {
     Optional<SymbolOffset> symbolize(long address);
@@ -15,6 +15,11 @@ public interface Symbolizer {
      */
     default Optional<SymbolOffset> symbolizeReturn(long address) {
         return symbolize(address - 1).map(s -> new SymbolOffset(s.name(), s.offset() + 1, s.size()));
+    }
+
+    /** The module whose code holds {@code address}; empty in the kernel image (or without module data). */
+    default Optional<String> module(long address) {
+        return Optional.empty();
     }
 
     /** A kernel text address (where a return address can point). */

@@ -3,7 +3,7 @@ package io.crashpipe.parsers.arch.x86_64;
 import io.crashpipe.parsers.kernel.VirtualMemory;
 import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.orc.OrcEntry;
-import io.crashpipe.parsers.orc.OrcTable;
+import io.crashpipe.parsers.orc.OrcTables;
 import io.crashpipe.parsers.orc.OrcType;
 import io.crashpipe.parsers.unwind.ExceptionFrame;
 import io.crashpipe.parsers.unwind.Frame;
@@ -26,11 +26,11 @@ public final class OrcUnwinder {
     /** Deeper than any real kernel call chain across all its stacks. */
     static final int MAX_FRAMES = 256;
 
-    private final OrcTable orc;
+    private final OrcTables orc;
     private final VirtualMemory memory;
     private final Symbolizer symbols;
 
-    public OrcUnwinder(OrcTable orc, VirtualMemory memory, Symbolizer symbols) {
+    public OrcUnwinder(OrcTables orc, VirtualMemory memory, Symbolizer symbols) {
         this.orc = orc;
         this.memory = memory;
         this.symbols = symbols;
@@ -53,7 +53,7 @@ public final class OrcUnwinder {
         if (regs.userMode()) {
             return new Unwind(steps, Optional.empty(), s.sp);
         }
-        steps.add(new Frame(s.ip, Frame.NO_SLOT, symbols.symbolize(s.ip), true));
+        steps.add(Frame.named(symbols, s.ip, Frame.NO_SLOT, false, true));
         return walk(s, steps, stacks);
     }
 
@@ -69,7 +69,7 @@ public final class OrcUnwinder {
         s.bp = bp;
         s.signal = false;
         List<TraceStep> steps = new ArrayList<>();
-        steps.add(new Frame(returnAddress, slot, symbols.symbolizeReturn(returnAddress), true));
+        steps.add(Frame.named(symbols, returnAddress, slot, true, true));
         return walk(s, steps, stacks);
     }
 
@@ -83,7 +83,7 @@ public final class OrcUnwinder {
                 return stop(steps, s, "ORC data for " + hex(s.ip) + " not in the dump: " + e.getMessage());
             }
             if (found.isEmpty()) {
-                return stop(steps, s, "no ORC entry for " + hex(s.ip) + " (not kernel text, or in a module)");
+                return stop(steps, s, "no ORC entry for " + hex(s.ip) + " (not in the kernel's or a loaded module's text)");
             }
             OrcEntry e = found.get();
             if (e.type() == OrcType.END_OF_STACK) {
@@ -116,8 +116,7 @@ public final class OrcUnwinder {
             if (s.ip == 0) {
                 return stop(steps, s, "return address 0 at " + hex(s.slot));
             }
-            var sym = s.slot == Frame.NO_SLOT ? symbols.symbolize(s.ip) : symbols.symbolizeReturn(s.ip);
-            steps.add(new Frame(s.ip, s.slot, sym, true));
+            steps.add(Frame.named(symbols, s.ip, s.slot, s.slot != Frame.NO_SLOT, true));
         }
         return stop(steps, s, "more than " + MAX_FRAMES + " frames");
     }

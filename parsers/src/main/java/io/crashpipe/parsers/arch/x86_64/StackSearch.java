@@ -33,7 +33,7 @@ final class StackSearch {
                 List<TraceStep> steps = new ArrayList<>(u.steps());
                 for (int i = 0; i < steps.size(); i++) {
                     if (steps.get(i) instanceof Frame f && (i == 0 || !anchored)) {
-                        steps.set(i, new Frame(f.pc(), f.slot(), f.symbol(), false));
+                        steps.set(i, f.unreliable());
                     }
                 }
                 return Optional.of(steps);

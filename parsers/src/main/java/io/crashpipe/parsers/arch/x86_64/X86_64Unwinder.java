@@ -4,7 +4,9 @@ import io.crashpipe.parsers.arch.KernelUnwinder;
 import io.crashpipe.parsers.arch.UnwindContext;
 import io.crashpipe.parsers.kernel.VirtualMemory;
 import io.crashpipe.parsers.memory.MemoryFault;
+import io.crashpipe.parsers.module.ModuleOrcReader;
 import io.crashpipe.parsers.orc.OrcTable;
+import io.crashpipe.parsers.orc.OrcTables;
 import io.crashpipe.parsers.unwind.Backtrace;
 import io.crashpipe.parsers.unwind.ExceptionFrame;
 import io.crashpipe.parsers.unwind.PerCpuSymbols;
@@ -30,19 +32,21 @@ final class X86_64Unwinder implements KernelUnwinder {
 
     private final VirtualMemory memory;
     private final Symbolizer symbols;
-    private final Optional<OrcTable> orc;
+    private final Optional<OrcTables> orc;
     private final PerCpuSymbols percpu;
 
     X86_64Unwinder(UnwindContext context) {
         this.memory = context.memory();
         this.symbols = context.symbolizer();
-        this.orc = OrcTable.locate(context.kallsyms(), memory);
+        this.orc = OrcTable.locate(context.kallsyms(), memory).map(kernel -> new OrcTables(kernel,
+                context.btf().map(btf -> ModuleOrcReader.read(memory, btf, context.modules(), kernel.format()))
+                        .orElse(List.of())));
         this.percpu = PerCpuSymbols.of(context.kallsyms(), memory);
     }
 
     @Override
     public String describe() {
-        return orc.map(o -> "ORC " + o.format() + ", " + o.size() + " entries").orElse("no ORC tables");
+        return orc.map(OrcTables::describe).orElse("no ORC tables");
     }
 
     @Override
