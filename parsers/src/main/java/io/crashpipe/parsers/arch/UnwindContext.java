@@ -31,8 +31,8 @@ public record UnwindContext(VirtualMemory memory, Kallsyms kallsyms, Symbolizer 
 
     /** The kernel image alone: frames named from kallsyms, no module unwind data. */
     public static UnwindContext of(VirtualMemory memory, Kallsyms kallsyms) {
-        return new UnwindContext(memory, kallsyms, kallsyms::symbolize, Optional.empty(), List.of(),
-                Optional.of("no BTF given, so modules are not read"));
+        return new UnwindContext(memory, kallsyms, new KernelOnly(kallsyms, KernelText.of(kallsyms)), Optional.empty(),
+                List.of(), Optional.of("no BTF given, so modules are not read"));
     }
 
     /**
@@ -43,8 +43,9 @@ public record UnwindContext(VirtualMemory memory, Kallsyms kallsyms, Symbolizer 
      */
     public static UnwindContext of(KernelView view, Optional<Btf> btf) {
         Kallsyms kallsyms = view.kallsyms();
+        Symbolizer kernelOnly = new KernelOnly(kallsyms, KernelText.of(kallsyms));
         if (btf.isEmpty()) {
-            return new UnwindContext(view.memory(), kallsyms, kallsyms::symbolize, btf, List.of(),
+            return new UnwindContext(view.memory(), kallsyms, kernelOnly, btf, List.of(),
                     Optional.of("the kernel has no BTF, so struct module cannot be read"));
         }
         ModuleSymbols symbols;
@@ -54,18 +55,51 @@ public record UnwindContext(VirtualMemory memory, Kallsyms kallsyms, Symbolizer 
             if (e.unavailable().reason() == Unavailable.Reason.NOT_YET_ARRIVED) {
                 throw e;
             }
-            return new UnwindContext(view.memory(), kallsyms, kallsyms::symbolize, btf, List.of(),
+            return new UnwindContext(view.memory(), kallsyms, kernelOnly, btf, List.of(),
                     Optional.of("the modules list cannot be read: " + e.getMessage()));
         } catch (IllegalStateException e) { // a layout BTF does not describe, a corrupt list
-            return new UnwindContext(view.memory(), kallsyms, kallsyms::symbolize, btf, List.of(),
+            return new UnwindContext(view.memory(), kallsyms, kernelOnly, btf, List.of(),
                     Optional.of("the modules list cannot be read: " + e.getMessage()));
         }
-        return new UnwindContext(view.memory(), kallsyms, new KernelAndModules(kallsyms, symbols), btf,
-                symbols.modules(), Optional.empty());
+        return new UnwindContext(view.memory(), kallsyms, new KernelAndModules(kallsyms, KernelText.of(kallsyms), symbols),
+                btf, symbols.modules(), Optional.empty());
+    }
+
+    /**
+     * The image's code: {@code _stext.._etext} and the init text {@code _sinittext.._einittext}
+     * (kallsyms also names data, which a return address never points into).
+     */
+    private record KernelText(long start, long end, long initStart, long initEnd) {
+        static KernelText of(Kallsyms k) {
+            long start = k.address("_stext").orElse(k.address("_text").orElse(0));
+            long end = k.address("_etext").orElse(0);
+            return new KernelText(start, end, k.address("_sinittext").orElse(0), k.address("_einittext").orElse(0));
+        }
+
+        boolean contains(long a) {
+            return in(a, start, end) || in(a, initStart, initEnd);
+        }
+
+        private static boolean in(long a, long lo, long hi) {
+            return lo != 0 && Long.compareUnsigned(a, lo) >= 0 && Long.compareUnsigned(a, hi) < 0;
+        }
+    }
+
+    /** The kernel image's symbols. */
+    private record KernelOnly(Kallsyms kallsyms, KernelText text) implements Symbolizer {
+        @Override
+        public Optional<SymbolOffset> symbolize(long address) {
+            return kallsyms.symbolize(address);
+        }
+
+        @Override
+        public boolean isText(long address) {
+            return text.contains(address);
+        }
     }
 
     /** Kernel addresses from kallsyms, module code from the module's own symbols. */
-    private record KernelAndModules(Kallsyms kallsyms, ModuleSymbols modules) implements Symbolizer {
+    private record KernelAndModules(Kallsyms kallsyms, KernelText text, ModuleSymbols modules) implements Symbolizer {
         @Override
         public Optional<SymbolOffset> symbolize(long address) {
             Optional<SymbolOffset> s = kallsyms.symbolize(address);
@@ -75,6 +109,11 @@ public record UnwindContext(VirtualMemory memory, Kallsyms kallsyms, Symbolizer 
         @Override
         public Optional<String> module(long address) {
             return modules.moduleAt(address).map(KernelModule::name);
+        }
+
+        @Override
+        public boolean isText(long address) {
+            return text.contains(address) || modules.moduleAt(address).isPresent();
         }
     }
 }

@@ -39,8 +39,8 @@ public final class StackScanner {
             for (int off = 0; off + 8 <= n; off += 8) {
                 long v = b.getLong(off);
                 if (v < 0) {
-                    // A return address is never the first byte of a function.
-                    if (symbols.symbolize(v).filter(x -> x.offset() > 0).isEmpty()) {
+                    // A return address is code, and never the first byte of a function.
+                    if (!symbols.isText(v - 1) || symbols.symbolize(v).filter(x -> x.offset() > 0).isEmpty()) {
                         continue;
                     }
                     Frame f = Frame.named(symbols, v, at + off, true, false);

@@ -22,7 +22,7 @@ public interface Symbolizer {
         return Optional.empty();
     }
 
-    /** A kernel text address (where a return address can point). */
+    /** A code address of the kernel or a module (where a return address can point; kallsyms also names data). */
     default boolean isText(long address) {
         return symbolize(address).isPresent();
     }
