@@ -19,7 +19,8 @@ import java.util.Optional;
  * %rsp,%rbp}, so {@code [rbp]} is the caller's rbp and {@code [rbp+8]} the return address. The
  * entry code marks an interrupt or exception by storing the pt_regs address + 1 in rbp
  * (ENCODE_FRAME_POINTER), so an odd rbp leads to a register frame. The chain ends at rbp 0 or at
- * the user pt_regs that sit right above the last frame at the top of the task stack.
+ * the user pt_regs that sit right above the last frame at the top of the task stack (below FRED's
+ * 16-byte padding on 6.9+ kernels built with it).
  */
 final class FramePointerUnwinder {
     private final VirtualMemory memory;
@@ -95,7 +96,8 @@ final class FramePointerUnwinder {
                 sp = bp + 16;
                 // The user pt_regs right above the last frame of a task that entered from user mode.
                 long top = stacks.topOf(bp);
-                if (next == 0 && stacks.kindOf(bp) == StackKind.TASK && sp + X86_64Registers.PT_REGS_SIZE == top) {
+                long gap = top - (sp + X86_64Registers.PT_REGS_SIZE);
+                if (next == 0 && stacks.kindOf(bp) == StackKind.TASK && (gap == 0 || gap == KernelStacks.FRED_PADDING)) {
                     Registers user = X86_64Registers.read(memory, sp);
                     if (user.userMode()) {
                         steps.add(new ExceptionFrame(sp, user, false));

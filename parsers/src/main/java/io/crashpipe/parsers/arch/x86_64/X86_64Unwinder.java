@@ -3,7 +3,6 @@ package io.crashpipe.parsers.arch.x86_64;
 import io.crashpipe.parsers.arch.KernelUnwinder;
 import io.crashpipe.parsers.arch.UnwindContext;
 import io.crashpipe.parsers.kernel.VirtualMemory;
-import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.module.ModuleOrcReader;
 import io.crashpipe.parsers.orc.OrcTable;
 import io.crashpipe.parsers.orc.OrcTables;
@@ -15,7 +14,6 @@ import io.crashpipe.parsers.unwind.StackScanner;
 import io.crashpipe.parsers.unwind.Symbolizer;
 import io.crashpipe.parsers.unwind.TaskRef;
 import io.crashpipe.parsers.unwind.TraceStep;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -121,10 +119,10 @@ final class X86_64Unwinder implements KernelUnwinder {
      */
     private Backtrace fromStackTop(int cpu, Optional<TaskRef> task, Registers regs, KernelStacks stacks,
             StackSearch search) {
-        OptionalLong top = taskStackTop(cpu);
+        OptionalLong top = KernelStacks.taskStackTop(percpu, cpu);
         if (top.isPresent()) {
             long userRegs = top.getAsLong() - X86_64Registers.PT_REGS_SIZE;
-            Optional<List<TraceStep>> found = search.resume(top.getAsLong() - KernelStacks.THREAD_SIZE, userRegs, 0, false,
+            Optional<List<TraceStep>> found = search.resume(KernelStacks.stackBase(top.getAsLong()), userRegs, 0, false,
                     stacks, u -> u.steps().get(u.steps().size() - 1) instanceof ExceptionFrame last
                             && last.address() == userRegs && last.regs().userMode());
             if (found.isPresent()) {
@@ -134,34 +132,5 @@ final class X86_64Unwinder implements KernelUnwinder {
         }
         List<TraceStep> steps = List.of(new ExceptionFrame(ExceptionFrame.FROM_NOTE, regs, false));
         return new Backtrace(cpu, task, Optional.of(regs), steps, Backtrace.Method.ORC, Optional.empty());
-    }
-
-    /**
-     * The top of the stack of the task running on {@code cpu}: per-CPU
-     * {@code cpu_current_top_of_stack} (before 6.2), else {@code pcpu_hot.top_of_stack}, found
-     * without BTF as the one kernel pointer in pcpu_hot aligned to THREAD_SIZE (task stacks are
-     * THREAD_SIZE aligned; the IRQ stack pointer there is 8 bytes below a page boundary).
-     */
-    private OptionalLong taskStackTop(int cpu) {
-        try {
-            OptionalLong at = percpu.address("cpu_current_top_of_stack", cpu);
-            if (at.isPresent()) {
-                long v = memory.u64(at.getAsLong());
-                return v == 0 ? OptionalLong.empty() : OptionalLong.of(v);
-            }
-            OptionalLong hot = percpu.address("pcpu_hot", cpu);
-            if (hot.isPresent()) {
-                ByteBuffer b = memory.buffer(hot.getAsLong(), 64);
-                for (int off = 8; off < 64; off += 8) {
-                    long v = b.getLong(off);
-                    if (v < 0 && v % KernelStacks.THREAD_SIZE == 0) {
-                        return OptionalLong.of(v);
-                    }
-                }
-            }
-        } catch (MemoryFault e) {
-            return OptionalLong.empty();
-        }
-        return OptionalLong.empty();
     }
 }
