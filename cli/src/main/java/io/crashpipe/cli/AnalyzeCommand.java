@@ -35,9 +35,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        KernelAccess.with(dump.path(), view -> {
+        KernelAccess.withDump(dump.path(), d -> {
+            io.crashpipe.parsers.view.KernelView view = io.crashpipe.parsers.view.KernelView.of(d);
             OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
-            write(view, out);
+            write(view, d.cpuRegisters(), out);
             out.flush();
         });
         return 0;
@@ -45,6 +46,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     /** Every section, in order; also what 'shrink' runs to learn which pages the analyses need. */
     static void write(KernelView view, OutputStream out) throws IOException {
+        write(view, null, out);
+    }
+
+    /** With the CPU notes, the fault section (taint, faulting instruction) follows the panic section. */
+    static void write(KernelView view, java.util.List<io.crashpipe.parsers.dump.CpuRegisters> notes, OutputStream out)
+            throws IOException {
         Extraction x = new Extraction(view);
         SystemSummary s = x.require(SystemSummaryExtractor.INSTANCE);
         Optional<TaskTable> tasks = x.require(TaskTableExtractor.INSTANCE);
@@ -54,6 +61,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
         out.write('\n');
         out.write(PanicSection.text(log).getBytes(StandardCharsets.UTF_8));
         out.write('\n');
+        if (notes != null) {
+            out.write(FaultSection.text(view, notes).getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
+        }
         // Without BTF the task and module layouts are unknown: say so once instead of guessing.
         String sections = tasks.isEmpty() || modules.isEmpty() ? "ps, mod: not available (the kernel has no BTF)\n"
                 : CrashPsFormat.text(tasks.get()) + "\n" + CrashModFormat.text(modules.get());

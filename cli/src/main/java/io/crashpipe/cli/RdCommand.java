@@ -2,36 +2,48 @@ package io.crashpipe.cli;
 
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.dump.Dumps;
+import io.crashpipe.parsers.kallsyms.SymbolOffset;
 import io.crashpipe.parsers.memory.DumpMemory;
-import io.crashpipe.parsers.memory.ReadResult;
-import io.crashpipe.parsers.memory.Unavailable;
+import io.crashpipe.parsers.memory.MemoryFault;
+import io.crashpipe.parsers.triage.rd.MemoryWords;
+import io.crashpipe.parsers.triage.rd.WordSource;
+import io.crashpipe.parsers.view.KernelView;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.LongFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code crashpipe rd -p DUMP ADDRESS [COUNT]}: physical memory as crash's {@code rd -p} shows it. */
-@Command(name = "rd", header = "Physical memory as 64-bit words with ASCII, like crash's 'rd -p'.", mixinStandardHelpOptions = true,
-        description = {"Read physical memory like crash's 'rd -p': 64-bit hex words, two per line, with ASCII.",
-            "A page that is not in the dump is reported with its reason (excluded by the dump level, not RAM, ...)."})
+/** {@code crashpipe rd [-p] [-s] DUMP ADDRESS|SYMBOL [COUNT]}: memory as crash's {@code rd} shows it. */
+@Command(name = "rd", header = "Memory as 64-bit words, like crash's 'rd' (virtual, symbol, or -p physical).",
+        mixinStandardHelpOptions = true,
+        description = {"Read kernel virtual memory (an address or a kernel symbol) or, with -p, physical memory,",
+            "like crash's 'rd': 64-bit hex words, two per line, then ASCII; with -s words that point into",
+            "kernel symbols are shown as symbol+offset. A page that is not in the dump is named with its",
+            "reason (excluded by the dump level, not RAM, not mapped, ...)."})
 public final class RdCommand implements Callable<Integer> {
-    @Option(names = "-p", required = true, description = "ADDRESS is a physical address (the only mode for now)")
+    @Option(names = "-p", description = "ADDRESS is a physical address")
     boolean physical;
+
+    @Option(names = "-s", description = "show words that point into kernel symbols as symbol+offset")
+    boolean symbolic;
 
     @Mixin
     DumpArgument dump;
 
-    @Parameters(index = "1", paramLabel = "ADDRESS", description = "physical address, hex (0x optional)")
+    @Parameters(index = "1", paramLabel = "ADDRESS|SYMBOL", description = "hex address (0x optional) or a kernel symbol")
     String address;
 
-    @Parameters(index = "2", paramLabel = "COUNT", defaultValue = "1", description = "number of 64-bit words (default 1)")
+    @Parameters(index = "2", paramLabel = "COUNT", arity = "0..1", defaultValue = "1",
+            description = "number of 64-bit words (default ${DEFAULT-VALUE})")
     long count;
 
     @Spec
@@ -39,41 +51,65 @@ public final class RdCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        long addr = parseHex(address);
         if (count <= 0 || count > (1 << 24)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "COUNT must be 1 to 16777216 words");
+            throw new ParameterException(spec.commandLine(), "COUNT must be 1 to 16777216 words");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (Dump d = Dumps.open(dump.path())) {
-            DumpMemory mem = new DumpMemory(d, 16);
-            byte[] line = new byte[16];
-            for (long i = 0; i < count; i += 2) {
-                long at = addr + i * 8;
-                int words = (int) Math.min(2, count - i);
-                ReadResult r = mem.tryRead(at, line, 0, words * 8);
-                if (r instanceof Unavailable u) {
-                    out.flush();
-                    throw new IOException(d.name() + ": " + u.describe());
-                }
-                printLine(out, at, line, words);
+        if (physical && !symbolic && isHex(address)) {
+            // Physical reads need no VMCOREINFO: works on any dump container.
+            try (Dump d = Dumps.open(dump.path())) {
+                DumpMemory mem = new DumpMemory(d, 16);
+                print(out, d.name(), mem::tryRead, parseHex(address), null);
             }
+            return 0;
         }
-        out.flush();
+        KernelAccess.with(dump.path(), view -> {
+            long addr = resolve(view, address);
+            LongFunction<Optional<SymbolOffset>> symbols = symbolic ? symbolizer(view) : null;
+            WordSource src = physical ? new DumpPhysical(view)::tryRead : view.memory()::tryRead;
+            print(out, dump.path().toString(), src, addr, symbols);
+        });
         return 0;
     }
 
-    private static void printLine(PrintWriter out, long at, byte[] line, int words) {
-        ByteBuffer b = ByteBuffer.wrap(line).order(ByteOrder.LITTLE_ENDIAN);
-        StringBuilder sb = new StringBuilder(String.format("%8x:  ", at));
-        for (int w = 0; w < 2; w++) {
-            sb.append(w < words ? String.format("%016x ", b.getLong(w * 8)) : " ".repeat(17));
+    private void print(PrintWriter out, String name, WordSource src, long addr,
+            LongFunction<Optional<SymbolOffset>> symbols) throws IOException {
+        try {
+            List<MemoryWords.Word> words = MemoryWords.read(src, addr, count, symbols);
+            out.print(MemoryWords.text(words, symbolic));
+            out.flush();
+        } catch (MemoryFault e) {
+            throw new IOException(name + ": rd cannot read " + e.unavailable().describe(), e);
         }
-        sb.append("  ");
-        for (int i = 0; i < words * 8; i++) {
-            int c = line[i] & 0xff;
-            sb.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
+    }
+
+    /** Kernel-image symbols only, as crash's {@code in_ksymbol_range}; empty when kallsyms is absent. */
+    static LongFunction<Optional<SymbolOffset>> symbolizer(KernelView view) {
+        if (!view.hasKallsyms()) {
+            return v -> Optional.empty();
         }
-        out.println(sb.toString().stripTrailing());
+        var k = view.kallsyms();
+        return k::symbolize;
+    }
+
+    /** An address in hex, else a symbol from VMCOREINFO or kallsyms; {@code 0x} forces hex. */
+    static long resolve(KernelView view, String text) {
+        if (text.startsWith("0x") || text.startsWith("0X")) {
+            return parseHex(text);
+        }
+        var sym = view.symbol(text);
+        if (sym.isPresent()) {
+            return sym.getAsLong();
+        }
+        if (isHex(text)) {
+            return parseHex(text);
+        }
+        throw new IllegalArgumentException("'" + text + "' is neither a hex address nor a kernel symbol of this dump");
+    }
+
+    static boolean isHex(String s) {
+        String t = s.startsWith("0x") || s.startsWith("0X") ? s.substring(2) : s;
+        return !t.isEmpty() && t.length() <= 16 && t.chars().allMatch(c -> Character.digit(c, 16) >= 0);
     }
 
     static long parseHex(String s) {
@@ -82,6 +118,13 @@ public final class RdCommand implements Callable<Integer> {
             return Long.parseUnsignedLong(t, 16);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("ADDRESS must be hexadecimal, got '" + s + "'");
+        }
+    }
+
+    /** Physical reads through the view's dump memory. */
+    private record DumpPhysical(KernelView view) {
+        io.crashpipe.parsers.memory.ReadResult tryRead(long a, byte[] d, int o, int l) {
+            return view.memory().addressSpace().physical().tryRead(a, d, o, l);
         }
     }
 }

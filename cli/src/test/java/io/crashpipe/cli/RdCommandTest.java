@@ -29,7 +29,7 @@ class RdCommandTest {
         assertEquals(1, outputs.size(), outputs.toString());
         String out = outputs.iterator().next();
         assertEquals(4, out.lines().count(), out);
-        assertTrue(out.startsWith(String.format("%8s:  ", address)), out);
+        assertTrue(out.startsWith(String.format("%16s:  ", address)), out);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.crashpipe.parsers.arch;
 
+import io.crashpipe.parsers.arch.arm64.Arm64;
 import io.crashpipe.parsers.arch.x86_64.X86_64;
 import io.crashpipe.parsers.kernel.MissingVmcoreinfoException;
 import io.crashpipe.parsers.kernel.Vmcoreinfo;
@@ -14,7 +15,7 @@ import java.util.OptionalInt;
  * {@code machine}), else the VMCOREINFO keys only that architecture's kernels write.
  */
 public final class Architectures {
-    private static final List<Architecture> KNOWN = new ArrayList<>(List.of(X86_64.INSTANCE));
+    private static final List<Architecture> KNOWN = new ArrayList<>(List.of(X86_64.INSTANCE, Arm64.INSTANCE));
 
     private Architectures() {}
 

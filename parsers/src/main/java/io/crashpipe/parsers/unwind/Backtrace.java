@@ -34,12 +34,12 @@ public record Backtrace(int cpu, Optional<TaskRef> task, Optional<Registers> not
         ORC_FROM_STACK_SCAN,
         /** ORC from the frame a blocked task saved at its last context switch. */
         ORC_FROM_SWITCH_FRAME,
-        /** No ORC data: the frame-pointer chain (CONFIG_UNWINDER_FRAME_POINTER kernels). */
+        /** No ORC data: stack words that point into kernel text, possibly stale. */
+        STACK_SCAN,
+        /** Frame records linked by the frame pointer (arm64, and x86_64 kernels built without ORC). */
         FRAME_POINTER,
         /** ORC until it gave out ({@link Backtrace#stop}), then a frame-pointer chain that reached the stack's end. */
-        ORC_THEN_FRAME_POINTER,
-        /** No unwind data: stack words that point into kernel text, possibly stale. */
-        STACK_SCAN
+        ORC_THEN_FRAME_POINTER
     }
 
     public List<Frame> frames() {

@@ -4,8 +4,10 @@ import io.crashpipe.parsers.arch.Architecture;
 import io.crashpipe.parsers.arch.Architectures;
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.io.DumpFormatException;
+import io.crashpipe.parsers.btf.KernelBtf;
 import io.crashpipe.parsers.kallsyms.Kallsyms;
 import io.crashpipe.parsers.kallsyms.KallsymsNotFoundException;
+import io.crashpipe.parsers.ksymtab.DataSymbols;
 import io.crashpipe.parsers.kallsyms.KallsymsReader;
 import io.crashpipe.parsers.kallsyms.KallsymsScanner;
 import io.crashpipe.parsers.kernel.KernelMemory;
@@ -32,6 +34,7 @@ public final class KernelView {
     private final KernelMemory memory;
     private Kallsyms kallsyms;
     private TableFinding kallsymsFinding;
+    private DataSymbols dataSymbols;
 
     /** The architecture decided by VMCOREINFO's keys (all the streamed topology has). */
     public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical) {
@@ -122,13 +125,35 @@ public final class KernelView {
         return kallsymsFinding;
     }
 
-    /** A symbol's address from VMCOREINFO, else from kallsyms when the dump carries it. */
+    /**
+     * A symbol's address from VMCOREINFO, else from kallsyms when the dump carries it, else, for a
+     * kernel whose kallsyms lists text only, from its exports and BTF ({@link DataSymbols}).
+     */
     public OptionalLong symbol(String name) {
         OptionalLong v = vmcoreinfo.symbol(name);
         if (v.isPresent() || !hasKallsyms()) {
             return v;
         }
-        return kallsyms().address(name);
+        v = kallsyms().address(name);
+        if (v.isPresent()) {
+            return v;
+        }
+        DataSymbols data = dataSymbols();
+        return data == null ? v : data.address(name);
+    }
+
+    /** The fallback for text-only kallsyms, found on first use; null when kallsyms has data symbols. */
+    public synchronized DataSymbols dataSymbols() {
+        if (dataSymbols == null && DataSymbols.needed(kallsyms())) {
+            dataSymbols = DataSymbols.find(memory, vmcoreinfo, kallsyms(), () -> {
+                try {
+                    return KernelBtf.find(this);
+                } catch (DumpFormatException e) {
+                    return Optional.empty();
+                }
+            });
+        }
+        return dataSymbols;
     }
 
     public long requireSymbol(String name) {

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crashpipe.parsers.btf.KernelBtf;
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.dump.Dumps;
-import io.crashpipe.parsers.kernel.FieldOffsets;
-import io.crashpipe.parsers.printk.KernelLogReader;
+import io.crashpipe.parsers.extract.Extraction;
+import io.crashpipe.parsers.extract.SystemSummaryExtractor;
 import io.crashpipe.parsers.sched.TaskTableReader;
 import io.crashpipe.parsers.testing.Fixtures;
 import io.crashpipe.parsers.view.KernelView;
@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SysTaskFieldsFixtureTest {
 
     static Stream<Path> dumpDirs() {
-        return Fixtures.dumpDirs().stream();
+        return Fixtures.dumpDirs().stream().filter(d -> !d.getFileName().toString().startsWith("arm64-"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -36,8 +36,7 @@ class SysTaskFieldsFixtureTest {
         Map<String, String> ours = new LinkedHashMap<>();
         try (Dump d = Dumps.open(Fixtures.variants(dir).get(0))) {
             KernelView v = KernelView.of(d);
-            SystemSummary s = SystemSummaryReader.read(v, KernelLogReader.read(v.memory(), v.vmcoreinfo()),
-                    FieldOffsets.of(v.vmcoreinfo()));
+            SystemSummary s = new Extraction(v).require(SystemSummaryExtractor.INSTANCE);
             SysTasks tasks = SysTasks.of(TaskTableReader.read(v, KernelBtf.require(v)));
             for (CrashSysFormat.Field f : CrashSysFormat.fields(s, Optional.of(tasks))) {
                 ours.put(f.label(), f.value());
