@@ -23,6 +23,9 @@ class FixtureLogOopsTest {
     void sysrqCrashIsOnePanicReportNamingSysrqHandleCrash() throws Exception {
         Set<String> signatures = new HashSet<>();
         for (Path dir : Fixtures.dumpDirs()) {
+            if (Files.readString(dir.resolve("meta.json")).contains("\"arm64\"")) {
+                continue; // x86_64 report details below (RIP, ORIG_RAX, Code:); arm64 is checked apart
+            }
             Path dmesg = Fixtures.truth(dir, "dmesg.makedumpfile.txt");
             List<CrashReport> reports = new OopsParser().parse(Files.readString(dmesg, StandardCharsets.ISO_8859_1));
             assertEquals(1, reports.size(), dir + ": " + reports);
@@ -41,7 +44,9 @@ class FixtureLogOopsTest {
             assertEquals(0x48, r.code().orElseThrow().bytes()[r.code().orElseThrow().faultOffset()]);
             Frame crash = r.frames().stream().filter(f -> f.function().equals("sysrq_handle_crash")).findFirst().orElseThrow();
             assertTrue(crash.reliable());
-            assertEquals(FrameSection.TASK, crash.section());
+            // 5.10 prints its Call Trace without the <TASK> markers later kernels add.
+            boolean marked = Files.readString(dmesg, StandardCharsets.ISO_8859_1).contains("<TASK>");
+            assertEquals(marked ? FrameSection.TASK : FrameSection.UNMARKED, crash.section());
             assertEquals(0x20, crash.size());
             assertTrue(r.frames().stream().anyMatch(f -> !f.reliable() && f.function().equals("_printk")));
             signatures.add(r.signature());
