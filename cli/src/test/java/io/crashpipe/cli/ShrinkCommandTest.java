@@ -20,8 +20,12 @@ class ShrinkCommandTest {
             Path small = tmp.resolve(dir.getFileName() + ".kdump");
             CliRun run = CliRun.of("shrink", source.toString(), small.toString());
             assertEquals(0, run.exitCode(), run.err());
-            // ps and mod need the kernel's .BTF (4-5 MB raw) in the shrunk dump too: about a sixth of the source.
-            assertTrue(Files.size(small) * 5 < Files.size(source), small + " is " + Files.size(small) + " bytes");
+            // ps and mod need the kernel's .BTF (4-5 MB raw) in the shrunk dump too: about a sixth of the
+            // source. Where VMCOREINFO names no kallsyms tables (5.10), finding them reads the kernel
+            // image's read-only data as well, so the shrunk dump keeps those pages: about three fifths.
+            boolean scanned = !Files.readString(Fixtures.truth(dir, "vmcoreinfo.txt")).contains("SYMBOL(kallsyms_names)");
+            long limit = scanned ? Files.size(source) * 2 / 3 : Files.size(source) / 5;
+            assertTrue(Files.size(small) < limit, small + " is " + Files.size(small) + " bytes, limit " + limit);
             assertEquals(analyze(source), analyze(small), dir.toString());
         }
     }
