@@ -21,9 +21,9 @@ printf '%-34s %8s %12s %10s %8s %8s %9s\n' target seconds executions "exec/s" co
 for t in "${targets[@]}"; do
   log="$logs/${t//#/-}.log"
   start=$(date +%s)
-  # -rss_limit_mb and the small heap turn an allocation sized by a declared length into a finding.
+  # -rss_limit_mb and the 1 GiB test heap (parent pom) turn an allocation sized by a declared length into a finding.
   JAZZER_FUZZ=1 MAVEN_OPTS="${MAVEN_OPTS:-}" mvn -B -ntp -pl parsers surefire:test -Dtest="$t" \
-    -Dsurefire.failIfNoSpecifiedTests=false -DargLine="-Xmx1g -Xss4m" -Djazzer.valueprofile=true \
+    -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.valueprofile=true -Djazzer.hooks=true \
     -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$secs" \
     -Djazzer.internal.arg.2=-print_final_stats=1 -Djazzer.internal.arg.3=-rss_limit_mb=2048 > "$log" 2>&1
   took=$(( $(date +%s) - start ))
