@@ -1,5 +1,6 @@
 package io.crashpipe.cli;
 
+import io.crashpipe.parsers.btf.KernelBtf;
 import io.crashpipe.parsers.extract.Extraction;
 import io.crashpipe.parsers.extract.KernelLogExtractor;
 import io.crashpipe.parsers.extract.ModuleListExtractor;
@@ -66,7 +67,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             out.write('\n');
         }
         // Without BTF the task and module layouts are unknown: say so once instead of guessing.
-        String sections = tasks.isEmpty() || modules.isEmpty() ? "ps, mod: not available (the kernel has no BTF)\n"
+        String sections = tasks.isEmpty() || modules.isEmpty() ? "ps, mod: not available (" + KernelBtf.whyAbsent(view) + ")\n"
                 : CrashPsFormat.text(tasks.get()) + "\n" + CrashModFormat.text(modules.get());
         out.write(sections.getBytes(StandardCharsets.UTF_8));
         out.write('\n');

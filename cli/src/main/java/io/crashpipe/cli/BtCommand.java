@@ -12,7 +12,6 @@ import io.crashpipe.parsers.unwind.BacktraceReader;
 import io.crashpipe.parsers.unwind.CrashBtFormat;
 import io.crashpipe.parsers.unwind.ExceptionFrame;
 import io.crashpipe.parsers.unwind.Frame;
-import io.crashpipe.parsers.unwind.Registers;
 import io.crashpipe.parsers.unwind.StackSwitch;
 import io.crashpipe.parsers.unwind.TraceStep;
 import io.crashpipe.parsers.view.KernelView;
@@ -54,7 +53,7 @@ public final class BtCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         KernelAccess.withDump(dump.path(), d -> {
             KernelView view = KernelView.of(d);
-            BacktraceReader reader = BacktraceReader.withoutBtf(view.memory(), view.kallsyms(), d.cpuRegisters());
+            BacktraceReader reader = BacktraceReader.withoutBtf(view, d.cpuRegisters());
             if (reader.cpus() == 0) {
                 throw new DumpFormatException(d.name(), 0, "NT_PRSTATUS notes (one per CPU)", "none");
             }
@@ -135,8 +134,9 @@ public final class BtCommand implements Callable<Integer> {
                     j.put("at", e.fromNote() ? null : hex(e.address()));
                     j.put("user_mode", e.regs().userMode());
                     ObjectNode regs = j.putObject("registers");
-                    for (int i = 0; i < Registers.NAMES.size(); i++) {
-                        regs.put(Registers.NAMES.get(i), hex(e.regs().values()[i]));
+                    List<String> names = e.regs().layout().names();
+                    for (int i = 0; i < names.size(); i++) {
+                        regs.put(names.get(i), hex(e.regs().get(i)));
                     }
                 }
                 case StackSwitch w -> {

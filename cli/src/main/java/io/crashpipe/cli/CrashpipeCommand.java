@@ -49,7 +49,8 @@ public final class CrashpipeCommand implements Runnable {
         io.crashpipe.cli.pipeline.ReplayCommand::new,
         io.crashpipe.cli.serve.ServeCommand::new,
         ShrinkCommand::new,
-        SearchCommand::new);
+        SearchCommand::new,
+        TopCommand::new);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -61,7 +62,7 @@ public final class CrashpipeCommand implements Runnable {
 
     /** The pipeline commands; every other subcommand reads one dump file (triage), as the README groups them. */
     static final java.util.Set<String> PIPELINE = java.util.Set.of("pipeline", "up", "upload", "agent", "replay",
-            "serve", "search");
+            "serve", "search", "top");
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new CrashpipeCommand());

@@ -42,7 +42,7 @@ final class FaultSection {
             for (TraceStep s : bt.steps()) {
                 if (s instanceof ExceptionFrame e && !e.fromNote() && !e.regs().userMode()) {
                     KernelDisassembly dis = new KernelDisassembly(view.memory(), view.kallsyms(), Disassembler.system());
-                    return new CrashDisFormat(dis::symbolize).line(dis.from(e.regs().ip(), 1).get(0));
+                    return new CrashDisFormat(dis::symbolize).line(dis.from(e.regs().pc(), 1).get(0));
                 }
             }
             return "none (the panic task's stack has no kernel exception frame: panic() was called directly)";

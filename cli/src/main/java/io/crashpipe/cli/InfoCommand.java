@@ -7,7 +7,12 @@ import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.dump.DumpHeader;
 import io.crashpipe.parsers.dump.Dumps;
 import io.crashpipe.parsers.dump.PageCounts;
+import io.crashpipe.parsers.io.DumpFormatException;
+import io.crashpipe.parsers.view.KernelView;
+import io.crashpipe.parsers.view.TableFinding;
+import io.crashpipe.parsers.view.TableSurvey;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,9 +26,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code crashpipe info DUMP}: what the container says, before any kernel analysis. */
-@Command(name = "info", header = "Container facts of a dump: format, compression, page counts, VMCOREINFO, CPU registers.", mixinStandardHelpOptions = true,
+@Command(name = "info", header = "Container facts of a dump: format, compression, page counts, VMCOREINFO, symbol tables, CPU registers.", mixinStandardHelpOptions = true,
         description = {"Show a dump's container facts: format, compression, page size, dump level, page counts,",
-            "the VMCOREINFO keys, OSRELEASE, CRASHTIME, and each CPU's RIP and RSP from the register notes."})
+            "the VMCOREINFO keys, OSRELEASE, CRASHTIME, where kallsyms, BTF and ORC were found (VMCOREINFO,",
+            "a scan of the kernel image, or absent and why) and how long finding each took, and each CPU's",
+            "RIP and RSP from the register notes."})
 public final class InfoCommand implements Callable<Integer> {
     @Mixin
     DumpArgument dump;
@@ -39,14 +46,35 @@ public final class InfoCommand implements Callable<Integer> {
         try (Dump d = Dumps.open(dump.path())) {
             Map<String, String> vmcoreinfo = keyValues(d.vmcoreinfo().orElse(""));
             PageCounts counts = d.countPages();
+            List<TableFinding> tables = tables(d);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                Json.print(out, toJson(d, counts, vmcoreinfo));
+                Json.print(out, toJson(d, counts, vmcoreinfo, tables));
             } else {
-                printText(out, d, counts, vmcoreinfo);
+                printText(out, d, counts, vmcoreinfo, tables);
             }
         }
         return 0;
+    }
+
+    /** kallsyms, BTF and ORC: where each was found and how long it took; all absent when the kernel view cannot be built. */
+    static List<TableFinding> tables(Dump d) {
+        KernelView view;
+        try {
+            view = KernelView.of(d);
+        } catch (DumpFormatException | RuntimeException e) {
+            String why = "no kernel view: " + e.getMessage();
+            return List.of(absent("kallsyms", why), absent("BTF", why), absent("ORC", why));
+        }
+        return TableSurvey.of(view);
+    }
+
+    private static TableFinding absent(String table, String why) {
+        return new TableFinding(table, TableFinding.Source.ABSENT, why, Duration.ZERO, Duration.ZERO);
+    }
+
+    private static String describe(TableFinding f) {
+        return f.source().name().toLowerCase() + ", " + f.elapsedText() + ": " + f.detail();
     }
 
     /** VMCOREINFO lines are KEY=VALUE; keys keep their file order. */
@@ -69,7 +97,8 @@ public final class InfoCommand implements Callable<Integer> {
         return t + " (" + Instant.ofEpochSecond(Long.parseLong(t.trim())) + ")";
     }
 
-    private static void printText(PrintWriter out, Dump d, PageCounts c, Map<String, String> vi) {
+    private static void printText(PrintWriter out, Dump d, PageCounts c, Map<String, String> vi,
+            List<TableFinding> tables) {
         DumpHeader h = d.header();
         row(out, "DUMP", d.name());
         row(out, "FORMAT", h.format().description());
@@ -91,6 +120,9 @@ public final class InfoCommand implements Callable<Integer> {
         row(out, "OSRELEASE", vi.getOrDefault("OSRELEASE", "not found"));
         row(out, "CRASHTIME", crashTime(vi));
         row(out, "VMCOREINFO", vi.size() + " keys: " + String.join(" ", vi.keySet()));
+        for (TableFinding f : tables) {
+            row(out, f.table().toUpperCase(), describe(f));
+        }
         out.println();
         out.printf("%4s %8s  %-18s %-18s%n", "CPU", "NOTE PID", "RIP", "RSP");
         for (CpuRegisters r : d.cpuRegisters()) {
@@ -103,7 +135,7 @@ public final class InfoCommand implements Callable<Integer> {
         out.printf("%14s: %s%n", key, value);
     }
 
-    private static ObjectNode toJson(Dump d, PageCounts c, Map<String, String> vi) {
+    private static ObjectNode toJson(Dump d, PageCounts c, Map<String, String> vi, List<TableFinding> tables) {
         DumpHeader h = d.header();
         ObjectNode o = Json.object();
         o.put("file", d.name());
@@ -134,6 +166,14 @@ public final class InfoCommand implements Callable<Integer> {
         List<String> keys = new ArrayList<>(vi.keySet());
         ArrayNode k = o.putArray("vmcoreinfoKeys");
         keys.forEach(k::add);
+        ObjectNode t = o.putObject("tables");
+        for (TableFinding f : tables) {
+            ObjectNode one = t.putObject(f.table().toLowerCase());
+            one.put("source", f.source().name().toLowerCase());
+            one.put("millis", Math.round(f.elapsed().toNanos() / 1e4) / 100.0);
+            one.put("cpuMillis", Math.round(f.cpu().toNanos() / 1e4) / 100.0);
+            one.put("detail", f.detail());
+        }
         ArrayNode cpus = o.putArray("cpus");
         for (CpuRegisters r : d.cpuRegisters()) {
             ObjectNode cpu = cpus.addObject();

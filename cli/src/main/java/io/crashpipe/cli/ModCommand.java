@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.crashpipe.parsers.btf.KernelBtf;
 import io.crashpipe.parsers.module.CrashModFormat;
 import io.crashpipe.parsers.module.KernelModule;
+import io.crashpipe.parsers.module.ModuleList;
 import io.crashpipe.parsers.module.ModuleListReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,20 +33,24 @@ public final class ModCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         KernelAccess.with(dump.path(), view -> {
-            List<KernelModule> modules = ModuleListReader.read(view, KernelBtf.require(view));
+            ModuleList list = ModuleListReader.readList(view, KernelBtf.require(view));
+            List<KernelModule> modules = list.modules();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 ArrayNode a = Json.MAPPER.createArrayNode();
                 for (KernelModule m : modules) {
-                    a.addObject()
+                    var o = a.addObject()
                             .put("module", "0x" + Long.toHexString(m.address()))
                             .put("name", m.name())
                             .put("base", "0x" + Long.toHexString(m.base()))
                             .put("size", m.size());
+                    if (!m.completeness().isComplete()) {
+                        m.completeness().unknown().forEach(o.putObject("unknown")::put);
+                    }
                 }
                 Json.print(out, a);
             } else {
-                out.print(CrashModFormat.text(modules));
+                out.print(CrashModFormat.text(list));
                 out.flush();
             }
         });

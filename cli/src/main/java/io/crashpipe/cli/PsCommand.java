@@ -45,7 +45,7 @@ public final class PsCommand implements Callable<Integer> {
             }
             if (!table.skipped().isEmpty()) {
                 spec.commandLine().getErr().println("crashpipe ps: " + table.skipped().size()
-                        + " task(s) the kernel knows of are not in the dump (their task_struct page is missing) and are not shown");
+                        + " task(s) the kernel knows of have no page of their task_struct in the dump: shown with '?'");
             }
         });
         return 0;
@@ -64,6 +64,11 @@ public final class PsCommand implements Callable<Integer> {
         o.put("kernel_thread", t.kernelThread());
         o.put("vsz", t.vszKb());
         o.put("rss", t.rssPages() * (table.pageSize() / 1024));
+        // The fields the dump could not give (their values above are placeholders), with the reason.
+        if (t.incomplete()) {
+            ObjectNode unknown = o.putObject("unknown");
+            t.completeness().unknown().forEach(unknown::put);
+        }
         return o;
     }
 }

@@ -36,6 +36,9 @@ public final class SearchCommand implements Callable<Integer> {
             description = "prefix of the crash-reports and kernel-log index names (default: none)")
     String indexPrefix;
 
+    @picocli.CommandLine.Mixin
+    EsTlsOptions tls = new EsTlsOptions();
+
     @Option(names = "--json", description = "print a JSON array of the matching crash-report documents as indexed")
     boolean json;
 
@@ -45,7 +48,7 @@ public final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         URI target = url != null ? url : EsClients.defaultUri();
-        ElasticsearchClient client = EsClients.connect(target);
+        ElasticsearchClient client = EsClients.connect(target, tls.toTls());
         CrashSearch.Results results;
         try {
             results = new CrashSearch(client, SinkIndices.withPrefix(indexPrefix)).search(query, size);
@@ -62,6 +65,7 @@ public final class SearchCommand implements Callable<Integer> {
             Json.print(out, results.crashes().documents());
             return 0;
         }
+        printGroups(out, results.groups());
         printCrashes(out, results.crashes());
         printLogLines(out, results.logLines());
         out.flush();
@@ -74,6 +78,17 @@ public final class SearchCommand implements Callable<Integer> {
             String title = text(d, "/crash/title");
             out.println("  " + String.join("  ", text(d, "/@timestamp"), text(d, "/host/name"), text(d, "/host/os/kernel"),
                     text(d, "/crash/dump_id"), title.isEmpty() ? text(d, "/error/message") : title));
+        }
+    }
+
+    private static void printGroups(PrintWriter out, CrashSearch.Hits hits) {
+        if (hits.total() == 0) {
+            return; // no groups index yet (or nothing grouped matches): keep the output as it was
+        }
+        out.println("crash groups: " + shown(hits));
+        for (ObjectNode d : hits.documents()) {
+            out.println("  " + String.join("  ", text(d, "/group/count") + " dumps", text(d, "/group/hosts/count") + " hosts",
+                    "last " + text(d, "/group/last_seen"), text(d, "/crash/signature"), text(d, "/crash/title")));
         }
     }
 

@@ -1,15 +1,16 @@
 package io.crashpipe.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crashpipe.parsers.extract.BtfExtractor;
 import io.crashpipe.parsers.extract.Extraction;
 import io.crashpipe.parsers.extract.SystemSummaryExtractor;
 import io.crashpipe.parsers.extract.TaskTableExtractor;
+import io.crashpipe.parsers.memory.Fact;
 import io.crashpipe.parsers.sys.SysTasks;
 import io.crashpipe.parsers.sys.CrashSysFormat;
 import io.crashpipe.parsers.sys.SystemSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,7 +44,7 @@ public final class SysCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             Extraction x = new Extraction(view);
             SystemSummary s = x.require(SystemSummaryExtractor.INSTANCE);
-            Optional<SysTasks> tasks = x.require(TaskTableExtractor.INSTANCE).map(SysTasks::of);
+            Fact<SysTasks> tasks = tasks(x);
             if (json) {
                 Json.print(out, toJson(s, tasks));
             } else {
@@ -54,7 +55,13 @@ public final class SysCommand implements Callable<Integer> {
         return 0;
     }
 
-    static ObjectNode toJson(SystemSummary s, Optional<SysTasks> tasks) {
+    /** The task facts of sys, or why the task table cannot be had (no BTF, a missing page, a layout). */
+    static Fact<SysTasks> tasks(Extraction x) {
+        return Fact.readFact(() -> BtfExtractor.of(x).map(btf -> SysTasks.of(x.require(TaskTableExtractor.INSTANCE)
+                .orElseThrow())));
+    }
+
+    static ObjectNode toJson(SystemSummary s, Fact<SysTasks> tasks) {
         ObjectNode o = Json.object();
         o.put("cpus", s.cpus());
         o.put("cpus_online", s.onlineCpus());
@@ -85,12 +92,12 @@ public final class SysCommand implements Callable<Integer> {
             o.put("memory_bytes", s.memoryBytes().getAsLong());
         }
         s.panicMessage().ifPresentOrElse(p -> o.put("panic", p), () -> o.putNull("panic"));
-        if (tasks.isEmpty()) {
+        if (tasks instanceof Fact.Unknown<SysTasks> u) {
             o.putNull("tasks");
-            o.put("tasks_note", CrashSysFormat.NOT_YET);
+            o.put("tasks_note", u.reason());
         } else {
-            o.put("tasks", tasks.get().count());
-            tasks.get().panicTask().ifPresentOrElse(t -> {
+            o.put("tasks", tasks.orElseThrow().count());
+            tasks.orElseThrow().panicTask().ifPresentOrElse(t -> {
                 ObjectNode p = o.putObject("panic_task");
                 p.put("pid", t.pid());
                 p.put("comm", t.comm());
@@ -99,6 +106,10 @@ public final class SysCommand implements Callable<Integer> {
                 p.put("state", t.state().crashCode());
             }, () -> o.putNull("panic_task"));
         }
+        // Every field the dump could not give, with the reason (the text output prints it in place).
+        ObjectNode unknown = o.putObject("unknown");
+        s.completeness().unknown().forEach(unknown::put);
+        tasks.why().ifPresent(r -> unknown.put("tasks", r));
         return o;
     }
 }

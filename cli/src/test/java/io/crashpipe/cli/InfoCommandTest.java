@@ -53,6 +53,26 @@ class InfoCommandTest {
     }
 
     @Test
+    void infoSaysHowKallsymsBtfAndOrcWereFoundAndHowLongItTook() throws Exception {
+        // 5.10: VMCOREINFO names no kallsyms tables, the image scan finds them; 7.2: VMCOREINFO names them.
+        for (String[] c : new String[][] {{"5.10-qemu-sysrq", "scan"}, {"7.2-qemu-sysrq", "vmcoreinfo"}}) {
+            Path dump = Fixtures.dir(c[0]).resolve("vmcore.zlib-d31");
+            JsonNode tables = Json.MAPPER.readTree(CliRun.of("info", "--json", dump.toString()).out()).path("tables");
+            for (String table : List.of("kallsyms", "btf", "orc")) {
+                JsonNode t = tables.path(table);
+                assertEquals(c[1], t.path("source").asText(), c[0] + " " + table + ": " + t);
+                assertTrue(t.path("millis").asDouble() > 0 && t.path("cpuMillis").isNumber(), t.toString());
+            }
+            assertTrue(tables.path("btf").path("detail").asText().contains("__start_BTF"), tables.toString());
+        }
+        CliRun text = CliRun.of("info", Fixtures.dir("5.10-qemu-sysrq").resolve("vmcore.zlib-d31").toString());
+        assertTrue(text.out().contains("KALLSYMS: scan, "), text.out());
+        assertTrue(text.out().contains("absolute-percpu"), text.out());
+        assertTrue(text.out().contains("     BTF: scan, "), text.out());
+        assertTrue(text.out().contains("     ORC: scan, "), text.out());
+    }
+
+    @Test
     void missingFileIsOneLineAndExitCodeOne() {
         CliRun run = CliRun.of("info", "/nonexistent/vmcore");
         assertEquals(1, run.exitCode());

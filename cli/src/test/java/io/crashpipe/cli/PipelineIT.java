@@ -144,8 +144,7 @@ class PipelineIT {
             ObjectNode doc = awaitReport(e.getValue(), d -> true);
             try (Dump d = Dumps.open(e.getKey())) {
                 Extraction x = new Extraction(KernelView.of(d));
-                ObjectNode offline = SysCommand.toJson(x.require(SystemSummaryExtractor.INSTANCE),
-                        x.require(TaskTableExtractor.INSTANCE).map(SysTasks::of));
+                ObjectNode offline = SysCommand.toJson(x.require(SystemSummaryExtractor.INSTANCE), SysCommand.tasks(x));
                 JsonNode sys = doc.path("crash").path("sys");
                 for (String f : List.of("cpus", "cpus_online", "uptime_seconds", "hz", "nodename", "release", "version",
                         "machine", "cpu_mhz", "memory_bytes", "panic", "date_source")) {

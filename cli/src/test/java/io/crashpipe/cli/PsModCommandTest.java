@@ -60,6 +60,32 @@ class PsModCommandTest {
         assertEquals(crash.get(1).substring(0, r.out().lines().toList().get(1).length()), r.out().lines().toList().get(1));
     }
 
+    /**
+     * 7.2's filtered dump lacks the mm_struct page of two tasks: ps still prints every row, those
+     * two with '?' for VSZ, RSS and %MEM, and says which page is missing; --json names the fields.
+     */
+    @Test
+    void psOfAFilteredDumpKeepsEveryRowAndMarksWhatIsMissing() throws Exception {
+        Path dir = Fixtures.dir("7.2-qemu-sysrq");
+        Run filtered = run("ps", dir.resolve("vmcore.zlib-d31").toString());
+        Run whole = run("ps", dir.resolve("vmcore.zlib-unfiltered").toString());
+        assertEquals(0, filtered.exit(), filtered.err());
+        List<String> rows = filtered.out().lines().filter(l -> !l.startsWith("ps: ")).toList();
+        assertEquals(whole.out().lines().toList().size(), rows.size());
+        assertTrue(rows.stream().anyMatch(l -> l.matches(".* 135 +1 +1 +ffff8d89c2912300  RU +\\? +\\? +\\?  init")),
+                filtered.out());
+        assertTrue(filtered.out().contains("ps: task ffff8d89c2912300 (PID 135): rss, vsz unknown: virtual address"
+                + " 0xffff8d89c29212c0 (pfn 0x2921): excluded"), filtered.out());
+        JsonNode a = Json.MAPPER.readTree(run("ps", "--json", dir.resolve("vmcore.zlib-d31").toString()).out());
+        JsonNode t135 = null;
+        for (JsonNode t : a) {
+            if (t.get("pid").asInt() == 135) {
+                t135 = t;
+            }
+        }
+        assertTrue(t135.path("unknown").path("rss").asText().contains("excluded"), t135.toString());
+    }
+
     @Test
     void sysPrintsThePanicTask() {
         Run r = run("sys", kdumpDump().toString());

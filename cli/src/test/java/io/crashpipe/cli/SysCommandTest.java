@@ -21,6 +21,7 @@ class SysCommandTest {
 
     static Stream<Arguments> everyVariant() {
         return Fixtures.allDumpDirs().stream()
+
                 .flatMap(dir -> Fixtures.variants(dir).stream().map(v -> Arguments.of(dir, v)));
     }
 
@@ -59,6 +60,28 @@ class SysCommandTest {
         for (String f : TASK_FIELDS) {
             assertTrue(!line(run.out(), f).contains("not available"), line(run.out(), f));
         }
+        Path fromDrgn = Fixtures.truth(dir, "sys-from-drgn.json");
+        if (Files.exists(fromDrgn)) { // crash's fields computed by drgn with the debug package (5.10, 7.2)
+            JsonNode e = Json.MAPPER.readTree(fromDrgn.toFile());
+            for (String f : List.of("DATE", "UPTIME", "LOAD AVERAGE", "MEMORY", "TASKS", "CPUS")) {
+                assertEquals(String.format("%12s: %s", f, e.path(f).asText()), line(run.out(), f), variant.toString());
+            }
+        }
+        assertTrue(!run.out().contains("(unknown"), run.out());
+    }
+
+    /** 7.2's filtered dump lacks pages ps needs; sys prints every field all the same, as on the unfiltered dump. */
+    @Test
+    void sysOfAFilteredDumpWithMissingPagesPrintsEveryField() throws Exception {
+        Path dir = Fixtures.dir("7.2-qemu-sysrq");
+        CliRun filtered = CliRun.of("sys", dir.resolve("vmcore.zlib-d31").toString());
+        CliRun whole = CliRun.of("sys", dir.resolve("vmcore.zlib-unfiltered").toString());
+        assertEquals(0, filtered.exitCode(), filtered.err());
+        assertEquals(whole.out(), filtered.out());
+        JsonNode json = Json.MAPPER.readTree(CliRun.of("sys", "--json", dir.resolve("vmcore.zlib-d31").toString()).out());
+        assertEquals(0, json.path("unknown").size(), json.toString());
+        assertEquals("timekeeper_data[0].timekeeper.xtime_sec", json.path("date_source").asText());
+        assertEquals(250, json.path("hz").asInt());
     }
 
     @Test

@@ -1,14 +1,12 @@
 package io.crashpipe.agent;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.dump.DumpHeader;
@@ -32,6 +30,11 @@ public final class MetadataBuilder {
     private MetadataBuilder() {}
 
     public static DumpMetadata build(String dumpId, FoundDump found, Dump dump, String agentVersion) throws IOException {
+        return build(dumpId, found, dump, agentVersion, AgentHost.local());
+    }
+
+    public static DumpMetadata build(String dumpId, FoundDump found, Dump dump, String agentVersion, AgentHost host)
+            throws IOException {
         DumpHeader h = dump.header();
         List<ByteBuffer> notes = new ArrayList<>();
         for (ElfNote n : dump.notes()) {
@@ -42,7 +45,7 @@ public final class MetadataBuilder {
         PageCounts c = dump.countPages();
         return DumpMetadata.newBuilder()
                 .setDumpId(dumpId)
-                .setHost(HostIdentity.newBuilder().setHostname(hostname()).setMachineId(machineId().orElse(null))
+                .setHost(HostIdentity.newBuilder().setHostname(host.hostname()).setMachineId(host.machineId().orElse(null))
                         .setAgentVersion(agentVersion).build())
                 .setSource(DumpSource.newBuilder().setPath(found.file().toAbsolutePath().toString())
                         .setLayout(found.layout()).setFileSize(Files.size(found.file())).build())
@@ -95,21 +98,5 @@ public final class MetadataBuilder {
         byte[] b = Files.readAllBytes(file);
         int n = Math.min(b.length, MAX_DMESG_BYTES);
         return new String(b, 0, n, StandardCharsets.UTF_8);
-    }
-
-    private static String hostname() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("unknown");
-        }
-    }
-
-    private static Optional<String> machineId() {
-        try {
-            return Optional.of(Files.readString(Path.of("/etc/machine-id")).strip()).filter(s -> !s.isEmpty());
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 }

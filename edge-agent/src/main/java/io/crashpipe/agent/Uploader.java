@@ -53,7 +53,7 @@ public final class Uploader {
         try (Dump dump = Dumps.open(found.file())) {
             SplitOrder order = chooseOrder(ckpt, dump, options.hotPagesFirst());
             if (!ckpt.metadataSent()) {
-                DumpMetadata meta = MetadataBuilder.build(dumpId, found, dump, options.agentVersion());
+                DumpMetadata meta = MetadataBuilder.build(dumpId, found, dump, options.agentVersion(), options.host());
                 ByteBuffer body = meta.toByteBuffer();
                 bytes.addAndGet(body.remaining());
                 client.send("PUT", "/v1/dumps/" + dumpId + "/metadata", body);

@@ -162,7 +162,11 @@ class IngestPathIT {
         assertEquals(0, TopicReader.forKey(kafka.bootstrapServers(), Topics.DUMP_PAGES.name(), id, v -> {}));
         assertEquals(0, TopicReader.forKey(kafka.bootstrapServers(), Topics.DUMP_META.name(), id, v -> {}));
         assertEquals(200, status(http, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).GET()));
-        assertEquals(200, status(http, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).GET()));
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        for (String reason : List.of("unauthorized", "invalid_event", "no_route")) {
+            assertTrue(metrics.contains("crashpipe_gateway_refusals_total{reason=\"" + reason + "\"}"), "refusals by reason: " + reason);
+        }
     }
 
     private static int status(HttpClient http, HttpRequest.Builder b) throws IOException, InterruptedException {

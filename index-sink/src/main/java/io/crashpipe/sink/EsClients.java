@@ -34,18 +34,38 @@ public final class EsClients {
      * authentication, so one setting carries a secured cluster's credentials.
      */
     public static ElasticsearchClient connect(URI uri) {
+        try {
+            return connect(uri, EsTls.DEFAULT);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // the default TLS reads no file
+        }
+    }
+
+    /** As {@link #connect(URI)}, over TLS with {@code tls}'s CAs and client certificate (https URLs). */
+    public static ElasticsearchClient connect(URI uri, EsTls tls) throws java.io.IOException {
+        javax.net.ssl.SSLContext ssl = tls.isDefault() ? null : tls.sslContext();
         HttpHost host = new HttpHost(uri.getHost(), uri.getPort() < 0 ? 9200 : uri.getPort(),
                 uri.getScheme() == null ? "http" : uri.getScheme());
         RestClientBuilder builder = RestClient.builder(host);
         String user = uri.getRawUserInfo();
+        BasicCredentialsProvider credentials = null;
         if (user != null && !user.isEmpty()) {
             int colon = user.indexOf(':');
             String name = URLDecoder.decode(colon < 0 ? user : user.substring(0, colon), StandardCharsets.UTF_8);
             String password = colon < 0 ? "" : URLDecoder.decode(user.substring(colon + 1), StandardCharsets.UTF_8);
-            BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+            credentials = new BasicCredentialsProvider();
             credentials.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(name, password));
-            builder.setHttpClientConfigCallback(c -> c.setDefaultCredentialsProvider(credentials));
         }
+        BasicCredentialsProvider auth = credentials;
+        builder.setHttpClientConfigCallback(c -> {
+            if (auth != null) {
+                c.setDefaultCredentialsProvider(auth);
+            }
+            if (ssl != null) {
+                c.setSSLContext(ssl);
+            }
+            return c;
+        });
         return new ElasticsearchClient(new RestClientTransport(builder.build(), new JacksonJsonpMapper(new ObjectMapper())));
     }
 

@@ -22,11 +22,15 @@ public record IndexTemplate(String resource, JsonNode body) {
 
     public static final IndexTemplate CRASH_REPORTS = load("crash-reports.template.json");
     public static final IndexTemplate KERNEL_LOG = load("kernel-log.template.json");
+    public static final IndexTemplate CRASH_GROUPS = load("crash-groups.template.json");
+    public static final IndexTemplate CRASH_ALERTS = load("crash-alerts.template.json");
 
-    /** Installs (or replaces) both templates for the given indices. */
+    /** Installs (or replaces) every template for the given indices. */
     public static void installAll(ElasticsearchClient client, SinkIndices indices) throws IOException {
         CRASH_REPORTS.install(client, indices.crashReports());
         KERNEL_LOG.install(client, indices.kernelLog());
+        CRASH_GROUPS.install(client, indices.crashGroups());
+        CRASH_ALERTS.install(client, indices.crashAlerts());
     }
 
     /**

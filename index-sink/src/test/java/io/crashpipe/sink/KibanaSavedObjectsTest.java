@@ -30,7 +30,9 @@ class KibanaSavedObjectsTest {
             "float", "double", "boolean");
     private static final Map<String, IndexTemplate> TEMPLATE_BY_TITLE = Map.of(
             SinkIndices.DEFAULT.crashReports(), IndexTemplate.CRASH_REPORTS,
-            SinkIndices.DEFAULT.kernelLog(), IndexTemplate.KERNEL_LOG);
+            SinkIndices.DEFAULT.kernelLog(), IndexTemplate.KERNEL_LOG,
+            SinkIndices.DEFAULT.crashGroups(), IndexTemplate.CRASH_GROUPS,
+            SinkIndices.DEFAULT.crashAlerts(), IndexTemplate.CRASH_ALERTS);
 
     private static List<JsonNode> objects;
     private static Map<String, IndexTemplate> templateByDataViewId;
@@ -55,7 +57,7 @@ class KibanaSavedObjectsTest {
     }
 
     @Test
-    void dataViewsForBothIndicesUseTheTimestampDateField() {
+    void dataViewsForEveryIndexUseTheTimestampDateField() {
         assertEquals(Set.copyOf(TEMPLATE_BY_TITLE.values()), Set.copyOf(templateByDataViewId.values()));
         for (JsonNode o : objects) {
             if ("index-pattern".equals(o.path("type").asText())) {
@@ -89,7 +91,7 @@ class KibanaSavedObjectsTest {
                 assertTrue(fields.containsKey(m.group(1)), name + ": query uses unmapped field " + m.group(1));
             }
         }
-        assertEquals(3, searches);
+        assertEquals(5, searches);
     }
 
     private static IndexTemplate dataViewOf(JsonNode search, String refName) {

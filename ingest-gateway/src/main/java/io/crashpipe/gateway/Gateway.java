@@ -59,6 +59,7 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService blocking = Executors.newFixedThreadPool(2, daemon("gateway-blocking"));
     private final ScheduledExecutorService probe = Executors.newSingleThreadScheduledExecutor(daemon("gateway-kafka-probe"));
     private final Admin admin;
+    private final io.crashpipe.metrics.KafkaMeters.Binding adminMeters;
     private final SslContext ssl;
     private Channel server;
 
@@ -69,6 +70,7 @@ public final class Gateway implements AutoCloseable {
         this.index = new ChunkIndex(config.kafkaBootstrap());
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000));
+        this.adminMeters = io.crashpipe.metrics.KafkaMeters.bind(admin);
         this.ssl = config.tls().isPresent() ? sslContext(config.tls().get()) : null;
         metrics.inFlightBytes(publisher::inFlightBytes);
     }
@@ -212,6 +214,7 @@ public final class Gateway implements AutoCloseable {
         probe.shutdownNow();
         blocking.shutdownNow();
         publisher.close();
+        adminMeters.close();
         admin.close(Duration.ofSeconds(2));
     }
 
@@ -225,6 +228,7 @@ public final class Gateway implements AutoCloseable {
         probe.shutdownNow();
         blocking.shutdownNow();
         publisher.close();
+        adminMeters.close();
         admin.close(Duration.ZERO);
     }
 

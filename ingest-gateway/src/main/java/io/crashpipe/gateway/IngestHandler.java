@@ -50,10 +50,11 @@ final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                         ready ? "ready\n" : state.draining() ? "draining\n" : "kafka unreachable\n", "text/plain", keepAlive, metrics);
             }
             case Route.Metrics m -> Replies.text(ctx, HttpResponseStatus.OK, metrics.render(),
-                    "text/plain; version=0.0.4", keepAlive, metrics);
+                    io.crashpipe.metrics.ServiceMetrics.CONTENT_TYPE, keepAlive, metrics);
             case Route.PresentChunks p -> CompletableFuture.supplyAsync(() -> index.present(p.dumpId()), blocking)
                     .whenComplete((seqs, err) -> ctx.executor().execute(() -> {
                         if (err != null) {
+                            metrics.refused(Metrics.Refusal.KAFKA_UNAVAILABLE);
                             Replies.error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "cannot read Kafka: " + err.getMessage(),
                                     keepAlive, "2", metrics);
                         } else {
@@ -81,21 +82,24 @@ final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             event = v.run();
         } catch (EventValidator.Invalid e) {
+            metrics.refused(Metrics.Refusal.INVALID_EVENT);
             Replies.error(ctx, HttpResponseStatus.BAD_REQUEST, "expected " + e.getMessage(), keepAlive, metrics);
             return;
         }
         long size = event instanceof PageChunk c ? c.getPayload().remaining() : 0;
         metrics.inFlightRequests().incrementAndGet();
+        long started = System.nanoTime();
         publisher.publish(topic, dumpId, event, seq).whenComplete((ok, err) -> {
             metrics.inFlightRequests().decrementAndGet();
             if (err == null) {
-                metrics.published(event.getSchema().getName(), size);
+                metrics.published(event.getSchema().getName(), size, java.time.Duration.ofNanos(System.nanoTime() - started));
                 if (seq != null) {
                     index.acknowledged(dumpId, seq);
                 }
             }
             ctx.executor().execute(() -> {
                 if (err != null) {
+                    metrics.refused(Metrics.Refusal.KAFKA_UNAVAILABLE);
                     Replies.error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "Kafka did not acknowledge: " + err.getMessage(),
                             keepAlive, "2", metrics);
                 } else {

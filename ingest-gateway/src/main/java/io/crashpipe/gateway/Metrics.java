@@ -1,28 +1,73 @@
 package io.crashpipe.gateway;
 
+import io.crashpipe.metrics.ServiceMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
-/** Counters for {@code /metrics}, rendered in the Prometheus text format. */
+/**
+ * The gateway's meters, on Micrometer's global registry, and {@code /metrics} rendered from the
+ * process's Prometheus registry (with the JVM's and the Kafka producer's meters):
+ * {@code crashpipe_gateway_responses_total{status}}, {@code crashpipe_gateway_refusals_total{reason}},
+ * {@code crashpipe_gateway_events_published_total{type}}, {@code crashpipe_ingest_chunks_total},
+ * {@code crashpipe_ingest_bytes_total}, {@code crashpipe_gateway_publish_seconds},
+ * {@code crashpipe_gateway_inflight_bytes}, {@code crashpipe_gateway_inflight_requests}.
+ */
 public final class Metrics {
+    /** Why a request was turned away; one label value each. */
+    enum Refusal {
+        NO_ROUTE, UNAUTHORIZED, LENGTH_REQUIRED, TOO_LARGE, DRAINING, SATURATED, INVALID_EVENT, KAFKA_UNAVAILABLE;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private static final MeterRegistry GLOBAL = io.micrometer.core.instrument.Metrics.globalRegistry;
+
+    /** This gateway's own tallies (tests read them; the meters are process-wide). */
     private final Map<Integer, LongAdder> responses = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> published = new ConcurrentHashMap<>();
-    private final LongAdder pageBytes = new LongAdder();
     private final AtomicLong inFlight = new AtomicLong();
     private volatile LongSupplier inFlightBytes = () -> 0;
+    private final Counter chunks = Counter.builder("crashpipe.ingest.chunks")
+            .description("Page-chunk events acknowledged by Kafka").register(GLOBAL);
+    private final Counter chunkBytes = Counter.builder("crashpipe.ingest.bytes").baseUnit("bytes")
+            .description("Page payload bytes of the chunk events acknowledged by Kafka").register(GLOBAL);
+    private final Timer publish = Timer.builder("crashpipe.gateway.publish")
+            .description("From a validated event to Kafka's acknowledgement (acks=all)").register(GLOBAL);
+
+    Metrics() {
+        ServiceMetrics.install();
+        Gauge.builder("crashpipe.gateway.inflight.bytes", this, m -> m.inFlightBytes.getAsLong()).baseUnit("bytes")
+                .description("Bytes sent to Kafka and not yet acknowledged").register(GLOBAL);
+        Gauge.builder("crashpipe.gateway.inflight.requests", inFlight, AtomicLong::get)
+                .description("Events being published").register(GLOBAL);
+    }
 
     void response(int status) {
         responses.computeIfAbsent(status, s -> new LongAdder()).increment();
+        GLOBAL.counter("crashpipe.gateway.responses", "status", Integer.toString(status)).increment();
     }
 
-    void published(String eventType, long bytes) {
-        published.computeIfAbsent(eventType, s -> new LongAdder()).increment();
+    void refused(Refusal why) {
+        Counter.builder("crashpipe.gateway.refusals").description("Requests turned away, by reason")
+                .tag("reason", why.label()).register(GLOBAL).increment();
+    }
+
+    void published(String eventType, long bytes, Duration took) {
+        Counter.builder("crashpipe.gateway.events.published").description("Events acknowledged by Kafka, by type")
+                .tag("type", eventType).register(GLOBAL).increment();
+        publish.record(took);
         if (eventType.equals("PageChunk")) {
-            pageBytes.add(bytes);
+            chunks.increment();
+            chunkBytes.increment(bytes);
         }
     }
 
@@ -40,21 +85,6 @@ public final class Metrics {
     }
 
     String render() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("# HELP crashpipe_gateway_responses_total HTTP responses by status.\n");
-        sb.append("# TYPE crashpipe_gateway_responses_total counter\n");
-        new TreeMap<>(responses).forEach((k, v) ->
-                sb.append("crashpipe_gateway_responses_total{status=\"").append(k).append("\"} ").append(v.sum()).append('\n'));
-        sb.append("# HELP crashpipe_gateway_events_published_total Events acknowledged by Kafka.\n");
-        sb.append("# TYPE crashpipe_gateway_events_published_total counter\n");
-        new TreeMap<>(published).forEach((k, v) ->
-                sb.append("crashpipe_gateway_events_published_total{type=\"").append(k).append("\"} ").append(v.sum()).append('\n'));
-        sb.append("# HELP crashpipe_gateway_chunk_bytes_total Bytes of page-chunk events acknowledged by Kafka.\n");
-        sb.append("# TYPE crashpipe_gateway_chunk_bytes_total counter\n");
-        sb.append("crashpipe_gateway_chunk_bytes_total ").append(pageBytes.sum()).append('\n');
-        sb.append("# HELP crashpipe_gateway_inflight_bytes Bytes sent to Kafka and not yet acknowledged.\n");
-        sb.append("# TYPE crashpipe_gateway_inflight_bytes gauge\n");
-        sb.append("crashpipe_gateway_inflight_bytes ").append(inFlightBytes.getAsLong()).append('\n');
-        return sb.toString();
+        return ServiceMetrics.scrape();
     }
 }

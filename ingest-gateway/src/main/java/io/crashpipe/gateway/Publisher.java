@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.crashpipe.metrics.KafkaMeters;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.schemas.registry.SchemaRegistryClient;
 import io.crashpipe.schemas.wire.EventSerde;
@@ -33,6 +34,7 @@ final class Publisher implements AutoCloseable {
     private final EventSerde serde;
     private final long budget;
     private final AtomicLong inFlight = new AtomicLong();
+    private final KafkaMeters.Binding meters;
 
     Publisher(GatewayConfig config) {
         Map<String, Object> p = new HashMap<>();
@@ -48,6 +50,7 @@ final class Publisher implements AutoCloseable {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        this.meters = KafkaMeters.bind(producer);
         this.serde = new EventSerde(new SchemaRegistryClient(config.registry()));
         this.budget = config.maxInFlightBytes();
     }
@@ -120,6 +123,7 @@ final class Publisher implements AutoCloseable {
 
     @Override
     public void close() {
+        meters.close();
         producer.close(Duration.ofSeconds(10));
     }
 }

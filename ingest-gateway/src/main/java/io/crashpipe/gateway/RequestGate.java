@@ -44,26 +44,32 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
             String refusal = null;
             HttpResponseStatus status = null;
             String retryAfter = null;
+            Metrics.Refusal why = null;
             Optional<Route> route = Route.of(req.method(), req.uri());
             long declared = HttpUtil.getContentLength(req, -1L);
             if (route.isEmpty()) {
                 status = HttpResponseStatus.NOT_FOUND;
+                why = Metrics.Refusal.NO_ROUTE;
                 refusal = "no endpoint " + req.method() + " " + req.uri()
                         + " (expected PUT /v1/dumps/ID/metadata, PUT /v1/dumps/ID/chunks/SEQ, POST /v1/dumps/ID/seal,"
                         + " GET /v1/dumps/ID/chunks with ID 16-64 lowercase hex digits)";
             } else if (route.get().authenticated() && !authorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
                 status = HttpResponseStatus.UNAUTHORIZED;
+                why = Metrics.Refusal.UNAUTHORIZED;
                 refusal = "a valid bearer token is required (Authorization: Bearer TOKEN)";
             } else if (hasBody(route.get())) {
                 long limit = route.get() instanceof Route.PutMetadata ? config.maxMetadataBytes() : config.maxChunkBytes();
                 if (declared < 0) {
                     status = HttpResponseStatus.LENGTH_REQUIRED;
+                    why = Metrics.Refusal.LENGTH_REQUIRED;
                     refusal = "a Content-Length header (bodies are limited to " + limit + " bytes)";
                 } else if (declared > limit) {
                     status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+                    why = Metrics.Refusal.TOO_LARGE;
                     refusal = "body of " + declared + " bytes exceeds the limit of " + limit + " bytes for this endpoint";
                 } else if (state.draining() || publisher.saturated()) {
                     status = HttpResponseStatus.SERVICE_UNAVAILABLE;
+                    why = state.draining() ? Metrics.Refusal.DRAINING : Metrics.Refusal.SATURATED;
                     refusal = state.draining() ? "gateway is shutting down" : "gateway is saturated; retry later";
                     retryAfter = "1";
                 }
@@ -73,6 +79,7 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
                 // An HTTP/1.1 body we will not read makes the connection unusable: close it.
                 boolean keepAlive = ctx.channel() instanceof Http2StreamChannel || (declared <= 0 && HttpUtil.isKeepAlive(req));
                 ReferenceCountUtil.release(msg);
+                metrics.refused(why);
                 Replies.error(ctx, status, refusal, keepAlive, retryAfter, metrics);
                 return;
             }

@@ -10,6 +10,8 @@ public final class EventTypes {
     public static final String PACKAGE = "io.crashpipe.schemas.events";
     /** The generated result classes (CrashReport, KernelLogLine). */
     public static final String RESULTS_PACKAGE = "io.crashpipe.schemas.results";
+    /** Internal state of the groups aggregation (stores, repartition topic; never on a public topic). */
+    public static final String STATE_PACKAGE = "io.crashpipe.schemas.state";
     private static boolean trusted;
 
     private EventTypes() {}
@@ -19,7 +21,8 @@ public final class EventTypes {
             return;
         }
         ClassSecurityValidator.ClassSecurityPredicate previous = ClassSecurityValidator.getGlobal();
-        ClassSecurityValidator.setGlobal(c -> c.getPackageName().equals(PACKAGE) || c.getPackageName().equals(RESULTS_PACKAGE) || previous.isTrusted(c));
+        ClassSecurityValidator.setGlobal(c -> c.getPackageName().equals(PACKAGE) || c.getPackageName().equals(RESULTS_PACKAGE)
+                || c.getPackageName().equals(STATE_PACKAGE) || previous.isTrusted(c));
         trusted = true;
     }
 }

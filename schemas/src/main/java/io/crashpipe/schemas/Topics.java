@@ -57,8 +57,20 @@ public final class Topics {
 
     public static final List<TopicSpec> RESULTS = List.of(CRASH_REPORTS, KERNEL_LOG, DEAD_LETTERS);
 
+    /** CrashGroup, keyed by signature; compacted: the latest record of a signature is the group (a KTable). */
+    public static final TopicSpec CRASH_GROUPS = new TopicSpec("crash-groups", INGEST_PARTITIONS, Map.of(
+            "cleanup.policy", "compact"));
+
+    /** CrashAlert, keyed by the alert id (its idempotency key); kept 30 days for the notifier and the index. */
+    public static final TopicSpec CRASH_ALERTS = new TopicSpec("crash-alerts", 1, Map.of(
+            "cleanup.policy", "delete",
+            "retention.ms", String.valueOf(30L * 24 * 3600 * 1000)));
+
+    public static final List<TopicSpec> FLEET = List.of(CRASH_GROUPS, CRASH_ALERTS);
+
     /** Every topic the pipeline needs (the registry creates {@link #SCHEMAS} itself). */
-    public static final List<TopicSpec> ALL = List.of(DUMP_META, DUMP_PAGES, CRASH_REPORTS, KERNEL_LOG, DEAD_LETTERS);
+    public static final List<TopicSpec> ALL = List.of(DUMP_META, DUMP_PAGES, CRASH_REPORTS, KERNEL_LOG, DEAD_LETTERS,
+            CRASH_GROUPS, CRASH_ALERTS);
 
     /** The largest event a producer may send (a metadata event carries VMCOREINFO and dmesg text). */
     public static final int MAX_EVENT_BYTES = 8 * 1024 * 1024;

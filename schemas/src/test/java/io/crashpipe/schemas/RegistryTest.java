@@ -86,6 +86,27 @@ class RegistryTest {
     }
 
     @Test
+    void compatibilitySettingsSurviveARestartAndTheSchemasTopicCanTakeItsOwnWrites() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var put = java.net.http.HttpRequest.newBuilder(registry.uri().resolve("config/settled-value"))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"FULL\"}")).build();
+        assertEquals(200, http.send(put, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+        try (EmbeddedRegistry second = EmbeddedRegistry.start(kafka.bootstrapServers(), new InetSocketAddress("127.0.0.1", 0),
+                (short) 3)) {
+            var get = java.net.http.HttpRequest.newBuilder(second.uri().resolve("config/settled-value")).GET().build();
+            assertEquals("{\"compatibilityLevel\":\"FULL\"}", http.send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+        }
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            var res = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "_schemas");
+            String minIsr = admin.describeConfigs(List.of(res)).all().get().get(res).get("min.insync.replicas").value();
+            int replicas = admin.describeTopics(List.of("_schemas")).allTopicNames().get().get("_schemas").partitions().get(0).replicas().size();
+            assertEquals(1, replicas, "one broker here: three were asked for, as many as there are were given");
+            assertEquals("1", minIsr, "no more in-sync replicas required than there are replicas");
+        }
+    }
+
+    @Test
     void eventsRoundTripThroughTheWireFormat() throws IOException {
         EventSerde serde = new EventSerde(new SchemaRegistryClient(registry.uri()));
         PageChunk chunk = PageChunk.newBuilder().setDumpId("abc").setSequence(7)

@@ -1,5 +1,7 @@
 package io.crashpipe.topology;
 
+import io.crashpipe.metrics.KafkaMeters;
+import io.crashpipe.metrics.StreamsMeters;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.schemas.registry.SchemaRegistryClient;
 import io.crashpipe.schemas.wire.EventSerde;
@@ -24,12 +26,14 @@ public final class DumpAnalysisApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaChunkSource source;
     private final AtomicLong reported;
+    private final KafkaMeters.Binding meters;
 
     private DumpAnalysisApp(TopologyConfig config, KafkaStreams streams, KafkaChunkSource source, AtomicLong reported) {
         this.config = config;
         this.streams = streams;
         this.source = source;
         this.reported = reported;
+        this.meters = StreamsMeters.bind(streams);
     }
 
     /** Starts the application and returns once it is running (or throws after {@code timeout}). */
@@ -100,6 +104,7 @@ public final class DumpAnalysisApp implements AutoCloseable {
 
     @Override
     public void close() {
+        meters.close();
         streams.close(Duration.ofSeconds(30));
         source.close();
     }

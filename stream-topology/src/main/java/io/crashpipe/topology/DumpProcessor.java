@@ -151,9 +151,11 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         long millis = (System.nanoTime() - t0) / 1_000_000;
         if (result instanceof AnalysisPass.Waiting w) {
             LOG.debug("dump {}: pass {} waits for pfn {} ({})", id, p.passes() + 1, Long.toHexString(w.pfn()), w.section());
+            TopologyMeters.passWaited(Duration.ofMillis(millis), w.section());
             return p.afterPass(millis, w.pfn());
         }
         DumpProgress done = p.afterPass(millis, -1);
+        TopologyMeters.passSettled(Duration.ofMillis(millis));
         ReportBuilder.Report report = ReportBuilder.build(meta, (AnalysisPass.Settled) result, done, shared.parserVersion());
         long now = now();
         forward(Topics.CRASH_REPORTS.name(), DumpTopology.REPORTS_SINK, id, report.report());
@@ -161,6 +163,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
             forward(Topics.KERNEL_LOG.name(), DumpTopology.KERNEL_LOG_SINK, id, line);
         }
         shared.reported().incrementAndGet();
+        TopologyMeters.reported(((AnalysisPass.Settled) result).complete());
         LOG.info("dump {}: report out ({} log lines, {} passes, {} ms of analysis, {} chunks seen{}): {}", id,
                 report.lines().size(), done.passes(), done.analysisMillis(), done.chunksSeen(),
                 done.complete() ? ", sealed" : "", ((AnalysisPass.Settled) result).complete() ? "complete" : "partial");
@@ -250,6 +253,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         RecordHeaders h = new RecordHeaders();
         DeadLetterHeaders.write(h, where.topic(), where.partition(), where.offset(), stage, error);
         LOG.warn("dead letter from {}-{}@{}: {}", where.topic(), where.partition(), where.offset(), error);
+        TopologyMeters.deadLetter(stage);
         context.forward(new Record<>(key, value, now(), h), DumpTopology.DEAD_LETTER_SINK);
     }
 

@@ -27,6 +27,8 @@ import io.crashpipe.sink.local.EsDistribution;
 import io.crashpipe.sink.local.LocalElasticsearch;
 import io.crashpipe.topology.DumpAnalysisApp;
 import io.crashpipe.topology.TopologyConfig;
+import io.crashpipe.topology.groups.GroupsApp;
+import io.crashpipe.topology.groups.GroupsConfig;
 import io.crashpipe.gateway.GatewayConfig;
 import io.crashpipe.localkafka.LocalKafka;
 import io.crashpipe.schemas.TopicAdmin;
@@ -65,15 +67,17 @@ public final class LocalStack implements AutoCloseable {
     private final Gateway gateway;
     private final LocalElasticsearch elasticsearch;
     private final DumpAnalysisApp topology;
+    private final GroupsApp groups;
     private final ResultSink sink;
 
     private LocalStack(LocalKafka kafka, EmbeddedRegistry registry, Gateway gateway, LocalElasticsearch elasticsearch,
-            DumpAnalysisApp topology, ResultSink sink) {
+            DumpAnalysisApp topology, GroupsApp groups, ResultSink sink) {
         this.kafka = kafka;
         this.registry = registry;
         this.gateway = gateway;
         this.elasticsearch = elasticsearch;
         this.topology = topology;
+        this.groups = groups;
         this.sink = sink;
     }
 
@@ -113,18 +117,21 @@ public final class LocalStack implements AutoCloseable {
                     kafka.bootstrapServers(), registry.uri(), Set.of(GatewayConfig.sha256Hex(token))));
             started.add(gateway);
             if (!options.analysis()) {
-                return new LocalStack(kafka, registry, gateway, null, null, null);
+                return new LocalStack(kafka, registry, gateway, null, null, null, null);
             }
             progress.accept("starting the analysis topology");
             DumpAnalysisApp topology = DumpAnalysisApp.start(options.topology().apply(
                     TopologyConfig.local(kafka.bootstrapServers(), registry.uri(), home.resolve("streams"))),
                     Duration.ofMinutes(2));
             started.add(topology);
+            GroupsApp groups = GroupsApp.start(GroupsConfig.local(kafka.bootstrapServers(), registry.uri(),
+                    home.resolve("streams")), Duration.ofMinutes(2));
+            started.add(groups);
             progress.accept("waiting for Elasticsearch on 127.0.0.1:" + options.esPort());
             LocalElasticsearch node = join(es);
             started.add(node);
             ResultSink sink = ResultSink.start(SinkConfig.local(kafka.bootstrapServers(), registry.uri(), node.uri()));
-            return new LocalStack(kafka, registry, gateway, node, topology, sink);
+            return new LocalStack(kafka, registry, gateway, node, topology, groups, sink);
         } catch (IOException | RuntimeException e) {
             es.thenAccept(n -> {
                 if (n != null) {
@@ -191,6 +198,9 @@ public final class LocalStack implements AutoCloseable {
         closeQuietly(gateway);
         if (topology != null) {
             closeQuietly(topology);
+        }
+        if (groups != null) {
+            closeQuietly(groups);
         }
         if (sink != null) {
             closeQuietly(sink);

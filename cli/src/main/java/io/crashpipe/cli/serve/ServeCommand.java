@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         header = "Run one pipeline service in the foreground (for a deployment; 'up' runs them all).",
         description = {"Each service takes its settings from options or, when an option is not given, from the",
             "environment variable named in its help. Prints one 'crashpipe ready' line, stops on SIGTERM."},
-        subcommands = {ServeRegistry.class, ServeGateway.class, ServeTopology.class, ServeSink.class})
+        subcommands = {ServeRegistry.class, ServeGateway.class, ServeTopology.class, ServeSink.class, ServeNotifier.class})
 public final class ServeCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -1,5 +1,6 @@
 package io.crashpipe.cli.serve;
 
+import io.crashpipe.metrics.ServiceMetrics;
 import io.crashpipe.schemas.registry.EmbeddedRegistry;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
@@ -20,12 +21,18 @@ public final class ServeRegistry implements Callable<Integer> {
             description = "HTTP port on all interfaces ($CRASHPIPE_REGISTRY_PORT; default ${DEFAULT-VALUE})")
     int port;
 
+    @Option(names = "--replication-factor", defaultValue = "${env:CRASHPIPE_REPLICATION_FACTOR:-3}",
+            description = {"replicas of _schemas when the registry creates it (at most the brokers there are; its",
+                "min.insync.replicas is then 2, or 1 on one broker) ($CRASHPIPE_REPLICATION_FACTOR; default ${DEFAULT-VALUE})"})
+    short replicationFactor;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        EmbeddedRegistry registry = EmbeddedRegistry.start(kafka.bootstrap, new InetSocketAddress(port));
+        ServiceMetrics.install();
+        EmbeddedRegistry registry = EmbeddedRegistry.start(kafka.bootstrap, new InetSocketAddress(port), replicationFactor);
         Foreground.hold(registry, "crashpipe ready registry=" + registry.uri() + " kafka=" + kafka.bootstrap,
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;

@@ -1,5 +1,8 @@
 package io.crashpipe.cli.serve;
 
+import io.crashpipe.cli.EsTlsOptions;
+import io.crashpipe.metrics.MetricsEndpoint;
+import io.crashpipe.metrics.ServiceMetrics;
 import io.crashpipe.sink.SinkIndices;
 import io.crashpipe.sink.consume.ResultSink;
 import io.crashpipe.sink.consume.SinkConfig;
@@ -33,14 +36,28 @@ public final class ServeSink implements Callable<Integer> {
             description = "prefix of the crash-reports and kernel-log index names ($CRASHPIPE_INDEX_PREFIX; default none)")
     String indexPrefix;
 
+    @Mixin
+    EsTlsOptions tls = new EsTlsOptions();
+
+    @Mixin
+    MetricsOption metrics = new MetricsOption();
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        ServiceMetrics.install(); // before the sink starts, so its Kafka binders bind
         ResultSink sink = ResultSink.start(SinkConfig.local(kafka.bootstrap, registry.url, elasticsearch).withGroupId(groupId)
-                .withIndices(SinkIndices.withPrefix(indexPrefix)));
-        Foreground.hold(sink, "crashpipe ready sink=" + groupId + " elasticsearch=" + io.crashpipe.sink.EsClients.redacted(elasticsearch) + " kafka=" + kafka.bootstrap,
+                .withIndices(SinkIndices.withPrefix(indexPrefix)), tls.toTls());
+        MetricsEndpoint endpoint = metrics.start(new MetricsEndpoint.Probes(sink::running, sink::running));
+        Foreground.hold(() -> {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            sink.close();
+        }, "crashpipe ready sink=" + groupId + " elasticsearch=" + io.crashpipe.sink.EsClients.redacted(elasticsearch)
+                + " kafka=" + kafka.bootstrap + MetricsOption.describe(endpoint),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

@@ -1,10 +1,14 @@
 package io.crashpipe.cli.serve;
 
 import io.crashpipe.cli.Sizes;
+import io.crashpipe.metrics.MetricsEndpoint;
+import io.crashpipe.metrics.ServiceMetrics;
 import io.crashpipe.parsers.ParsersVersion;
 import io.crashpipe.schemas.TopicAdmin;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.topology.DumpAnalysisApp;
+import io.crashpipe.topology.groups.GroupsApp;
+import io.crashpipe.topology.groups.GroupsConfig;
 import io.crashpipe.topology.TopologyConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +16,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,6 +61,9 @@ public final class ServeTopology implements Callable<Integer> {
             description = "of the changelog topics ($CRASHPIPE_REPLICATION_FACTOR; default ${DEFAULT-VALUE})")
     int replicationFactor;
 
+    @Mixin
+    MetricsOption metrics = new MetricsOption();
+
     @Spec
     CommandSpec spec;
 
@@ -71,9 +79,34 @@ public final class ServeTopology implements Callable<Integer> {
         try (Admin a = Admin.create(admin)) {
             TopicAdmin.ensure(a, Topics.ALL, (short) replicationFactor);
         }
-        DumpAnalysisApp app = DumpAnalysisApp.start(config, Duration.ofMinutes(5));
-        Foreground.hold(app, "crashpipe ready topology=" + applicationId + " parser=" + ParsersVersion.CURRENT
-                + " kafka=" + kafka.bootstrap, spec.commandLine().getOut(), spec.commandLine().getErr());
+        ServiceMetrics.install(); // before the apps start, so their Streams binders bind
+        DumpAnalysisApp analysis = DumpAnalysisApp.start(config, Duration.ofMinutes(5));
+        // the groups aggregation (crash-groups, crash-alerts) runs beside it under its own, fixed application id
+        GroupsApp groups;
+        try {
+            groups = GroupsApp.start(GroupsConfig.local(kafka.bootstrap, registry.url, stateDir)
+                    .withReplicationFactor(replicationFactor), Duration.ofMinutes(5));
+        } catch (java.io.IOException | RuntimeException e) {
+            analysis.close();
+            throw e;
+        }
+        MetricsEndpoint endpoint = metrics.start(new MetricsEndpoint.Probes(
+                () -> alive(analysis.state()) && alive(groups.state()),
+                () -> analysis.state() == KafkaStreams.State.RUNNING && groups.state() == KafkaStreams.State.RUNNING));
+        Foreground.hold(() -> {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            groups.close();
+            analysis.close();
+        }, "crashpipe ready topology=" + applicationId + " parser=" + ParsersVersion.CURRENT
+                + " kafka=" + kafka.bootstrap + MetricsOption.describe(endpoint), spec.commandLine().getOut(),
+                spec.commandLine().getErr());
         return 0;
+    }
+
+    /** Streams replaces a failed thread itself; only a client that stopped for good needs a restart. */
+    private static boolean alive(KafkaStreams.State s) {
+        return s != KafkaStreams.State.ERROR && s != KafkaStreams.State.PENDING_ERROR && s != KafkaStreams.State.NOT_RUNNING;
     }
 }

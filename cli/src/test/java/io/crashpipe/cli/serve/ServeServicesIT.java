@@ -61,12 +61,12 @@ class ServeServicesIT {
         String registry = ready(start(jar, "registry", List.of("CRASHPIPE_KAFKA=" + kafka.bootstrapServers(),
                 "CRASHPIPE_REGISTRY_PORT=0")), "registry=");
         List<String> common = List.of("CRASHPIPE_KAFKA=" + kafka.bootstrapServers(), "CRASHPIPE_REGISTRY_URL=" + registry);
-        ready(start(jar, "topology", plus(common, "CRASHPIPE_STATE_DIR=" + dir.resolve("streams"),
-                "CRASHPIPE_REPLICATION_FACTOR=1")), "topology=");
+        String topologyMetrics = ready(start(jar, "topology", plus(common, "CRASHPIPE_STATE_DIR=" + dir.resolve("streams"),
+                "CRASHPIPE_REPLICATION_FACTOR=1", "CRASHPIPE_METRICS_PORT=0")), "metrics=");
         String gateway = ready(start(jar, "gateway", plus(common, "CRASHPIPE_GATEWAY_PORT=0",
                 "CRASHPIPE_TOKEN_HASHES=" + hashes)), "gateway=");
-        ready(start(jar, "sink", plus(common, "CRASHPIPE_ES_URL=" + TestElasticsearch.uri(),
-                "CRASHPIPE_INDEX_PREFIX=" + prefix, "CRASHPIPE_SINK_GROUP=serve-it")), "sink=");
+        String sinkMetrics = ready(start(jar, "sink", plus(common, "CRASHPIPE_ES_URL=" + TestElasticsearch.uri(),
+                "CRASHPIPE_INDEX_PREFIX=" + prefix, "CRASHPIPE_SINK_GROUP=serve-it", "CRASHPIPE_METRICS_PORT=0")), "metrics=");
 
         Path sample = Path.of("..", "samples", "sample.kdump");
         UploadResult up = new Uploader(UploadOptions.defaults(URI.create(gateway), token, dir.resolve("agent")))
@@ -74,6 +74,21 @@ class ServeServicesIT {
         ObjectNode doc = awaitReport(SinkIndices.withPrefix(prefix), up.dumpId());
         assertEquals("6.1.0-56-amd64", doc.path("host").path("os").path("kernel").asText());
         assertEquals("Kernel panic - not syncing: sysrq triggered crash", doc.path("error").path("message").asText());
+
+        // each service's GET /metrics: Prometheus text with the project's meters and Kafka's own
+        ServiceMetricsScrape.assertExposes(URI.create(registry).resolve("metrics"), "crashpipe_registry_requests_total",
+                "crashpipe_registry_schemas_registered_total", "kafka_producer_", "jvm_memory_used_bytes");
+        ServiceMetricsScrape.assertExposes(URI.create(gateway).resolve("metrics"), "crashpipe_ingest_chunks_total",
+                "crashpipe_ingest_bytes_total", "crashpipe_gateway_events_published_total{type=\"DumpSealed\"}",
+                "crashpipe_gateway_publish_seconds_count", "kafka_producer_", "kafka_admin_client_");
+        ServiceMetricsScrape.assertExposes(URI.create(topologyMetrics), "crashpipe_topology_reports_total",
+                "crashpipe_topology_passes_seconds_count", "kafka_stream_", "kafka_consumer_");
+        ServiceMetricsScrape.assertExposes(URI.create(sinkMetrics), "crashpipe_sink_documents_total{outcome=\"written\"}",
+                "crashpipe_sink_lag_records", "kafka_consumer_", "kafka_producer_");
+        for (String probe : List.of("healthz", "readyz")) {
+            ServiceMetricsScrape.assertOk(URI.create(topologyMetrics).resolve(probe));
+            ServiceMetricsScrape.assertOk(URI.create(sinkMetrics).resolve(probe));
+        }
 
         for (Process p : services) {
             p.destroy(); // SIGTERM, as a container stop sends

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import io.crashpipe.metrics.KafkaMeters;
+import io.crashpipe.sink.SinkMeters;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,6 +27,7 @@ final class DeadLetterProducer implements AutoCloseable {
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaMeters.Binding meters;
 
     DeadLetterProducer(String bootstrapServers) {
         this.producer = new KafkaProducer<>(Map.of(
@@ -36,12 +39,14 @@ final class DeadLetterProducer implements AutoCloseable {
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) STORE_TIMEOUT.toMillis()),
                 new ByteArraySerializer(), new ByteArraySerializer());
+        this.meters = KafkaMeters.bind(producer);
     }
 
     /** Sends without waiting; the future completes when the broker has the letter. */
     CompletableFuture<Void> send(SourceRecord source, DeadLetterHeaders.Stage stage, String error) {
         String text = error.length() > MAX_ERROR_CHARS ? error.substring(0, MAX_ERROR_CHARS) + "..." : error;
         LOG.warn("dead-lettering {} ({}): {}", source, stage.headerValue(), text);
+        SinkMeters.deadLetter(stage);
         ProducerRecord<byte[], byte[]> letter =
                 new ProducerRecord<>(Topics.DEAD_LETTERS.name(), source.key(), source.value());
         DeadLetterHeaders.write(letter.headers(), source.partition().topic(), source.partition().partition(),
@@ -73,6 +78,7 @@ final class DeadLetterProducer implements AutoCloseable {
 
     @Override
     public void close() {
+        meters.close();
         producer.close(Duration.ofSeconds(10));
     }
 }

@@ -2,11 +2,15 @@ package io.crashpipe.sink.consume;
 
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.schemas.registry.RegistryException;
+import io.crashpipe.schemas.results.CrashAlert;
+import io.crashpipe.schemas.results.CrashGroup;
 import io.crashpipe.schemas.results.CrashReport;
 import io.crashpipe.schemas.results.KernelLogLine;
 import io.crashpipe.schemas.wire.EventSerde;
 import io.crashpipe.schemas.wire.WireFormatException;
 import io.crashpipe.sink.SinkIndices;
+import io.crashpipe.sink.doc.CrashAlertDocument;
+import io.crashpipe.sink.doc.CrashGroupDocument;
 import io.crashpipe.sink.write.SinkDocument;
 import java.io.IOException;
 import java.time.Clock;
@@ -63,6 +67,12 @@ final class ResultDecoder {
         if (topic.equals(Topics.KERNEL_LOG.name())) {
             return ResultDocuments.logLine(serde.deserialize(value, KernelLogLine.class), clock.instant())
                     .toSinkDocument(indices);
+        }
+        if (topic.equals(Topics.CRASH_GROUPS.name())) {
+            return CrashGroupDocument.of(serde.deserialize(value, CrashGroup.class), indices);
+        }
+        if (topic.equals(Topics.CRASH_ALERTS.name())) {
+            return CrashAlertDocument.of(serde.deserialize(value, CrashAlert.class), indices);
         }
         throw new IllegalArgumentException("the index sink does not read topic " + topic);
     }

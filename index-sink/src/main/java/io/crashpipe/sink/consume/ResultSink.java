@@ -5,7 +5,10 @@ import io.crashpipe.schemas.DeadLetterHeaders;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.schemas.registry.SchemaRegistryClient;
 import io.crashpipe.schemas.wire.EventSerde;
+import io.crashpipe.metrics.KafkaMeters;
 import io.crashpipe.sink.EsClients;
+import io.crashpipe.sink.EsTls;
+import io.crashpipe.sink.SinkMeters;
 import io.crashpipe.sink.IndexTemplate;
 import io.crashpipe.sink.write.Ack;
 import io.crashpipe.sink.write.AckListener;
@@ -72,6 +75,7 @@ public final class ResultSink implements AutoCloseable {
     private final DeadLetterProducer deadLetters;
     private final BulkSink<SourceRecord> writer;
     private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaMeters.Binding meters;
     private final ResultDecoder decoder;
     private final CommitFrontier<TopicPartition> frontier = new CommitFrontier<>();
     private final FlowControl flow;
@@ -92,7 +96,12 @@ public final class ResultSink implements AutoCloseable {
      * @throws UncheckedIOException when Elasticsearch does not take the templates (unreachable, refused)
      */
     public static ResultSink start(SinkConfig config) {
-        ElasticsearchClient es = installTemplates(config);
+        return start(config, EsTls.DEFAULT);
+    }
+
+    /** As {@link #start(SinkConfig)}, reaching Elasticsearch over TLS with {@code tls}'s CAs and client certificate. */
+    public static ResultSink start(SinkConfig config, EsTls tls) {
+        ElasticsearchClient es = installTemplates(config, tls);
         DeadLetterProducer deadLetters = null;
         ResultSink sink;
         try {
@@ -112,6 +121,11 @@ public final class ResultSink implements AutoCloseable {
                 EsClients.redacted(config.elasticsearch()), config.indices().crashReports(), config.indices().kernelLog(),
                 Topics.DEAD_LETTERS.name());
         return sink;
+    }
+
+    /** Whether the poller still runs (a liveness probe's question: false once it stopped for good). */
+    public boolean running() {
+        return poller.isAlive() && !closing.get();
     }
 
     /** Documents acknowledged by Elasticsearch so far: written, or superseded by a newer parser's result. */
@@ -139,8 +153,13 @@ public final class ResultSink implements AutoCloseable {
         }
     }
 
-    private static ElasticsearchClient installTemplates(SinkConfig config) {
-        ElasticsearchClient es = EsClients.connect(config.elasticsearch());
+    private static ElasticsearchClient installTemplates(SinkConfig config, EsTls tls) {
+        ElasticsearchClient es;
+        try {
+            es = EsClients.connect(config.elasticsearch(), tls);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try {
             IndexTemplate.installAll(es, config.indices());
             return es;
@@ -157,12 +176,14 @@ public final class ResultSink implements AutoCloseable {
         this.es = es;
         this.deadLetters = deadLetters;
         this.consumer = consumer;
+        this.meters = KafkaMeters.bind(consumer);
         this.flow = new FlowControl(config.maxInFlightRecords(), config.maxInFlightBytes(), REGISTRY_RETRY);
         this.decoder = new ResultDecoder(new EventSerde(new SchemaRegistryClient(config.registry())), config.indices(),
                 Clock.systemUTC());
         this.writer = new BulkSink<>(es, config.bulk(), new Acks(),
                 (source, letter) -> deadLetters.store(source, DeadLetterHeaders.Stage.INDEX, reason(letter)));
-        consumer.subscribe(List.of(Topics.CRASH_REPORTS.name(), Topics.KERNEL_LOG.name()), new Rebalance());
+        consumer.subscribe(List.of(Topics.CRASH_REPORTS.name(), Topics.KERNEL_LOG.name(), Topics.CRASH_GROUPS.name(),
+                Topics.CRASH_ALERTS.name()), new Rebalance());
         this.poller = new Thread(this::run, THREAD_NAME);
         poller.setDaemon(false);
         this.nextCommitNanos = System.nanoTime() + config.commitInterval().toNanos();
@@ -191,6 +212,7 @@ public final class ResultSink implements AutoCloseable {
                     take(partition, records.records(partition));
                 }
                 applyFlowControl();
+                SinkMeters.lag(consumer);
                 if (System.nanoTime() - nextCommitNanos >= 0) {
                     commit();
                 }
@@ -352,6 +374,7 @@ public final class ResultSink implements AutoCloseable {
             LOG.warn("final commit failed; unacknowledged and uncommitted records are read again on the next start: {}",
                     e.toString());
         } finally {
+            meters.close();
             closeQuietly("the consumer", consumer::close);
             closeQuietly("the writer", () -> writer.close(Duration.ZERO)); // drain() waited for what could settle
             closeQuietly("the dead-letter producer", deadLetters::close);
@@ -391,6 +414,11 @@ public final class ResultSink implements AutoCloseable {
             if (!(ack instanceof Ack.DeadLettered)) {
                 indexed.incrementAndGet();
             }
+            SinkMeters.document(switch (ack) {
+                case Ack.Written w -> "written";
+                case Ack.Superseded sup -> "superseded";
+                case Ack.DeadLettered d -> "dead_lettered";
+            });
             acknowledge(source);
         }
 

@@ -24,7 +24,8 @@ public final class CrashSearch {
     /** @param total how many documents matched; {@code documents} holds at most the requested size */
     public record Hits(long total, List<ObjectNode> documents) {}
 
-    public record Results(Hits crashes, Hits logLines) {}
+    /** @param groups the crash groups (one per signature) the query matches, most dumps first */
+    public record Results(Hits crashes, Hits logLines, Hits groups) {}
 
     private final ElasticsearchClient client;
     private final SinkIndices indices;
@@ -38,7 +39,8 @@ public final class CrashSearch {
         Query q = Query.of(b -> b.simpleQueryString(s -> s.query(query).defaultOperator(Operator.And).lenient(true)));
         return new Results(
                 hits(indices.crashReports(), q, size, List.of(NEWEST_FIRST)),
-                hits(indices.kernelLog(), q, size, List.of(NEWEST_FIRST, new SortKey("crash.log.seq", SortOrder.Asc))));
+                hits(indices.kernelLog(), q, size, List.of(NEWEST_FIRST, new SortKey("crash.log.seq", SortOrder.Asc))),
+                hits(indices.crashGroups(), q, size, List.of(new SortKey("group.count", SortOrder.Desc), NEWEST_FIRST)));
     }
 
     private record SortKey(String field, SortOrder order) {}

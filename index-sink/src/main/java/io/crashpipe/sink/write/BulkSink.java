@@ -1,5 +1,7 @@
 package io.crashpipe.sink.write;
 
+import io.crashpipe.sink.SinkMeters;
+
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester;
 import co.elastic.clients.elasticsearch._helpers.bulk.BulkListener;
@@ -159,6 +161,7 @@ public final class BulkSink<C> implements AutoCloseable {
     }
 
     private void fail(Attempt<C> a, String reason) {
+        SinkMeters.bulkFailure("gave_up");
         try {
             acks.failed(a.context(), a.document(), reason);
         } finally {
@@ -219,13 +222,20 @@ public final class BulkSink<C> implements AutoCloseable {
             }
             switch (ItemFailure.classify(item.status(), item.error().type())) {
                 case SUPERSEDED -> settle(a, new Ack.Superseded(a.document()));
-                case RETRY -> retryOrFail(a, item.status() + " " + item.error().type() + ": " + item.error().reason());
-                case POISON -> poison(a, item);
+                case RETRY -> {
+                    SinkMeters.bulkFailure("retry");
+                    retryOrFail(a, item.status() + " " + item.error().type() + ": " + item.error().reason());
+                }
+                case POISON -> {
+                    SinkMeters.bulkFailure("poison");
+                    poison(a, item);
+                }
             }
         }
 
         @Override
         public void afterBulk(long executionId, BulkRequest request, List<Attempt<C>> contexts, Throwable failure) {
+            SinkMeters.bulkFailure("request");
             for (Attempt<C> a : contexts) {
                 retryOrFail(a, "bulk request failed: " + failure);
             }

@@ -3,9 +3,9 @@ package io.crashpipe.parsers.btf;
 import io.crashpipe.parsers.io.DumpFormatException;
 import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.memory.Unavailable;
+import io.crashpipe.parsers.ksymtab.DataSymbols;
 import io.crashpipe.parsers.view.KernelView;
 import io.crashpipe.parsers.view.TableFinding;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -18,6 +18,8 @@ import java.util.OptionalLong;
 public final class KernelBtf {
     /** vmlinux BTF is a few MB; anything this large means the bracketing symbols are wrong. */
     private static final long MAX_SIZE = 256L << 20;
+    /** How far past the end of kernel text the header is looked for. */
+    private static final long SCAN_LENGTH = 96L << 20;
 
     private KernelBtf() {}
 
@@ -29,7 +31,12 @@ public final class KernelBtf {
         OptionalLong start = view.kallsyms().address("__start_BTF");
         OptionalLong stop = view.kallsyms().address("__stop_BTF");
         if (start.isEmpty() || stop.isEmpty()) {
-            return Optional.empty();
+            // A kallsyms without data symbols cannot bracket .BTF: look for its header instead.
+            OptionalLong etext = view.kallsyms().address("_etext");
+            if (etext.isEmpty() || !DataSymbols.needed(view.kallsyms())) {
+                return Optional.empty();
+            }
+            return BtfScan.scan(view.memory(), etext.getAsLong(), SCAN_LENGTH).map(BtfScan.Found::btf);
         }
         long size = stop.getAsLong() - start.getAsLong();
         String source = ".BTF at __start_BTF 0x" + Long.toHexString(start.getAsLong());
@@ -57,12 +64,16 @@ public final class KernelBtf {
     /** Locates and parses BTF, saying where it came from and how long that took (kallsyms' own time excluded). */
     public static TableFinding locate(KernelView view) {
         TableFinding ks = view.kallsymsFinding();
-        long t0 = System.nanoTime();
+        TableFinding.Stopwatch clock = TableFinding.start();
         TableFinding.Source source = ks.source();
         String detail;
         try {
             Optional<Btf> btf = find(view);
-            if (btf.isPresent()) {
+            if (btf.isPresent() && view.kallsyms().address("__start_BTF").isEmpty()) {
+                source = TableFinding.Source.SCAN;
+                detail = String.format("%s (%d types): kallsyms has no data symbols to bracket it",
+                        btf.get().source(), btf.get().typeCount());
+            } else if (btf.isPresent()) {
                 long start = view.kallsyms().address("__start_BTF").getAsLong();
                 long stop = view.kallsyms().address("__stop_BTF").getAsLong();
                 detail = String.format(".BTF at 0x%x-0x%x (%d bytes, %d types), from __start_BTF/__stop_BTF in kallsyms"
@@ -82,6 +93,6 @@ public final class KernelBtf {
             source = TableFinding.Source.ABSENT;
             detail = "the .BTF section kallsyms points at does not parse: " + e.getMessage();
         }
-        return new TableFinding("BTF", source, detail, Duration.ofNanos(System.nanoTime() - t0));
+        return clock.finish("BTF", source, detail);
     }
 }

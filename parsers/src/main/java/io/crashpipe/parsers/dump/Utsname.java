@@ -1,5 +1,6 @@
 package io.crashpipe.parsers.dump;
 
+import io.crashpipe.parsers.memory.CString;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -15,11 +16,7 @@ public record Utsname(String sysname, String nodename, String release, String ve
         for (int i = 0; i < 6; i++) {
             byte[] raw = new byte[FIELD];
             b.get(raw);
-            int n = 0;
-            while (n < FIELD && raw[n] != 0) {
-                n++;
-            }
-            f[i] = new String(raw, 0, n, StandardCharsets.UTF_8);
+            f[i] = CString.decode(raw);
         }
         return new Utsname(f[0], f[1], f[2], f[3], f[4], f[5]);
     }

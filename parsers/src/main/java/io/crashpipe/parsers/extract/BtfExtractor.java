@@ -2,7 +2,9 @@ package io.crashpipe.parsers.extract;
 
 import io.crashpipe.parsers.btf.Btf;
 import io.crashpipe.parsers.btf.KernelBtf;
+import io.crashpipe.parsers.btf.NoBtfException;
 import io.crashpipe.parsers.io.DumpFormatException;
+import io.crashpipe.parsers.memory.Fact;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 
@@ -22,5 +24,12 @@ public enum BtfExtractor implements Extractor<Optional<Btf>> {
         } catch (DumpFormatException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The BTF for a section's layouts, or why there is none (no BTF, a missing page, bad data). */
+    public static Fact<Btf> of(Extraction x) {
+        return Fact.read(() -> x.require(INSTANCE).orElseThrow(() -> new NoBtfException(x.view().hasKallsyms()
+                ? "the kernel has no BTF (no __start_BTF/__stop_BTF in kallsyms)"
+                : "the kernel's BTF cannot be located without kallsyms")));
     }
 }

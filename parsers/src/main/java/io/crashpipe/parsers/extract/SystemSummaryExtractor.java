@@ -1,13 +1,14 @@
 package io.crashpipe.parsers.extract;
 
-import io.crashpipe.parsers.btf.Btf;
-import io.crashpipe.parsers.btf.BtfFieldOffsets;
-import io.crashpipe.parsers.kernel.FieldOffsets;
+import io.crashpipe.parsers.memory.Fact;
 import io.crashpipe.parsers.sys.SystemSummary;
 import io.crashpipe.parsers.sys.SystemSummaryReader;
-import java.util.Optional;
 
-/** crash's {@code sys} fields; the panic message comes from the kernel log section. */
+/**
+ * crash's {@code sys} fields, each read on its own: the panic message comes from the log
+ * section and layouts from BTF, and when either cannot be had only the fields that need it are
+ * unknown.
+ */
 public enum SystemSummaryExtractor implements Extractor<SystemSummary> {
     INSTANCE;
 
@@ -18,12 +19,7 @@ public enum SystemSummaryExtractor implements Extractor<SystemSummary> {
 
     @Override
     public SystemSummary extract(Extraction x) {
-        // VMCOREINFO's offsets first, then whatever BTF knows.
-        FieldOffsets offsets = FieldOffsets.of(x.view().vmcoreinfo());
-        Optional<Btf> btf = x.require(BtfExtractor.INSTANCE);
-        if (btf.isPresent()) {
-            offsets = offsets.orElse(new BtfFieldOffsets(btf.get()));
-        }
-        return SystemSummaryReader.read(x.view(), x.require(KernelLogExtractor.INSTANCE), offsets);
+        return SystemSummaryReader.read(x.view(), Fact.read(() -> x.require(KernelLogExtractor.INSTANCE)),
+                BtfExtractor.of(x));
     }
 }

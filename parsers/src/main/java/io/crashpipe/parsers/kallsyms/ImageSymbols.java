@@ -69,6 +69,22 @@ public final class ImageSymbols {
                 ? highest + ImageBytes.CHUNK : cap;
     }
 
+    /**
+     * Where a downward scan starts: the lowest image symbol above {@code _stext} that VMCOREINFO
+     * names. Those are data ({@code init_top_pgt}, {@code init_uts_ns}, {@code prb}, ...), which
+     * the x86_64 and arm64 linker scripts place after the read-only data holding kallsyms, so
+     * the tables are usually a few MiB below it rather than 15-25 MiB of text above {@code _stext}.
+     */
+    long dataFloor() {
+        long lowest = scanEnd();
+        for (long v : expected.values()) {
+            if (Long.compareUnsigned(v, stext) > 0 && Long.compareUnsigned(v, lowest) < 0) {
+                lowest = v;
+            }
+        }
+        return lowest & -ImageBytes.CHUNK;
+    }
+
     /** What a candidate table says about the expected symbols. */
     public record Agreement(List<String> matched, List<String> differing, List<String> notInTable) {
         public boolean accepted() {

@@ -2,19 +2,22 @@ package io.crashpipe.parsers.kallsyms;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.IntStream;
 
 /**
  * The kernel's own symbol table, decoded from the dump. Symbols are kept in the kernel's order
- * (ascending address); name lookups go through an index sorted by name.
+ * (ascending address); name lookups go through a hash index.
  */
 public final class Kallsyms {
     private final String[] names;
     private final char[] types;
     private final long[] addresses;
-    private final int[] byName;
+    /** Name to the index of its lowest-addressed symbol (several static symbols may share a name). */
+    private final Map<String, Integer> byName;
     private final KallsymsLayout layout;
     private final ImageSymbols.Agreement agreement;
     private final long textStart;
@@ -23,22 +26,37 @@ public final class Kallsyms {
     Kallsyms(String[] names, char[] types, long[] addresses, KallsymsLayout layout, ImageSymbols.Agreement agreement) {
         this.layout = layout;
         this.agreement = agreement;
-        Integer[] order = IntStream.range(0, names.length).boxed().toArray(Integer[]::new);
-        // The kernel emits the table sorted by address already; a stable sort keeps alias order.
-        Arrays.sort(order, Comparator.comparingLong(i -> addresses[i] ^ Long.MIN_VALUE));
-        this.names = new String[names.length];
-        this.types = new char[names.length];
-        this.addresses = new long[names.length];
-        for (int i = 0; i < order.length; i++) {
-            this.names[i] = names[order[i]];
-            this.types[i] = types[order[i]];
-            this.addresses[i] = addresses[order[i]];
+        if (ascending(addresses)) { // as the kernel writes it: no copy, no sort
+            this.names = names;
+            this.types = types;
+            this.addresses = addresses;
+        } else {
+            Integer[] order = IntStream.range(0, names.length).boxed().toArray(Integer[]::new);
+            Arrays.sort(order, Comparator.comparingLong(i -> addresses[i] ^ Long.MIN_VALUE)); // stable: alias order kept
+            this.names = new String[names.length];
+            this.types = new char[names.length];
+            this.addresses = new long[names.length];
+            for (int i = 0; i < order.length; i++) {
+                this.names[i] = names[order[i]];
+                this.types[i] = types[order[i]];
+                this.addresses[i] = addresses[order[i]];
+            }
         }
-        Integer[] byNameBoxed = IntStream.range(0, names.length).boxed().toArray(Integer[]::new);
-        Arrays.sort(byNameBoxed, Comparator.comparing((Integer i) -> this.names[i]));
-        this.byName = Arrays.stream(byNameBoxed).mapToInt(Integer::intValue).toArray();
+        this.byName = new HashMap<>(this.names.length * 2);
+        for (int i = 0; i < this.names.length; i++) {
+            byName.putIfAbsent(this.names[i], i);
+        }
         this.textStart = address("_text").orElse(address("_stext").orElse(Long.MIN_VALUE));
         this.end = address("_end").orElse(-1L);
+    }
+
+    private static boolean ascending(long[] a) {
+        for (int i = 1; i < a.length; i++) {
+            if (Long.compareUnsigned(a[i - 1], a[i]) > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public int size() {
@@ -75,28 +93,8 @@ public final class Kallsyms {
     }
 
     private int indexOf(String name) {
-        int lo = 0;
-        int hi = byName.length - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            int c = names[byName[mid]].compareTo(name);
-            if (c < 0) {
-                lo = mid + 1;
-            } else if (c > 0) {
-                hi = mid - 1;
-            } else {
-                // Several symbols may share a name (static functions): take the lowest address.
-                while (mid > 0 && names[byName[mid - 1]].equals(name)) {
-                    mid--;
-                }
-                int best = byName[mid];
-                for (int k = mid; k < byName.length && names[byName[k]].equals(name); k++) {
-                    best = Math.min(best, byName[k]);
-                }
-                return best;
-            }
-        }
-        return -1;
+        Integer i = byName.get(name);
+        return i == null ? -1 : i;
     }
 
     /**

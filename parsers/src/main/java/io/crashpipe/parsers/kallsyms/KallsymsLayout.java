@@ -9,7 +9,8 @@ import java.util.OptionalLong;
  * <ul>
  * <li>up to 6.1: addresses or offsets, relative_base, num_syms, names, markers, token_table,
  *     token_index;
- * <li>6.2 and 6.3: seqs_of_names between markers and token_table;
+ * <li>6.2 and 6.3: seqs_of_names between markers and token_table (stable kernels got it too:
+ *     Debian's 6.1.192 has it there);
  * <li>6.4 ("scripts/kallsyms: change the output order"): num_syms, names, markers,
  *     token_table, token_index, offsets, relative_base, seqs_of_names;
  * <li>7.x: the same without relative_base, and labels aligned to 4 bytes instead of 8.

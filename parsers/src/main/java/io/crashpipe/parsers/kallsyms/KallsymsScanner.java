@@ -4,9 +4,12 @@ import io.crashpipe.parsers.kernel.VirtualMemory;
 import io.crashpipe.parsers.kernel.Vmcoreinfo;
 import io.crashpipe.parsers.memory.MemoryFault;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.WeakHashMap;
 
 /**
  * Finds kallsyms in the kernel image when VMCOREINFO does not name its tables (before Linux 6.0).
@@ -30,14 +33,37 @@ public final class KallsymsScanner {
     private static final byte[] DIGITS = "\u00000\u00001\u00002\u00003\u00004\u00005\u00006\u00007\u00008\u00009\u0000"
             .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
+    /**
+     * How far earlier scans of the same physical memory got (weakly keyed by it), so that a
+     * streaming pass that stopped for a page not yet arrived resumes where the previous one
+     * stopped instead of re-reading the whole image: with pages arriving one at a time the scan
+     * stays linear in the pages it reads.
+     */
+    private static final Map<Object, Progress> PROGRESS = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** Chunks (in scan order) already examined without finding kallsyms, for one image. */
+    private static final class Progress {
+        final long stext;
+        final long end;
+        int examined;
+        int chunksAbsent;
+        int candidates;
+
+        Progress(long stext, long end) {
+            this.stext = stext;
+            this.end = end;
+        }
+    }
+
     private final ImageBytes img;
     private final ImageSymbols symbols;
     private final List<String> rejected = new ArrayList<>();
-    private int chunksAbsent;
+    private final Progress progress;
 
-    private KallsymsScanner(VirtualMemory memory, ImageSymbols symbols) {
+    private KallsymsScanner(VirtualMemory memory, ImageSymbols symbols, Progress progress) {
         this.img = new ImageBytes(memory);
         this.symbols = symbols;
+        this.progress = progress;
     }
 
     /**
@@ -47,39 +73,84 @@ public final class KallsymsScanner {
      * @throws MemoryFault when a page of the image has not arrived yet (streaming)
      */
     public static Kallsyms scan(VirtualMemory memory, Vmcoreinfo vi) {
+        return scan(memory, vi, null);
+    }
+
+    /**
+     * As {@link #scan(VirtualMemory, Vmcoreinfo)}, resuming the previous scan made with the same
+     * {@code resumeKey} (the physical memory behind {@code memory}) if it stopped for a page that
+     * had not arrived.
+     */
+    public static Kallsyms scan(VirtualMemory memory, Vmcoreinfo vi, Object resumeKey) {
         ImageSymbols symbols;
         try {
             symbols = ImageSymbols.of(vi);
         } catch (IllegalStateException e) {
             throw new KallsymsNotFoundException("the image cannot be bounded: " + e.getMessage());
         }
-        return new KallsymsScanner(memory, symbols).run();
+        Progress progress = new Progress(symbols.stext(), symbols.scanEnd());
+        if (resumeKey != null) {
+            Progress earlier = PROGRESS.get(resumeKey);
+            if (earlier != null && earlier.stext == progress.stext && earlier.end == progress.end) {
+                progress = earlier;
+            } else {
+                PROGRESS.put(resumeKey, progress);
+            }
+        }
+        synchronized (progress) {
+            return new KallsymsScanner(memory, symbols, progress).run();
+        }
     }
 
+    /**
+     * Chunks from the first data symbol down to {@code _stext}, where the tables usually are,
+     * then the rest of the image up to the highest symbol VMCOREINFO names.
+     */
     private Kallsyms run() {
         long start = symbols.stext() & -ImageBytes.CHUNK;
+        long floor = symbols.dataFloor();
         long end = symbols.scanEnd();
-        int candidates = 0;
-        for (long chunk = start; Long.compareUnsigned(chunk, end) < 0; chunk += ImageBytes.CHUNK) {
-            byte[] b = img.chunkBytes(chunk);
-            if (b == null) {
-                chunksAbsent++;
-                continue;
+        int index = 0;
+        for (long chunk = floor - ImageBytes.CHUNK; Long.compareUnsigned(chunk, start) >= 0; chunk -= ImageBytes.CHUNK) {
+            Kallsyms k = searchChunk(chunk, index++);
+            if (k != null) {
+                return k;
             }
-            for (int i = 0; i < ImageBytes.CHUNK; i++) {
-                if (b[i] == 0 && startsDigits(b, i, chunk)) {
-                    candidates++;
-                    Kallsyms k = tryTokenTableAt(chunk + i + 1);
-                    if (k != null) {
-                        return k;
-                    }
-                }
+        }
+        for (long chunk = floor; Long.compareUnsigned(chunk, end) < 0; chunk += ImageBytes.CHUNK) {
+            Kallsyms k = searchChunk(chunk, index++);
+            if (k != null) {
+                return k;
             }
         }
         throw new KallsymsNotFoundException(String.format(
                 "no kallsyms tables in the kernel image 0x%x-0x%x (%d chunks of 4 KiB not in the dump; %d token-table"
-                        + " candidates%s)", start, end, chunksAbsent, candidates,
+                        + " candidates%s)", start, end, progress.chunksAbsent, progress.candidates,
                 rejected.isEmpty() ? "" : ": " + String.join("; ", rejected.subList(0, Math.min(3, rejected.size())))));
+    }
+
+    /** The chunk's candidates; a chunk examined to the end without a waited page is not examined again. */
+    private Kallsyms searchChunk(long chunk, int index) {
+        if (index < progress.examined) {
+            return null;
+        }
+        byte[] b = img.chunkBytes(chunk);
+        if (b == null) {
+            progress.chunksAbsent++;
+            progress.examined++;
+            return null;
+        }
+        for (int i = 0; i < ImageBytes.CHUNK; i++) {
+            if (b[i] == 0 && startsDigits(b, i, chunk)) {
+                progress.candidates++;
+                Kallsyms k = tryTokenTableAt(chunk + i + 1);
+                if (k != null) {
+                    return k;
+                }
+            }
+        }
+        progress.examined++;
+        return null;
     }
 
     /** True when {@code "\0" "0\0" ... "9\0"} starts at {@code b[i]} (it may run into the next chunk). */

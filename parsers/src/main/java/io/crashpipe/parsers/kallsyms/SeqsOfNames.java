@@ -6,8 +6,8 @@ import java.util.OptionalLong;
  * {@code kallsyms_seqs_of_names} (Linux 6.2, "kallsyms: Improve the performance of
  * kallsyms_lookup_name()"): symbol indexes in name order, three big-endian bytes each. Decoding
  * does not need it; it is located so that {@code info} can say the layout was understood whole.
- * It lies between the markers and the token table in 6.2/6.3, and after the address table
- * (and relative_base) from 6.4.
+ * It lies between the markers and the token table in 6.2/6.3 (and in stable kernels that took
+ * it, such as Debian's 6.1.192), and after the address table (and relative_base) from 6.4.
  */
 final class SeqsOfNames {
     private static final int CHECKED = 64;

@@ -1,20 +1,21 @@
 package io.crashpipe.parsers.kernel;
 
+import io.crashpipe.parsers.arch.AddressSpace;
 import io.crashpipe.parsers.memory.PhysicalMemory;
 import io.crashpipe.parsers.memory.ReadResult;
 import io.crashpipe.parsers.memory.Unavailable;
 
-/** Kernel virtual memory of an x86_64 dump: each page-sized piece translated, then read physically. */
+/** Kernel virtual memory: each page-sized piece translated by the architecture's address space, then read physically. */
 public final class KernelMemory implements VirtualMemory {
-    private final X86_64AddressSpace space;
+    private final AddressSpace space;
     private final PhysicalMemory physical;
 
-    public KernelMemory(X86_64AddressSpace space) {
+    public KernelMemory(AddressSpace space) {
         this.space = space;
         this.physical = space.physical();
     }
 
-    public X86_64AddressSpace addressSpace() {
+    public AddressSpace addressSpace() {
         return space;
     }
 

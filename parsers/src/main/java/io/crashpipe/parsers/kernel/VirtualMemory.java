@@ -1,18 +1,18 @@
 package io.crashpipe.parsers.kernel;
 
+import io.crashpipe.parsers.memory.CString;
 import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.memory.ReadResult;
 import io.crashpipe.parsers.memory.Unavailable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Random access to kernel virtual memory, in the style of
  * {@link io.crashpipe.parsers.memory.PhysicalMemory}: an address that is not mapped, or whose
  * page is not (yet) in the dump, is the typed outcome {@link Unavailable} (virtual address, pfn,
  * reason). The throwing helpers wrap it in {@link MemoryFault} for deep parsing code.
- * All multi-byte values are little-endian (x86_64).
+ * All multi-byte values are little-endian (x86_64, and arm64 as fleets run it).
  */
 public interface VirtualMemory {
 
@@ -63,11 +63,6 @@ public interface VirtualMemory {
 
     /** A NUL-terminated string of at most {@code max} bytes (the whole field when no NUL). */
     default String cString(long vaddr, int max) {
-        byte[] b = read(vaddr, max);
-        int n = 0;
-        while (n < b.length && b[n] != 0) {
-            n++;
-        }
-        return new String(b, 0, n, StandardCharsets.UTF_8);
+        return CString.decode(read(vaddr, max));
     }
 }

@@ -27,6 +27,19 @@ public final class CrashModFormat {
         return sb.toString();
     }
 
+    /** The table, then one {@code mod: ...} line per module or list gap the dump could not give. */
+    public static String text(ModuleList list) {
+        StringBuilder sb = new StringBuilder(text(list.modules()));
+        list.completeness().unknown().forEach((k, v) -> sb.append("mod: ").append(k).append(" incomplete: ")
+                .append(v).append('\n'));
+        for (KernelModule m : list.modules()) {
+            m.completeness().unknown().forEach((k, v) -> sb.append("mod: module ")
+                    .append(Long.toHexString(m.address())).append(": ").append(k).append(" unknown: ").append(v)
+                    .append('\n'));
+        }
+        return sb.toString();
+    }
+
     private static String center(String s, int width) {
         int left = (width - s.length()) / 2;
         return " ".repeat(left) + s + " ".repeat(width - s.length() - left);

@@ -1,5 +1,7 @@
 package io.crashpipe.parsers.module;
 
+import io.crashpipe.parsers.memory.Completeness;
+
 /**
  * One loaded module.
  *
@@ -9,9 +11,11 @@ package io.crashpipe.parsers.module;
  * @param textBase where its executable code starts
  * @param textSize bytes of executable code (symbol lookups stay inside it)
  * @param kallsyms the module's {@code struct mod_kallsyms}, 0 when the kernel has none
+ * @param completeness the fields the dump could not give ({@code name}, {@code base}, {@code size},
+ *     {@code kallsyms}), each with its reason; those hold "" or 0
  */
 public record KernelModule(long address, String name, long base, long size, long textBase, long textSize,
-        long kallsyms) {
+        long kallsyms, Completeness completeness) {
 
     public boolean containsText(long addr) {
         return Long.compareUnsigned(addr, textBase) >= 0 && Long.compareUnsigned(addr, textBase + textSize) < 0;

@@ -1,58 +1,62 @@
 package io.crashpipe.parsers.module;
 
 import io.crashpipe.parsers.btf.Btf;
+import io.crashpipe.parsers.kernel.KernelLists;
 import io.crashpipe.parsers.kernel.KernelMemory;
+import io.crashpipe.parsers.kernel.ObjectBytes;
+import io.crashpipe.parsers.memory.Completeness;
+import io.crashpipe.parsers.memory.Fact;
 import io.crashpipe.parsers.view.KernelView;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads the {@code modules} list, in list order (most recently loaded first, as crash shows it). */
+/**
+ * Reads the {@code modules} list, in list order (most recently loaded first, as crash shows it).
+ * A module whose {@code struct module} is partly missing is kept with the fields that could be
+ * read; a broken link is walked around ({@link KernelLists}).
+ */
 public final class ModuleListReader {
-    /** More modules than this on the list means it is corrupt (a kernel has a few hundred). */
-    private static final int MAX_MODULES = 1 << 16;
-
     private ModuleListReader() {}
 
     public static List<KernelModule> read(KernelView view, Btf btf) {
+        return readList(view, btf).modules();
+    }
+
+    public static ModuleList readList(KernelView view, Btf btf) {
         ModuleLayout l = ModuleLayout.of(btf);
         KernelMemory mem = view.memory();
         long head = view.requireSymbol("modules");
         int span = (int) Math.max(Math.max(l.name() + l.nameSize(), l.base() + 8),
                 Math.max(l.size() + l.memStride() * 8, l.kallsyms().orElse(0) + 8)) + 8;
+        // A module is at least its struct; more of them than memory holds means a corrupt list.
+        long limit = Math.max(1024, (1L << 40) / Math.max(64, btf.sizeOf("module").orElse(span)));
+        KernelLists.Walk walk = KernelLists.listHead(mem, head, l.list(), limit);
         List<KernelModule> out = new ArrayList<>();
-        for (long node = mem.u64(head); node != head; node = mem.u64(node)) {
-            if (out.size() == MAX_MODULES) {
-                throw new IllegalStateException("the modules list has more than " + MAX_MODULES + " entries: corrupt");
-            }
-            long m = node - l.list();
-            ByteBuffer b = mem.buffer(m, span);
-            out.add(module(l, m, b));
+        for (long m : walk.entries()) {
+            out.add(module(l, m, ObjectBytes.read(mem, m, span)));
         }
-        return List.copyOf(out);
+        Completeness.Builder gaps = new Completeness.Builder();
+        walk.gap().ifPresent(g -> gaps.unknown("modules", g));
+        return new ModuleList(List.copyOf(out), gaps.build());
     }
 
-    private static KernelModule module(ModuleLayout l, long m, ByteBuffer b) {
-        byte[] raw = new byte[l.nameSize()];
-        b.get((int) l.name(), raw);
-        int n = 0;
-        while (n < raw.length && raw[n] != 0) {
-            n++;
-        }
-        String name = new String(raw, 0, n, StandardCharsets.UTF_8);
-        long kallsyms = l.kallsyms().isPresent() ? b.getLong((int) l.kallsyms().getAsLong()) : 0;
+    private static KernelModule module(ModuleLayout l, long m, ObjectBytes b) {
+        Completeness.Builder c = new Completeness.Builder();
+        String name = c.note("name", b.cString(l.name(), l.nameSize())).orElse("");
+        long kallsyms = l.kallsyms().isPresent() ? c.note("kallsyms", b.u64(l.kallsyms().getAsLong())).orElse(0L) : 0;
         if (!l.memArray()) {
-            long base = b.getLong((int) l.base());
-            return new KernelModule(m, name, base, Integer.toUnsignedLong(b.getInt((int) l.size())), base,
-                    Integer.toUnsignedLong(b.getInt((int) l.textSize())), kallsyms);
+            long base = c.note("base", b.u64(l.base())).orElse(0L);
+            long size = c.note("size", b.u32(l.size())).orElse(0L);
+            long textSize = c.note("text_size", b.u32(l.textSize())).orElse(0L);
+            return new KernelModule(m, name, base, size, base, textSize, kallsyms, c.build());
         }
-        long size = 0;
+        Fact<Long> size = Fact.known(0L);
         for (int t : l.memTypes()) {
-            size += Integer.toUnsignedLong(b.getInt((int) (l.size() + t * l.memStride())));
+            Fact<Long> part = b.u32(l.size() + t * l.memStride());
+            size = size.flatMap(s -> part.map(p -> s + p));
         }
-        long text = b.getLong((int) (l.base() + l.memText() * l.memStride()));
-        long textSize = Integer.toUnsignedLong(b.getInt((int) (l.size() + l.memText() * l.memStride())));
-        return new KernelModule(m, name, text, size, text, textSize, kallsyms);
+        long text = c.note("base", b.u64(l.base() + l.memText() * l.memStride())).orElse(0L);
+        long textSize = c.note("text_size", b.u32(l.size() + l.memText() * l.memStride())).orElse(0L);
+        return new KernelModule(m, name, text, c.note("size", size).orElse(0L), text, textSize, kallsyms, c.build());
     }
 }

@@ -3,7 +3,7 @@ package io.crashpipe.parsers.module;
 import io.crashpipe.parsers.btf.Btf;
 import io.crashpipe.parsers.kallsyms.SymbolOffset;
 import io.crashpipe.parsers.kernel.KernelMemory;
-import io.crashpipe.parsers.memory.MemoryFault;
+import io.crashpipe.parsers.memory.Fact;
 import io.crashpipe.parsers.view.KernelView;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -63,12 +63,12 @@ public final class ModuleSymbols {
             return Optional.empty();
         }
         KernelModule m = mod.get();
-        Table t;
-        try {
-            t = tables.computeIfAbsent(m.address(), k -> table(m));
-        } catch (MemoryFault e) {
+        // A symbol table absent for good leaves the address unnamed; one not yet arrived waits.
+        Optional<Table> read = Fact.read(() -> tables.computeIfAbsent(m.address(), k -> table(m))).optional();
+        if (read.isEmpty()) {
             return Optional.empty();
         }
+        Table t = read.get();
         int i = Arrays.binarySearch(t.addresses(), addr);
         if (i < 0) {
             i = -i - 2;

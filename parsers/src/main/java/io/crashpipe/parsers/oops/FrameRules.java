@@ -10,52 +10,67 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * The data that decides which frames are machinery rather than the bug, read from the resource
  * {@code guilty-frame-rules.txt} (see its header for the sections). Kept as data so that the
- * list can grow without code changes.
+ * lists can grow without code changes.
  */
 public final class FrameRules {
-    /** Sections of the rules file. */
-    public enum Section { SKIP, HANG, STALL, OOM, LEAK, REFCOUNT, ANCHORS }
+    /** Sections of the rules file that are plain pattern lists. */
+    public enum Section { SKIP, HANG, ANCHORS }
+
+    /** A WARNING raised in a checker: its kind and the extra names passed over for it. */
+    record WarningKind(Pattern line, String kind, Optional<Pattern> skip) {}
 
     private static final String RESOURCE = "guilty-frame-rules.txt";
     private static final FrameRules DEFAULT = load();
+    private static final int CACHE_LIMIT = 50_000;
 
     private final Map<Section, Pattern> patterns;
-    private final Map<String, String> collapse;
-    private final Map<Pattern, String> warningKinds;
+    private final Map<String, String> hangGroups;
+    private final List<String> stripPrefixes;
+    private final List<WarningKind> warningKinds;
+    private final Map<Section, Map<String, Boolean>> cache = new EnumMap<>(Section.class);
 
-    private FrameRules(Map<Section, Pattern> patterns, Map<String, String> collapse, Map<Pattern, String> warningKinds) {
+    private FrameRules(Map<Section, Pattern> patterns, Map<String, String> hangGroups, List<String> stripPrefixes,
+            List<WarningKind> warningKinds) {
         this.patterns = patterns;
-        this.collapse = collapse;
+        this.hangGroups = hangGroups;
+        this.stripPrefixes = stripPrefixes;
         this.warningKinds = warningKinds;
-    }
-
-    /** The kind of a WARNING raised in this source file ("locking bug"), if it has one. */
-    java.util.Optional<String> warningKind(String sourceFile) {
-        for (Map.Entry<Pattern, String> e : warningKinds.entrySet()) {
-            if (e.getKey().matcher(sourceFile).find()) {
-                return java.util.Optional.of(e.getValue());
-            }
+        for (Section s : Section.values()) {
+            cache.put(s, new ConcurrentHashMap<>());
         }
-        return java.util.Optional.empty();
     }
 
     public static FrameRules defaults() {
         return DEFAULT;
     }
 
+    /** The checker kind of a WARNING first line ("WARNING: CPU: 0 PID: 1 at lib/refcount.c:25 ..."), if any. */
+    Optional<WarningKind> warningKind(String warningLine) {
+        for (WarningKind k : warningKinds) {
+            if (k.line().matcher(warningLine).find()) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** True when the section's patterns find a match in the function name. */
     boolean matches(Section section, String function) {
         Pattern p = patterns.get(section);
         if (p == null) {
             return false;
         }
-        // Function names repeat across reports and the alternation is long: remember answers,
-        // in a cache that is dropped when it grows (memory stays bounded).
+        // Names repeat across reports and the alternation is long: remember answers, in a cache
+        // that is dropped when it grows (memory stays bounded).
         Map<String, Boolean> c = cache.get(section);
         Boolean hit = c.get(function);
         if (hit == null) {
@@ -68,38 +83,30 @@ public final class FrameRules {
         return hit;
     }
 
-    private static final int CACHE_LIMIT = 50_000;
-    private final Map<Section, Map<String, Boolean>> cache = cacheMaps();
-
-    private static Map<Section, Map<String, Boolean>> cacheMaps() {
-        Map<Section, Map<String, Boolean>> m = new EnumMap<>(Section.class);
-        for (Section s : Section.values()) {
-            m.put(s, new java.util.concurrent.ConcurrentHashMap<>());
-        }
-        return m;
+    /** True when the function is machinery for every kind, or for this kind's extra pattern. */
+    boolean skipped(String function, Optional<Pattern> extra) {
+        return matches(Section.SKIP, function) || extra.map(p -> p.matcher(function).find()).orElse(false);
     }
 
-    /** True when the function is machinery for a report whose extra sections are given. */
-    boolean skipped(String function, List<Section> extra) {
-        if (matches(Section.SKIP, function)) {
-            return true;
-        }
-        for (Section s : extra) {
-            if (matches(s, function)) {
-                return true;
+    /** The group a hung task's frame belongs to (rtnl_lock, synchronize_rcu), if any. */
+    Optional<String> hangGroup(String function) {
+        for (Map.Entry<String, String> e : hangGroups.entrySet()) {
+            if (function.contains(e.getKey())) {
+                return Optional.of(e.getValue());
             }
         }
-        return false;
+        return Optional.empty();
     }
 
-    /** The family name to print for a function (e.g. every smp_call_function variant). */
-    String collapsed(String function) {
-        for (Map.Entry<String, String> e : collapse.entrySet()) {
-            if (function.startsWith(e.getKey())) {
-                return e.getValue();
+    /** The name as titles print it: the longest syscall wrapper prefix that applies removed. */
+    String stripped(String function) {
+        String best = function;
+        for (String p : stripPrefixes) {
+            if (function.startsWith(p) && function.length() - p.length() < best.length() && function.length() > p.length()) {
+                best = function.substring(p.length());
             }
         }
-        return function;
+        return best;
     }
 
     private static FrameRules load() {
@@ -115,8 +122,9 @@ public final class FrameRules {
 
     static FrameRules parse(BufferedReader r) throws IOException {
         Map<Section, List<String>> lists = new EnumMap<>(Section.class);
-        Map<String, String> collapse = new LinkedHashMap<>();
-        Map<Pattern, String> warningKinds = new LinkedHashMap<>();
+        Map<String, String> hangGroups = new LinkedHashMap<>();
+        List<String> strip = new ArrayList<>();
+        List<WarningKind> warningKinds = new ArrayList<>();
         String section = null;
         String line;
         int n = 0;
@@ -133,19 +141,32 @@ public final class FrameRules {
             if (section == null) {
                 throw new IllegalStateException(RESOURCE + " line " + n + ": rule before any [section]");
             }
-            if (section.equals("warning-kinds")) {
-                String[] kv = t.split("\\s*=>\\s*", 2);
-                warningKinds.put(Pattern.compile(kv[0]), kv[1]);
-            } else if (section.equals("collapse")) {
-                String[] kv = t.split("\\s*=>\\s*", 2);
-                collapse.put(kv[0], kv.length > 1 ? kv[1] : kv[0]);
-            } else {
-                Section s = Section.valueOf(section.toUpperCase(java.util.Locale.ROOT));
-                lists.computeIfAbsent(s, k -> new ArrayList<>()).add(t);
+            switch (section) {
+                case "hang-groups" -> {
+                    String[] kv = t.split("\\s*=>\\s*", 2);
+                    hangGroups.put(kv[0], kv.length > 1 ? kv[1] : kv[0]);
+                }
+                case "strip-prefixes" -> strip.add(t);
+                case "warning-kinds" -> {
+                    String[] kv = t.split("\\s*=>\\s*", 2);
+                    String[] kindSkip = kv[1].split("\\s*\\|\\s*", 2);
+                    String words = kindSkip.length > 1 ? kindSkip[1].strip() : "";
+                    warningKinds.add(new WarningKind(Pattern.compile(kv[0]), kindSkip[0].strip(), words(words)));
+                }
+                default -> lists.computeIfAbsent(Section.valueOf(section.toUpperCase(Locale.ROOT)), k -> new ArrayList<>()).add(t);
             }
         }
         Map<Section, Pattern> patterns = new EnumMap<>(Section.class);
         lists.forEach((s, l) -> patterns.put(s, Pattern.compile("(?:" + String.join(")|(?:", l) + ")")));
-        return new FrameRules(patterns, collapse, warningKinds);
+        return new FrameRules(patterns, hangGroups, List.copyOf(strip), List.copyOf(warningKinds));
+    }
+
+    /** A space-separated list of name fragments (regular expressions) as one pattern, empty if none. */
+    static Optional<Pattern> words(String spaceSeparated) {
+        String s = spaceSeparated.strip();
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Pattern.compile("(?:" + String.join(")|(?:", s.split("\\s+")) + ")"));
     }
 }

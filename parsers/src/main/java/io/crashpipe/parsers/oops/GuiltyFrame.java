@@ -3,16 +3,24 @@ package io.crashpipe.parsers.oops;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Chooses the frame a report is named after, following the rule's {@link FrameSource} and the
- * data in {@link FrameRules}.
+ * Chooses the function a report is named after: walks the report's lines as the kind's
+ * {@link FramePlan} says, passes over machinery ({@link FrameRules} and the kind's own extra
+ * pattern), and picks one name.
  */
 final class GuiltyFrame {
-    private final FrameRules rules;
-    private final List<FrameRules.Section> extra;
+    private static final Pattern FRAME = Pattern.compile("^[ \\t]*(?:" + FramePlan.PC + " ){0,2}" + FramePlan.FUNC);
+    /** 32-bit arm: {@code [<c0>] (callee) from [<c0>] (caller+0x..)}, two frames on one line. */
+    private static final Pattern ARM = Pattern.compile(
+            "^[ \\t]*" + FramePlan.PC + " \\((?<callee>[A-Za-z0-9_.]+)\\) from " + FramePlan.PC + " \\(" + FramePlan.FUNC);
 
-    GuiltyFrame(FrameRules rules, List<FrameRules.Section> extra) {
+    private final FrameRules rules;
+    private final Optional<Pattern> extra;
+
+    GuiltyFrame(FrameRules rules, Optional<Pattern> extra) {
         this.rules = rules;
         this.extra = extra;
     }
@@ -21,85 +29,101 @@ final class GuiltyFrame {
         return rules.skipped(fn, extra);
     }
 
-    /** First frame that is not machinery: reliable frames first, then {@code ?} frames. */
-    Optional<String> fromStack(List<Frame> trace) {
-        for (boolean reliable : new boolean[] {true, false}) {
-            for (Frame f : trace) {
-                if (f.reliable() == reliable && !skipped(f.function())) {
-                    return Optional.of(f.function());
+    /** The chosen name (syscall prefixes removed), empty when the walk found none. */
+    Optional<String> choose(FramePlan plan, List<String> lines) {
+        List<String> names = walk(plan.steps(), lines, plan.skips());
+        if (names.isEmpty() && !plan.fallback().isEmpty()) {
+            names = walk(plan.fallback(), lines, plan.skips());
+        }
+        if (names.isEmpty()) {
+            return Optional.empty();
+        }
+        return switch (plan.pick()) {
+            case FIRST -> Optional.of(names.get(0));
+            case STALL -> stall(names);
+            case HANG -> hang(names);
+        };
+    }
+
+    private List<String> walk(List<FramePlan.Step> steps, List<String> lines, boolean skips) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        for (int k = 0; k < steps.size(); k++) {
+            if (steps.get(k) instanceof FramePlan.Find f) {
+                while (i < lines.size()) {
+                    Matcher m = f.pattern().matcher(lines.get(i++));
+                    if (m.find()) {
+                        collect(out, m, skips);
+                        break;
+                    }
+                }
+                continue;
+            }
+            FramePlan.Find next = k + 1 < steps.size() && steps.get(k + 1) instanceof FramePlan.Find n ? n : null;
+            while (i < lines.size()) {
+                String l = lines.get(i++);
+                if (FramePlan.startsStack(l)) {
+                    break;
+                }
+                if (next != null) {
+                    Matcher m = next.pattern().matcher(l);
+                    if (m.find()) {
+                        collect(out, m, skips);
+                        k++;
+                        break;
+                    }
+                }
+                Matcher arm = ARM.matcher(l);
+                if (arm.lookingAt()) {
+                    add(out, arm.group("callee"), skips);
+                    add(out, arm.group("fn"), skips);
+                    continue;
+                }
+                Matcher fm = FRAME.matcher(l);
+                if (fm.lookingAt()) {
+                    add(out, fm.group("fn"), skips);
                 }
             }
+        }
+        return out;
+    }
+
+    private void collect(List<String> out, Matcher m, boolean skips) {
+        if (m.pattern().pattern().contains("(?<fn>") && m.group("fn") != null) {
+            add(out, m.group("fn"), skips);
+        }
+    }
+
+    private void add(List<String> out, String name, boolean skips) {
+        if (!skips || !skipped(name)) {
+            out.add(rules.stripped(name));
+        }
+    }
+
+    /** The name just above the first dispatch anchor; an smp_call_function anchor names itself. */
+    private Optional<String> stall(List<String> names) {
+        String prev = names.get(0);
+        for (String n : names) {
+            if (rules.matches(FrameRules.Section.ANCHORS, n)) {
+                return Optional.of(n.contains("smp_call_function") ? "smp_call_function" : prev);
+            }
+            prev = n;
         }
         return Optional.empty();
     }
 
-    /** A named function (RIP, first line, lock site) unless it is machinery; then the stack; then the name anyway. */
-    Optional<String> preferring(String named, List<Frame> trace) {
-        if (!named.isEmpty() && !skipped(named)) {
-            return Optional.of(named);
-        }
-        Optional<String> s = fromStack(trace);
-        return s.isPresent() ? s : named.isEmpty() ? Optional.empty() : Optional.of(named);
-    }
-
-    /** Hung tasks: waits on RCU or the RTNL are grouped under those; otherwise the first non-waiting frame. */
-    Optional<String> forHang(List<Frame> trace) {
-        for (Frame f : trace) {
-            if (!f.reliable()) {
-                continue;
-            }
-            String fn = f.function();
-            if (fn.equals("rtnl_lock")) {
-                return Optional.of(fn);
-            }
-            if (fn.startsWith("synchronize_rcu") || fn.startsWith("synchronize_srcu") || fn.equals("synchronize_net")
-                    || fn.equals("synchronize_sched")) {
-                return Optional.of("synchronize_rcu");
+    private Optional<String> hang(List<String> names) {
+        for (String n : names) {
+            Optional<String> g = rules.hangGroup(n);
+            if (g.isPresent()) {
+                return g;
             }
         }
-        return fromStack(trace);
-    }
-
-    /**
-     * Stalls and lockups: the interrupted function and the task frames below it; the frame just
-     * above the first dispatch anchor represents the loop (the exact top frame is random).
-     */
-    Optional<String> forStall(String interrupted, List<Frame> task, List<Frame> all) {
-        List<String> candidates = new ArrayList<>();
-        if (!interrupted.isEmpty()) {
-            candidates.add(interrupted);
-        }
-        int lastIrq = -1;
-        for (int i = 0; i < task.size(); i++) {
-            FrameSection s = task.get(i).section();
-            if (s == FrameSection.IRQ || s == FrameSection.NMI || s == FrameSection.SOFTIRQ) {
-                lastIrq = i;
+        for (String n : names) {
+            if (!rules.matches(FrameRules.Section.HANG, n)) {
+                return Optional.of(n);
             }
         }
-        boolean onlyIrq = lastIrq == task.size() - 1;
-        for (int i = onlyIrq ? 0 : lastIrq + 1; i < task.size(); i++) {
-            if (task.get(i).reliable()) {
-                candidates.add(task.get(i).function());
-            }
-        }
-        String prev = null;
-        for (String fn : candidates) {
-            if (rules.matches(FrameRules.Section.ANCHORS, fn)) {
-                String collapsed = rules.collapsed(fn);
-                if (!collapsed.equals(fn)) {
-                    return Optional.of(collapsed);
-                }
-                return Optional.of(prev != null ? prev : fn);
-            }
-            if (!skipped(fn)) {
-                prev = fn;
-            }
-        }
-        for (String fn : candidates) {
-            if (!skipped(fn)) {
-                return Optional.of(fn);
-            }
-        }
-        return fromStack(all);
+        return Optional.empty();
     }
 }

@@ -17,7 +17,7 @@ final class LinePrefix {
                     + "|\\d{4}-\\d\\d-\\d\\dT[\\d:.]+(?:[+-]\\d\\d:\\d\\d|Z)? \\S+ kernel: ?"     // ISO syslog
                     + "|kernel: ?"                                                             // journalctl -o cat
                     + "|<\\d>"                                                                 // printk level
-                    + "|\\[ *\\d+\\.\\d+\\](?: |(?=\\[))?"                                      // timestamp
+                    + "|\\s*\\[ *\\d+\\.\\d+\\](?: |(?=\\[))?"                                   // timestamp (quoted logs indent it)
                     + "|\\[ *[TC]\\d+\\] ?"                                                     // caller id
                     + "|#012"                                                                  // rsyslog newline
                     + "|\\d{5} (?=\\S)"                                                         // ktest counter

@@ -1,31 +1,34 @@
 package io.crashpipe.parsers.oops;
 
-import static io.crashpipe.parsers.oops.FrameRules.Section.HANG;
-import static io.crashpipe.parsers.oops.FrameRules.Section.LEAK;
-import static io.crashpipe.parsers.oops.FrameRules.Section.OOM;
-import static io.crashpipe.parsers.oops.FrameRules.Section.REFCOUNT;
-import static io.crashpipe.parsers.oops.FrameRules.Section.STALL;
+import static io.crashpipe.parsers.oops.FramePlan.AT;
+import static io.crashpipe.parsers.oops.FramePlan.CALL_TRACE;
+import static io.crashpipe.parsers.oops.FramePlan.FUNC;
+import static io.crashpipe.parsers.oops.FramePlan.PC;
+import static io.crashpipe.parsers.oops.FramePlan.RIP;
+import static io.crashpipe.parsers.oops.FramePlan.TRACE;
+import static io.crashpipe.parsers.oops.FramePlan.find;
 
+import io.crashpipe.parsers.oops.FramePlan.Pick;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The ordered list of report kinds (first match wins), one small rule each. Titles follow the
- * conventions syzbot made common: a fixed phrase for the kind, then "in" and the guilty
- * function; nothing that changes between hosts, builds or boots (addresses, sizes, pids, line
- * numbers, CPU numbers).
+ * The ordered list of report kinds (first match wins), one small rule each, written to the
+ * conventions kernel fuzzing dashboards made common: a fixed phrase for the kind, then "in" and
+ * the guilty function, nothing that changes between hosts, builds or boots (see {@link TitleText}).
+ * A line is recognised where a report header starts it, or where a header appears inside it
+ * after console noise ("syzkaller login: BUG: ..."), unless the line is known chatter.
  */
 final class Recognisers {
-    private static final String FN = "(?<fn>[A-Za-z_$][\\w.$]*)";
-    private static final Pattern ACCESS = Pattern.compile("^\\s*(Read|Write) (?:of size|at addr)");
     private static final Set<ReportType> ANY = EnumSet.allOf(ReportType.class);
     private static final Set<ReportType> NONE = Set.of();
-    private static final List<FrameRules.Section> COMMON = List.of();
+    /** A KASAN access line: {@code Read of size 8 at addr ...}, tag-based {@code Write at addr ...}. */
+    private static final Pattern ACCESS = Pattern.compile("(Read|Write) (?:of size|at addr) [0-9a-f]+");
 
     private static final List<Rule> RULES = build();
 
@@ -35,17 +38,32 @@ final class Recognisers {
         return RULES;
     }
 
+    /** A rule and its match on the first line. */
+    record Match(Rule rule, Matcher matcher) {}
+
     /** The first rule whose start pattern matches the line, with its match. */
     static Match match(String text) {
-        Match m = matchAtStart(text);
+        Match m = firstMatch(text);
+        // Chatter is looked for only on lines that would start a report: most lines start none.
+        return m != null && SUPPRESSED.matcher(text).find() ? null : m;
+    }
+
+    private static Match firstMatch(String text) {
+        Match m = matchAtStart(text, true);
         if (m != null) {
             return m;
         }
         // Console noise glued in front of the kernel's line ("syzkaller login: BUG: ..."), or a
-        // message printed into the middle of another one: retry after it.
-        Matcher glued = GLUED.matcher(text);
-        while (glued.find()) {
-            m = matchAtStart(text.substring(glued.end()));
+        // message printed into the middle of another one: retry at each header inside the line.
+        if (!mayHoldHeader(text)) {
+            return null;
+        }
+        Matcher h = HEADER.matcher(text);
+        while (h.find()) {
+            if (h.start() == 0) {
+                continue;
+            }
+            m = matchAtStart(text.substring(h.start()), false);
             if (m != null) {
                 return m;
             }
@@ -53,10 +71,8 @@ final class Recognisers {
         return null;
     }
 
-    private static final Pattern GLUED = Pattern.compile("login: |\\[ *\\d+\\.\\d+\\](?:\\[ *[TC]\\d+\\])? ");
-
-    private static Match matchAtStart(String text) {
-        String t = text.strip();
+    private static Match matchAtStart(String text, boolean atLineStart) {
+        String t = atLineStart ? text.strip() : text;
         if (t.startsWith("Oops: ") && !t.startsWith("Oops: 0")) {
             t = t.substring(6); // 6.9+ prefixes the kind: "Oops: general protection fault, ..."
         }
@@ -64,6 +80,9 @@ final class Recognisers {
             return null;
         }
         for (Rule r : RULES) {
+            if (!atLineStart && r.name().equals("raw")) {
+                continue; // text after noise names a report only when a specific kind recognises it
+            }
             Matcher m = r.match(t);
             if (m != null) {
                 return new Match(r, m);
@@ -72,187 +91,347 @@ final class Recognisers {
         return null;
     }
 
-    /** A rule and its match on the first line. */
-    record Match(Rule rule, Matcher matcher) {}
+    /** Cheap test before the header search: every header holds one of these words. */
+    private static boolean mayHoldHeader(String t) {
+        return t.indexOf("BUG") >= 0 || t.indexOf("WARNING:") >= 0 || t.indexOf("INFO:") >= 0 || t.indexOf("fault") >= 0
+                || t.indexOf("panic") >= 0 || t.indexOf("Unable") >= 0 || t.indexOf("UBSAN") >= 0 || t.indexOf("error:") >= 0
+                || t.indexOf("opcode") >= 0 || t.indexOf("PANIC") >= 0 || t.indexOf("Booting") >= 0 || t.indexOf("unregister_") >= 0
+                || t.indexOf("int3:") >= 0 || t.indexOf("Internal error") >= 0 || t.indexOf("Unhandled") >= 0
+                || t.indexOf("Alignment trap") >= 0 || t.indexOf("VFS: ") >= 0;
+    }
+
+    /** Report headers, found anywhere in a line when not preceded by a word character ("ODEBUG:" is no "BUG:"). */
+    private static final Pattern HEADER = Pattern.compile("(?<![A-Za-z0-9_])(?:BUG:|BUG kmalloc-|WARNING:|INFO:|general protection fault"
+            + "|stack segment: |Kernel panic|kernel BUG|Kernel BUG|Unable to handle kernel|UBSAN:|divide(?: |_)error:|invalid opcode:"
+            + "|int3:|Internal error:|Unhandled fault:|Alignment trap:|PANIC: double fault|unregister_netdevice: waiting for"
+            + "|Booting the kernel|VFS: Close: file count is 0|VFS: Busy inodes after unmount)");
+
+    /** Lines that look like reports and are not: user space and boot chatter, informational notes. */
+    private static final Pattern SUPPRESSED = Pattern.compile(String.join("|", List.of(
+            "INFO: lockdep is turned off", "INFO: Stall ended before state dump start", "INFO: NMI handler",
+            "INFO: recovery required on readonly filesystem", "(?:handler|interrupt).*took too long",
+            "INFO: sys_.* is not present in /proc/kallsyms", "INFO: no syscalls can create resource",
+            "BUG: no syscalls can create resource", "rmt_storage:INFO:", "WARNING: /etc/ssh/moduli does not exist",
+            "WARNING: workqueue cpumask: online intersect > possible intersect", "WARNING: [Tt]he mand mount option",
+            "WARNING: Unsupported flag value", "WARNING: Unprivileged eBPF is enabled", "WARNING: fbcon: Driver '",
+            "WARNING: See https.* for mitigation options", "WARNING: kernel not compiled with CPU_SRSO",
+            "EXT4-[Ff][Ss](?: \\(.*\\))?:", "(?i)warning: .* uses (?:deprecated v2 capabilities|wireless extensions)",
+            "XFS \\(\\w+\\): WARNING", "general protection fault .* error:\\d+ in ",
+            "(?:Parsing ELF|Decompressing Linux|Unknown parameter ').*Booting the kernel", "---\\[ end ")));
 
     // Cheap pre-filter: every start pattern begins with one of these words.
     private static final Pattern STARTS = Pattern.compile(
-            "(?:BUG|WARNING|INFO|\\[ INFO|\\[ BUG|\\[ WARNING|UBSAN|Kernel panic|PANIC|general protection|stack segment|kernel BUG|invalid opcode"
-                    + "|divide|Internal error|Unable to handle|Unhandled fault|Oops|list_|hlist_|ODEBUG|refcount_t"
-                    + "|usercopy|rcu:|Insufficient stack|unreferenced object|NMI watchdog|watchdog|kernel stack overflow|Kernel stack overflow"
-                    + "|Out of memory|Memory cgroup out of memory|oom-kill|oom_reaper|\\S.* invoked oom-killer|Kernel Offset)");
+            "(?:BUG|WARNING|INFO|\\[ INFO|\\[ BUG|\\[ WARNING|UBSAN|Kernel panic|PANIC|general protection|stack segment|kernel BUG|Kernel BUG"
+                    + "|invalid opcode|divide|Internal error|Unable to handle|Unhandled fault|Alignment trap|int3|Oops|list_|hlist_|ODEBUG"
+                    + "|refcount_t|usercopy|rcu:|Insufficient stack|unreferenced object|NMI watchdog|watchdog|kernel stack overflow"
+                    + "|Kernel stack overflow|Out of memory|Memory cgroup out of memory|oom-kill|oom_reaper|\\S.* invoked oom-killer"
+                    + "|Booting the kernel|unregister_netdevice|VFS: )");
 
     private static List<Rule> build() {
         List<Rule> r = new ArrayList<>();
+        Pick first = Pick.FIRST;
         // Sanitizers.
-        r.add(rule("kasan", "BUG: KAS[Aa][Nn]: (?<kind>[\\w-]+(?: [\\w-]+)*?) (?:in " + FN + "|on address|at addr)",
-                null, FrameSource.HEADER, COMMON, (m, c) -> {
-                    String kind = kasanKind(m.group("kind"));
-                    String access = c.line(ACCESS).map(a -> " " + a.group(1)).orElse("");
-                    if (kind.equals("invalid-free") || kind.equals("double-free")) {
-                        access = "";
-                    }
-                    return "KASAN: " + kind + access + c.in();
-                }, false, NONE));
-        r.add(rule("kfence", "BUG: KFENCE: (?<kind>use-after-free (?:read|write)|out-of-bounds (?:read|write)|invalid free"
-                        + "|invalid (?:read|write)|memory corruption) in " + FN,
-                ReportType.MEMORY_SAFETY, FrameSource.HEADER, COMMON, (m, c) -> "KFENCE: " + m.group("kind") + c.in(), false, NONE));
-        r.add(rule("kmsan", "BUG: KMSAN: (?<kind>[\\w-]+) in " + FN, ReportType.MEMORY_SAFETY, FrameSource.HEADER, COMMON,
-                (m, c) -> "KMSAN: " + m.group("kind") + c.in(), false, NONE));
-        r.add(rule("kcsan", "BUG: KCSAN: (?<kind>[\\w-]+) in " + FN + "(?: / (?<fn2>[\\w.$]+))?", ReportType.MEMORY_SAFETY,
-                FrameSource.HEADER, COMMON, (m, c) -> "KCSAN: " + m.group("kind") + c.in()
-                        + (m.group("fn2") != null ? " / " + FunctionNames.normalise(m.group("fn2")) : ""), false, NONE));
-        r.add(rule("ubsan", "UBSAN: (?<kind>[A-Za-z][\\w -]*?) in \\S+", ReportType.UNDEFINED_BEHAVIOUR, FrameSource.STACK,
-                COMMON, (m, c) -> "UBSAN: " + ubsanKind(m.group("kind")) + c.in(), false, NONE));
+        r.add(kind("kasan-free", "BUG: KASAN: (?:double-free or invalid-free|double-free|invalid-free) in ", ReportType.MEMORY_SAFETY)
+                .plan(FramePlan.of(find("BUG: KASAN: (?:double-free or invalid-free|double-free|invalid-free) in " + FUNC), find(CALL_TRACE), TRACE))
+                .skip("slab_ kfree vunmap vfree").title((m, c) -> "KASAN: invalid-free" + c.in()).done());
+        r.add(kind("kasan", "BUG: KASAN: (?<kind>[a-z\\-]+) in " + FUNC + ".*", ReportType.MEMORY_SAFETY)
+                .plan(FramePlan.of(find("BUG: KASAN: [a-z\\-]+ in " + FUNC), find(CALL_TRACE), TRACE))
+                .skip("kernel_fault tag_check mem_abort ^el1_ ^el1h_")
+                .title((m, c) -> c.line(ACCESS).map(a -> "KASAN: " + m.group("kind") + " " + a.group(1) + c.in())
+                        .orElse("KASAN: " + m.group().substring("BUG: KASAN: ".length())))
+                .done());
+        r.add(kind("kasan-address", "BUG: KASAN: (?<kind>[a-z\\-]+) on address", ReportType.MEMORY_SAFETY)
+                .title((m, c) -> "KASAN: " + m.group("kind") + c.line(ACCESS).map(a -> " " + a.group(1)).orElse("")).done());
+        r.add(kind("kasan-other", "BUG: KASAN: (?<rest>.*)", ReportType.MEMORY_SAFETY).title((m, c) -> "KASAN: " + m.group("rest")).done());
+        r.add(kind("kmsan-usb", "BUG: KMSAN: kernel-usb-infoleak", ReportType.MEMORY_SAFETY)
+                .plan(FramePlan.of(TRACE, find("Local variable .* created at:|Uninit was created at:")))
+                .skip("alloc_skb usb_submit_urb usb_start_wait_urb usb_bulk_msg usb_interrupt_msg usb_control_msg")
+                .title((m, c) -> "KMSAN: kernel-usb-infoleak" + c.in()).done());
+        r.add(kind("kmsan", "BUG: KMSAN: (?<kind>[a-z\\-]+) in ", ReportType.MEMORY_SAFETY)
+                .plan(FramePlan.of(TRACE, find("Local variable .* created at:|Uninit was created at:")))
+                .skip("alloc_skb netlink_ack netlink_rcv_skb _encrypt$ ^(?:crypto|cipher|drbg|rng)_")
+                .title((m, c) -> "KMSAN: " + m.group("kind") + c.in()).done());
+        r.add(kind("kcsan", "BUG: KCSAN: (?<rest>.*)", ReportType.MEMORY_SAFETY).title((m, c) -> "KCSAN: " + m.group("rest")).done());
+        r.add(kind("kfence", "BUG: KFENCE: (?<kind>use-after-free (?:read|write)|out-of-bounds (?:read|write)|invalid free"
+                + "|invalid (?:read|write)|memory corruption) in ", ReportType.MEMORY_SAFETY)
+                .plan(FramePlan.of(find("BUG: KFENCE: [a-z\\- ]+ in " + FUNC), TRACE))
+                .title((m, c) -> "KFENCE: " + m.group("kind") + c.in()).done());
+        r.add(kind("ubsan", "UBSAN: (?<kind>.*?) in ", ReportType.UNDEFINED_BEHAVIOUR).plan(FramePlan.stack(first)).skip("ubsan overflow")
+                .title((m, c) -> "UBSAN: " + ubsanKind(m.group("kind")) + c.in()).done());
         // Page faults and exceptions.
-        r.add(rule("null-deref", "(?:BUG: unable to handle kernel NULL pointer dereference|BUG: kernel NULL pointer dereference"
-                        + "|Unable to handle kernel NULL pointer dereference)",
-                ReportType.NULL_DEREF, FrameSource.RIP, COMMON,
-                (m, c) -> "BUG: unable to handle kernel NULL pointer dereference" + c.in(), false, NONE));
-        r.add(rule("paging", "(?:BUG: unable to handle kernel paging request|BUG: unable to handle page fault|BUG: Unable to handle kernel (?:data access|instruction fetch)"
-                        + "|Unable to handle kernel paging request)",
-                ReportType.MEMORY_SAFETY, FrameSource.RIP, COMMON,
-                (m, c) -> "BUG: unable to handle kernel paging request" + c.in(), false, NONE));
-        r.add(rule("fault", "BUG: unable to handle kernel", ReportType.MEMORY_SAFETY, FrameSource.RIP, COMMON,
-                (m, c) -> "BUG: unable to handle kernel" + c.in(), false, NONE));
-        r.add(rule("gpf", "general protection fault", ReportType.MEMORY_SAFETY, FrameSource.RIP, COMMON,
-                (m, c) -> "general protection fault" + c.in(), true, NONE));
-        r.add(rule("stack-segment", "stack segment: ", ReportType.MEMORY_SAFETY, FrameSource.RIP, COMMON,
-                (m, c) -> "stack segment fault" + c.in(), true, NONE));
-        r.add(rule("list-corruption", "(?:h?list_\\w+|list) corruption|kernel BUG at lib/list_debug\\.c", ReportType.MEMORY_SAFETY, FrameSource.STACK, COMMON,
-                (m, c) -> "BUG: corrupted list" + c.in(), true, NONE));
-        r.add(rule("usercopy", "usercopy: [Kk]ernel memory (?:exposure|overwrite) attempt|kernel BUG at mm/usercopy\\.c", ReportType.MEMORY_SAFETY,
-                FrameSource.STACK, COMMON, (m, c) -> "BUG: bad usercopy" + c.in(), true, NONE));
-        r.add(rule("odebug", "ODEBUG: ", ReportType.WARNING, FrameSource.STACK, COMMON,
-                (m, c) -> "WARNING: ODEBUG bug" + c.in(), false, NONE));
-        r.add(rule("refcount", "refcount_t: ", ReportType.WARNING, FrameSource.STACK, List.of(REFCOUNT),
-                (m, c) -> "WARNING: refcount bug" + c.in(), false, NONE));
-        r.add(rule("kernel-bug", "kernel BUG at \\S+", ReportType.BUG, FrameSource.RIP, COMMON,
-                (m, c) -> "kernel BUG" + c.in(), true, NONE));
-        r.add(rule("invalid-opcode", "invalid opcode: ", ReportType.BUG, FrameSource.RIP, COMMON,
-                (m, c) -> "invalid opcode" + c.in(), true, NONE));
-        r.add(rule("divide-error", "divide[ _]error: ", ReportType.BUG, FrameSource.RIP, COMMON,
-                (m, c) -> "divide error" + c.in(), true, NONE));
-        r.add(rule("internal-error", "Internal error: ", ReportType.BUG, FrameSource.RIP, COMMON,
-                (m, c) -> "Internal error" + c.in(), true, NONE));
-        r.add(rule("unhandled-fault", "Unhandled fault: ", ReportType.BUG, FrameSource.RIP, COMMON,
-                (m, c) -> "Unhandled fault" + c.in(), true, NONE));
-        r.add(rule("double-fault", "PANIC: double fault", ReportType.STACK_OVERFLOW, FrameSource.RIP, COMMON,
-                (m, c) -> "PANIC: double fault" + c.in(), false, NONE));
-        r.add(rule("guard-page", "BUG: stack guard page was hit", ReportType.STACK_OVERFLOW, FrameSource.STALL, List.of(STALL),
-                (m, c) -> "BUG: stack guard page was hit" + c.in(), false, NONE));
-        r.add(rule("stack-overflow", "[Kk]ernel stack overflow|Insufficient stack space to handle exception", ReportType.STACK_OVERFLOW,
-                FrameSource.STALL, List.of(STALL),
-                (m, c) -> "kernel stack overflow" + c.in(), true, NONE));
-        // Lock validator.
-        r.add(rule("deadlock", "(?:WARNING: |\\[ INFO: )(?:possible (?:circular locking dependency|recursive locking"
-                        + "|irq lock inversion dependency) detected|(?:HARD|SOFT)IRQ-(?:READ-)?safe -> (?:HARD|SOFT)IRQ-(?:READ-)?unsafe lock order)",
-                ReportType.LOCKDEP, FrameSource.LOCK_AT, COMMON, (m, c) -> "possible deadlock" + c.in(), false, NONE));
-        r.add(rule("inconsistent", "(?:WARNING: |\\[ INFO: |INFO: )inconsistent lock state", ReportType.LOCKDEP,
-                FrameSource.LOCK_AT, COMMON, (m, c) -> "inconsistent lock state" + c.in(), false, NONE));
-        r.add(rule("suspicious-rcu", "(?:\\[ )?(?<pfx>WARNING|INFO): suspicious RCU usage", ReportType.LOCKDEP, FrameSource.STACK,
-                List.of(STALL), (m, c) -> m.group("pfx") + ": suspicious RCU usage" + c.in(), false, NONE));
-        r.add(rule("non-static-key", "INFO: trying to register non-static key", ReportType.LOCKDEP, FrameSource.STACK, COMMON,
-                (m, c) -> "INFO: trying to register non-static key" + c.in(), false, NONE));
-        r.add(rule("lock-misuse", "(?:\\[ )?(?<pfx>WARNING|BUG): (?<what>bad unlock balance|held lock freed"
-                        + "|nested lock was not taken|lock held when returning to user space|.*still has locks held)",
-                ReportType.LOCKDEP, FrameSource.STACK, COMMON,
-                (m, c) -> m.group("pfx") + ": " + lockMisuse(m.group("what")) + c.in(), false, NONE));
+        r.add(kind("paging", "BUG: (?:unable to handle kernel paging request|unable to handle page fault for address"
+                + "|Unable to handle kernel data access)", ReportType.MEMORY_SAFETY).plan(FramePlan.rip(first))
+                .title((m, c) -> "BUG: unable to handle kernel paging request" + c.in()).done());
+        r.add(kind("null-deref", "BUG: (?:unable to handle kernel NULL pointer dereference|kernel NULL pointer dereference"
+                + "|Kernel NULL pointer dereference)", ReportType.NULL_DEREF).plan(FramePlan.rip(first))
+                .title((m, c) -> "BUG: unable to handle kernel NULL pointer dereference" + c.in()).done());
+        r.add(kind("fault", "BUG: (?:unable to handle kernel|Unable to handle kernel)", ReportType.MEMORY_SAFETY)
+                .title((m, c) -> "BUG: unable to handle kernel").done());
+        r.add(kind("arm-null-deref", "Unable to handle kernel (?<what>NULL pointer dereference)", ReportType.NULL_DEREF)
+                .plan(FramePlan.rip(first)).title((m, c) -> "BUG: unable to handle kernel " + m.group("what") + c.in()).done());
+        r.add(kind("arm-fault", "Unable to handle kernel (?<what>paging request|access to user memory)",
+                ReportType.MEMORY_SAFETY).plan(FramePlan.rip(first))
+                .title((m, c) -> "BUG: unable to handle kernel " + m.group("what") + c.in()).done());
+        r.add(kind("gpf", "general protection fault.*:", ReportType.MEMORY_SAFETY).plan(FramePlan.rip(first)).weak()
+                .title((m, c) -> "general protection fault" + c.in()).done());
+        r.add(kind("stack-segment", "stack segment: ", ReportType.MEMORY_SAFETY).plan(FramePlan.rip(first)).weak()
+                .title((m, c) -> "stack segment fault" + c.in()).done());
+        // Checkers that print a line of their own before the BUG or WARNING that names the report.
+        r.add(kind("list-corruption", "(?:h?list_\\w+|list) corruption", ReportType.MEMORY_SAFETY).plan(FramePlan.stack(first)).prelude()
+                .title((m, c) -> "BUG: corrupted list" + c.in()).done());
+        r.add(kind("usercopy", "usercopy: [Kk]ernel memory (?:exposure|overwrite) attempt", ReportType.MEMORY_SAFETY)
+                .plan(FramePlan.stack(first)).skip("usercopy __check").prelude().title((m, c) -> "BUG: bad usercopy" + c.in()).done());
+        r.add(kind("odebug", "ODEBUG: ", ReportType.WARNING).plan(FramePlan.warning()).prelude()
+                .skip("debug_ rcu hrtimer_ timer_ work_ percpu_ vunmap vfree __free_ debug_check kobject_")
+                .title((m, c) -> "WARNING: ODEBUG bug" + c.in()).done());
+        r.add(kind("refcount", "refcount_t: ", ReportType.WARNING).plan(FramePlan.warning()).prelude().skip("refcount kobject_")
+                .title((m, c) -> "WARNING: refcount bug" + c.in()).done());
+        // kernel BUG: the file says which checker fired.
+        r.add(kind("bug-list", "kernel BUG at lib/list_debug\\.c", ReportType.MEMORY_SAFETY).plan(FramePlan.stack(first))
+                .title((m, c) -> "BUG: corrupted list" + c.in()).done());
+        r.add(kind("bug-usercopy", "kernel BUG at mm/usercopy\\.c", ReportType.MEMORY_SAFETY).plan(FramePlan.stack(first))
+                .skip("usercopy __check").title((m, c) -> "BUG: bad usercopy" + c.in()).done());
+        r.add(kind("kernel-bug", "kernel BUG at \\S+", ReportType.BUG).plan(FramePlan.rip(first)).skip("^skb_").weak()
+                .title((m, c) -> "kernel BUG" + c.in()).done());
+        r.add(kind("kernel-bug-other", "Kernel BUG (?<rest>.*)", ReportType.BUG).title((m, c) -> "kernel BUG " + m.group("rest")).done());
+        r.add(kind("invalid-opcode", "invalid opcode: ", ReportType.BUG).plan(FramePlan.ripOnly()).weak()
+                .title((m, c) -> "invalid opcode" + c.in()).done());
+        r.add(kind("divide-error", "divide[ _]error: ", ReportType.BUG).plan(FramePlan.ripOnly()).weak()
+                .title((m, c) -> "divide error" + c.in()).done());
+        r.add(kind("int3", "int3: ", ReportType.BUG).plan(FramePlan.rip(first)).weak().title((m, c) -> "int3" + c.in()).done());
+        r.add(kind("internal-error", "Internal error: ", ReportType.BUG).plan(FramePlan.rip(first)).weak()
+                .title((m, c) -> "Internal error" + c.in()).done());
+        r.add(kind("unhandled-fault", "Unhandled fault: ", ReportType.BUG).plan(FramePlan.rip(first)).weak()
+                .title((m, c) -> "Unhandled fault" + c.in()).done());
+        r.add(kind("alignment-trap", "Alignment trap: ", ReportType.BUG).plan(FramePlan.rip(first)).weak()
+                .title((m, c) -> "Alignment trap" + c.in()).done());
+        r.add(kind("double-fault", "PANIC: double fault", ReportType.STACK_OVERFLOW).plan(FramePlan.ripOnly())
+                .title((m, c) -> "PANIC: double fault" + c.in()).done());
+        r.add(kind("guard-page", "BUG: (?:\\S+ )?stack guard page was hit", ReportType.STACK_OVERFLOW).plan(FramePlan.rip(Pick.STALL))
+                .title((m, c) -> "BUG: stack guard page was hit" + c.in()).done());
+        r.add(kind("stack-overflow", "[Kk]ernel stack overflow|Insufficient stack space to handle exception", ReportType.STACK_OVERFLOW)
+                .plan(FramePlan.stack(Pick.STALL)).skip("bad_stack").weak().title((m, c) -> "kernel stack overflow" + c.in()).done());
+        // Lock validator. Old kernels frame the headline as "[ INFO: ... ]".
+        String lockdep = "(?:\\[ )?(?<pfx>WARNING|INFO|BUG): ";
+        r.add(kind("deadlock-circular", "(?:\\[ )?WARNING: possible circular locking dependency detected", ReportType.LOCKDEP)
+                .plan(FramePlan.of(find(AT), find(AT), TRACE)).skip("process_one_work flush_workqueue drain_workqueue destroy_workqueue")
+                .title((m, c) -> "possible deadlock" + c.in()).done());
+        r.add(kind("deadlock-circular-old", "(?:\\[ )?INFO: possible circular locking dependency detected", ReportType.LOCKDEP)
+                .plan(FramePlan.verbatim(find("is trying to acquire lock"), find(AT))).title((m, c) -> "possible deadlock" + c.in()).done());
+        r.add(kind("deadlock-recursive", lockdep + "possible recursive locking detected", ReportType.LOCKDEP)
+                .plan(FramePlan.verbatim(find("is trying to acquire lock"), find(AT))).title((m, c) -> "possible deadlock" + c.in()).done());
+        r.add(kind("deadlock-inversion", lockdep + "possible irq lock inversion dependency detected", ReportType.LOCKDEP)
+                .plan(FramePlan.verbatim(find("just changed the state of lock"), find(AT))).title((m, c) -> "possible deadlock" + c.in()).done());
+        r.add(kind("deadlock-irq-order", "(?:\\[ )?WARNING: \\S+-safe -> \\S+-unsafe lock order detected", ReportType.LOCKDEP)
+                .plan(FramePlan.of(find("which became .* at:"), TRACE)).title((m, c) -> "possible deadlock" + c.in()).done());
+        r.add(kind("deadlock-irq-order-old", "(?:\\[ )?INFO: \\S+-safe -> \\S+-unsafe lock order detected", ReportType.LOCKDEP)
+                .plan(FramePlan.verbatim(find("is trying to acquire"), find(AT))).title((m, c) -> "possible deadlock" + c.in()).done());
+        r.add(kind("inconsistent", "(?:\\[ )?WARNING: inconsistent lock state", ReportType.LOCKDEP).plan(FramePlan.stack(first))
+                .title((m, c) -> "inconsistent lock state" + c.in()).done());
+        r.add(kind("inconsistent-old", "(?:\\[ )?INFO: inconsistent lock state", ReportType.LOCKDEP)
+                .plan(FramePlan.verbatim(find("takes"), find(AT))).title((m, c) -> "inconsistent lock state" + c.in()).done());
+        r.add(kind("suspicious-rcu", "(?:\\[ )?(?<pfx>WARNING|INFO): suspicious RCU usage", ReportType.LOCKDEP)
+                .plan(FramePlan.stack(first)).skip("rcu kmem slab")
+                .title((m, c) -> m.group("pfx") + ": suspicious RCU usage" + c.in()).done());
+        r.add(kind("non-static-key", "INFO: trying to register non-static key", ReportType.LOCKDEP).plan(FramePlan.stack(first))
+                .skip("stack lock IRQ").title((m, c) -> "INFO: trying to register non-static key" + c.in()).done());
+        r.add(kind("bad-unlock", lockdep + "bad unlock balance detected", ReportType.LOCKDEP)
+                .plan(FramePlan.of(find(PC + " +" + FUNC), find(CALL_TRACE), TRACE))
+                .title((m, c) -> m.group("pfx") + ": bad unlock balance" + c.in()).done());
+        r.add(kind("held-lock-freed", lockdep + "held lock freed", ReportType.LOCKDEP)
+                .plan(FramePlan.verbatim(find("held lock freed"), find("(?:at:(?: " + PC + ")?|" + PC + ") +" + FUNC)))
+                .title((m, c) -> m.group("pfx") + ": held lock freed" + c.in()).done());
+        r.add(kind("locks-held", lockdep + ".*still has locks held", ReportType.LOCKDEP)
+                .plan(FramePlan.verbatim(find("(?:at: (?:" + PC + " +)?|" + PC + " +)" + FUNC)))
+                .title((m, c) -> m.group("pfx") + ": still has locks held" + c.in()).done());
+        r.add(kind("lock-to-user", lockdep + "lock held when returning to user space", ReportType.LOCKDEP)
+                .plan(FramePlan.verbatim(find("leaving the kernel with locks still held"), find(AT)))
+                .title((m, c) -> m.group("pfx") + ": lock held when returning to user space" + c.in()).done());
+        r.add(kind("nested-lock", "(?:\\[ )?WARNING: Nested lock was not taken", ReportType.LOCKDEP).plan(FramePlan.warning())
+                .title((m, c) -> "WARNING: nested lock was not taken" + c.in()).done());
+        r.add(kind("invalid-wait", "(?:\\[ )?BUG: Invalid wait context", ReportType.LOCKDEP).plan(FramePlan.stack(first))
+                .skip("lock_sock release_sock").title((m, c) -> "WARNING: locking bug" + c.in()).done());
         // Context bugs.
-        r.add(rule("sleep-atomic", "BUG: sleeping function called from invalid context", ReportType.ATOMIC_SLEEP,
-                FrameSource.STACK, COMMON, (m, c) -> "BUG: sleeping function called from invalid context" + c.in(), false, NONE));
-        r.add(rule("sched-atomic", "BUG: scheduling while atomic", ReportType.ATOMIC_SLEEP, FrameSource.STACK, List.of(HANG),
-                (m, c) -> "BUG: scheduling while atomic" + c.in(), false, NONE));
-        r.add(rule("preemptible", "BUG: using (?<what>\\S+) in preemptible", ReportType.BUG, FrameSource.STACK, COMMON,
-                (m, c) -> "BUG: using " + m.group("what") + " in preemptible code" + c.in(), false, NONE));
+        r.add(kind("sleep-atomic", "BUG: sleeping function called from invalid context", ReportType.ATOMIC_SLEEP)
+                .plan(FramePlan.stack(first)).title((m, c) -> "BUG: sleeping function called from invalid context" + c.in()).done());
+        r.add(kind("sched-atomic", "BUG: scheduling while atomic", ReportType.ATOMIC_SLEEP).plan(FramePlan.stack(first))
+                .skip("schedule").title((m, c) -> "BUG: scheduling while atomic" + c.in()).done());
+        r.add(kind("preemptible", "BUG: using (?<what>[a-z_]+\\(\\)) in preemptible", ReportType.BUG).plan(FramePlan.stack(first))
+                .skip("dump_stack preemption preempt debug_ processor_id this_cpu")
+                .title((m, c) -> "BUG: using " + m.group("what") + " in preemptible code" + c.in()).done());
+        r.add(kind("spinlock", "BUG: (?<what>(?:spinlock|rwlock) (?:lockup suspected|already unlocked|recursion|cpu recursion|bad magic"
+                + "|wrong owner|wrong CPU|trylock failure on UP))", ReportType.LOCKUP).plan(FramePlan.stack(first))
+                .skip("spin_ _lock _unlock").title((m, c) -> "BUG: " + m.group("what") + c.in()).done());
         // Stalls, lockups, hangs.
-        r.add(rule("soft-lockup", "(?:[\\w ]*watchdog: )?BUG: soft lockup", ReportType.LOCKUP, FrameSource.STALL, List.of(STALL),
-                (m, c) -> "BUG: soft lockup" + c.in(), false, NONE));
-        r.add(rule("hard-lockup", "(?:NMI )?watchdog: (?:Watchdog detected hard LOCKUP|CPU\\d+: Watchdog detected hard LOCKUP)",
-                ReportType.LOCKUP, FrameSource.STALL, List.of(STALL), (m, c) -> "BUG: hard lockup" + c.in(), false, NONE));
-        r.add(rule("workqueue-lockup", "BUG: workqueue lockup", ReportType.HANG, FrameSource.NONE, COMMON,
-                (m, c) -> "BUG: workqueue lockup", false, NONE));
-        r.add(rule("hung-task", "INFO: task .+?:\\d+ blocked (?:in I/O wait )?for more than", ReportType.HANG, FrameSource.HANG,
-                List.of(HANG), (m, c) -> "INFO: task hung" + c.in(), false, NONE));
-        r.add(rule("cant-die", "INFO: task .+?:\\d+ can't die", ReportType.HANG, FrameSource.HANG, List.of(HANG),
-                (m, c) -> "INFO: task can't die" + c.in(), false, NONE));
-        r.add(rule("rcu-stall", "(?:rcu: )?INFO: rcu_\\w+ (?:self-)?detected (?:expedited )?stall", ReportType.HANG,
-                FrameSource.STALL, List.of(STALL), (m, c) -> "INFO: rcu detected stall" + c.in(), false, NONE));
+        r.add(kind("soft-lockup", "(?:[\\w ]*watchdog: )?BUG: soft lockup", ReportType.LOCKUP).plan(FramePlan.rip(Pick.STALL))
+                .title((m, c) -> "BUG: soft lockup" + c.in()).done());
+        r.add(kind("hard-lockup", "(?:NMI )?watchdog: (?:Watchdog detected hard LOCKUP|CPU\\d+: Watchdog detected hard LOCKUP)",
+                ReportType.LOCKUP).plan(FramePlan.rip(Pick.STALL)).title((m, c) -> "BUG: hard lockup" + c.in()).done());
+        r.add(kind("workqueue-lockup", "BUG: workqueue lockup", ReportType.HANG).title((m, c) -> "BUG: workqueue lockup").done());
+        r.add(kind("workqueue-leak", "BUG: workqueue leaked lock or atomic", ReportType.BUG)
+                .plan(FramePlan.verbatim(find("last function: (?<fn>[a-zA-Z0-9_]+)\\s*$")))
+                .title((m, c) -> "BUG: workqueue leaked lock or atomic" + c.in()).done());
+        r.add(kind("hung-task", "INFO: task .+?:\\d+ blocked (?:in I/O wait )?for more than", ReportType.HANG)
+                .plan(FramePlan.stack(Pick.HANG)).title((m, c) -> "INFO: task hung" + c.in()).done());
+        r.add(kind("cant-die", "INFO: task .+?:\\d+ can't die", ReportType.HANG).plan(FramePlan.stack(first)).skip("schedule")
+                .title((m, c) -> "INFO: task can't die" + c.in()).done());
+        r.add(kind("rcu-stall", "(?:rcu: )?INFO: rcu_(?:preempt|sched|bh|tasks) (?:self-)?detected(?: expedited)? stall", ReportType.HANG)
+                .plan(new FramePlan(List.of(find("apic_timer_interrupt"), find(RIP), TRACE),
+                        List.of(find("apic_timer_interrupt|Exception stack|el1h_64_irq"), TRACE), Pick.STALL, true))
+                .skip("apic_timer_interrupt rcu").title((m, c) -> "INFO: rcu detected stall" + c.in()).done());
         // Out of memory and leaks.
-        r.add(rule("oom", "\\S.*? invoked oom-killer:", ReportType.OOM, FrameSource.STACK, List.of(OOM),
-                (m, c) -> "out of memory" + c.in(), false, NONE));
-        r.add(rule("oom-kill", "(?:Memory cgroup out of memory|Out of memory)(?: and no killable processes)?[:.]|oom-kill:|oom_reaper:",
-                ReportType.OOM, FrameSource.NONE, COMMON, (m, c) -> "out of memory", false, EnumSet.of(ReportType.OOM)));
-        r.add(rule("leak", "BUG: memory leak|unreferenced object 0x[0-9a-f]+ \\(size", ReportType.LEAK, FrameSource.STACK, List.of(LEAK),
-                (m, c) -> "memory leak" + c.in(), true, NONE));
+        r.add(kind("oom", "\\S.*? invoked oom-killer:", ReportType.OOM).plan(FramePlan.stack(first))
+                .skip("^oom_ out_of_memory dump_header try_charge alloc_pages folio_alloc pagefault_out_of_memory memcg obj_cgroup charge")
+                .title((m, c) -> "out of memory" + c.in()).done());
+        r.add(kind("oom-kill", "(?:Memory cgroup out of memory|Out of memory)(?: and no killable processes)?[:.]|oom-kill:|oom_reaper:",
+                ReportType.OOM).foldsInto(EnumSet.of(ReportType.OOM)).title((m, c) -> "out of memory").done());
+        r.add(kind("leak", "BUG: memory leak|unreferenced object 0x[0-9a-f]+ \\(size", ReportType.LEAK).weak()
+                .plan(FramePlan.of(find("backtrace(?: \\(crc [0-9a-f]*\\))?:"), TRACE))
+                .skip("kmemleak mmap kmem slab alloc create_object idr_get list_lru_init kasprintf kvasprintf pcpu_create strdup strndup memdup")
+                .title((m, c) -> "memory leak" + c.in()).done());
         // Panics: specific messages first, then the consequences of an earlier report, then any panic.
-        r.add(rule("stack-protector", "Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in:? *" + FN,
-                ReportType.MEMORY_SAFETY, FrameSource.HEADER, COMMON, (m, c) -> "kernel panic: stack is corrupted" + c.in(), false, NONE));
-        r.add(rule("stack-end", "Kernel panic - not syncing: corrupted stack end", ReportType.STACK_OVERFLOW, FrameSource.STALL,
-                List.of(HANG, STALL), (m, c) -> "kernel panic: corrupted stack end" + c.in(), false, NONE));
+        String panic = "Kernel panic - not syncing: ?";
+        // The function the canary check names is taken as printed; an address instead sends us to the trace.
+        r.add(kind("stack-protector", panic + "stack-protector: Kernel stack is corrupted in: " + FUNC, ReportType.MEMORY_SAFETY)
+                .plan(FramePlan.verbatim(find("Kernel stack is corrupted in: " + FUNC)))
+                .title((m, c) -> "kernel panic: stack is corrupted" + c.in()).done());
+        r.add(kind("stack-protector-addr", panic + "stack-protector: Kernel stack is corrupted in", ReportType.MEMORY_SAFETY)
+                .plan(FramePlan.stack(first)).skip("stack_chk").title((m, c) -> "kernel panic: stack is corrupted" + c.in()).done());
+        r.add(kind("stack-end", panic + "corrupted stack end", ReportType.STACK_OVERFLOW).plan(FramePlan.stack(Pick.STALL))
+                .skip("schedule retint_kernel").title((m, c) -> "kernel panic: corrupted stack end" + c.in()).done());
+        r.add(kind("panic-stack", panic + "kernel stack overflow", ReportType.STACK_OVERFLOW).plan(FramePlan.stack(Pick.STALL))
+                .skip("bad_stack").foldsInto(ANY).title((m, c) -> "kernel stack overflow" + c.in()).done());
+        r.add(fixedPanic("panic-init", "Attempted to kill init!", ReportType.PANIC, ANY));
+        r.add(fixedPanic("panic-tty", "Couldn't open N_TTY ldisc", ReportType.PANIC, NONE));
+        r.add(fixedPanic("panic-fatal", "Fatal exception", ReportType.PANIC, ANY));
+        r.add(fixedPanic("panic-warn", "panic_on_warn set", ReportType.PANIC, ANY));
+        r.add(fixedPanic("panic-hung", "hung_task: blocked tasks", ReportType.HANG, ANY));
         r.add(panic("panic-lockup", "(?:Hard LOCKUP|Watchdog detected hard LOCKUP.*|softlockup: hung tasks)", ReportType.LOCKUP));
-        r.add(panic("panic-hang", "(?:hung_task: blocked tasks|RCU Stall)", ReportType.HANG));
+        r.add(panic("panic-hang", "(?:RCU Stall)", ReportType.HANG));
         r.add(panic("panic-oom", "(?:Out of memory.*|System is deadlocked on memory)", ReportType.OOM));
-        r.add(panic("panic-stack", "(?:kernel stack overflow.*)", ReportType.STACK_OVERFLOW));
-        r.add(panic("panic-fatal", "(?:Fatal exception.*|panic_on_warn set.*|panic_on_oops.*|Attempted to kill init!.*)", ReportType.PANIC));
-        r.add(rule("panic", "Kernel panic - not syncing: ?(?<msg>.*)", ReportType.PANIC, FrameSource.STACK, COMMON,
-                (m, c) -> "kernel panic: " + PanicMessage.normalise(m.group("msg")), false, NONE));
-        // Generic kinds last.
-        r.add(rule("bad-page", "BUG: Bad page (?<what>state|map|cache)", ReportType.MEMORY_SAFETY, FrameSource.STACK, COMMON,
-                (m, c) -> "BUG: Bad page " + m.group("what") + c.in(), false, NONE));
-        r.add(rule("bad-rss", "BUG: Bad rss-counter state", ReportType.MEMORY_SAFETY, FrameSource.NONE, COMMON,
-                (m, c) -> "BUG: Bad rss-counter state", false, NONE));
-        r.add(rule("warning", "WARNING: (?:CPU: \\d+ PID: \\d+ )?at (?<file>[^\\s:]+)\\S*(?: " + FN + ")?", ReportType.WARNING,
-                FrameSource.HEADER, COMMON, (m, c) -> "WARNING" + c.warningKind().map(k -> ": " + k).orElse("") + c.in(), true, NONE));
-        // 6.19+ prints the file and no function: "WARNING: fs/ext4/xattr.c:1058 at 0x0, CPU#0: comm/1".
-        r.add(rule("warning-at", "WARNING: (?<file>[^\\s:]+):\\d+ at ", ReportType.WARNING, FrameSource.RIP, COMMON,
-                (m, c) -> "WARNING" + c.in(), true, NONE));
-        r.add(rule("warning-other", "WARNING: (?<what>[A-Za-z][\\w ()-]*?)(?: detected)?[!.:]?\\s*$", ReportType.WARNING,
-                FrameSource.STACK, COMMON, (m, c) -> "WARNING: " + m.group("what") + c.in(), true, NONE));
-        r.add(rule("bug", "BUG: (?<what>[A-Za-z][\\w ()/-]*?)(?: detected| suspected)?(?: in | at | on |[!.:,]|\\s*$)",
-                ReportType.BUG, FrameSource.STACK, COMMON, (m, c) -> "BUG: " + m.group("what") + c.in(), false, NONE));
-        r.add(rule("oops", "Oops: [0-9a-fx]+ \\[#\\d+\\]", ReportType.BUG, FrameSource.RIP, COMMON,
-                (m, c) -> "Oops" + c.in(), true, NONE));
+        r.add(panic("panic-other-fatal", "(?:panic_on_oops.*|panic_on_\\w+ set.*)", ReportType.PANIC));
+        r.add(kind("panic", panic + "(?<msg>.*)", ReportType.PANIC).plan(FramePlan.stack(first)).title((m, c) -> "kernel panic: " + m.group("msg").strip()).done());
+        // Memory management checks.
+        r.add(kind("bad-page", "BUG: Bad page (?<what>state|cache)", ReportType.MEMORY_SAFETY)
+                .plan(FramePlan.of(find("page last allocated"), TRACE))
+                .skip("(?:free|put|get|update|release)_page free_unref ^_*folio truncate_inode_pages page_frag_free alloc vmap page_owner")
+                .title((m, c) -> "BUG: Bad page " + m.group("what") + c.in()).done());
+        r.add(kind("bad-page-map", "BUG: Bad page map", ReportType.MEMORY_SAFETY).title((m, c) -> "BUG: Bad page map").done());
+        r.add(kind("bad-mm", "BUG: (?<what>Bad rss-counter state|non-zero nr_ptes on freeing mm|non-zero nr_pmds on freeing mm)",
+                ReportType.MEMORY_SAFETY).title((m, c) -> "BUG: " + m.group("what")).done());
+        r.add(kind("dentry", "BUG: Dentry .* still in use \\([0-9]+\\) \\[unmount of ", ReportType.BUG)
+                .title((m, c) -> "BUG: Dentry still in use in unmount").done());
+        r.add(kind("object-free", "BUG kmalloc-.*: Object already free", ReportType.MEMORY_SAFETY)
+                .title((m, c) -> "BUG: Object already free").done());
+        // SLUB's older reports give the allocation site first; the fuzzing dashboards call it corrupted.
+        r.add(kind("slub-info", "INFO: (?<what>Freed|Allocated) in (?<rest>.*)", ReportType.MEMORY_SAFETY)
+                .title((m, c) -> "INFO: " + m.group("what") + " in " + m.group("rest")).done());
+        r.add(kind("stack-regs", "WARNING: kernel stack regs at [0-9a-f]+ in \\S* has bad '(?<reg>[^']+)' value", ReportType.WARNING)
+                .title((m, c) -> "WARNING: kernel stack regs has bad '" + m.group("reg") + "' value").done());
+        r.add(kind("stack-fp", "WARNING: kernel stack frame pointer at [0-9a-f]+ in \\S* has bad value", ReportType.WARNING)
+                .title((m, c) -> "WARNING: kernel stack frame pointer has bad value").done());
+        r.add(kind("stack-regs-other", "WARNING: kernel stack (?:regs .* has bad 'bp' value|frame pointer .* has bad value)",
+                ReportType.WARNING).title((m, c) -> "WARNING: kernel stack regs has bad value").done());
+        // WARNINGs: the checker's kind from the file (FrameRules' warning-kinds), the function from the RIP or stack.
+        r.add(kind("warning-urb", "WARNING: .* usb_submit_urb", ReportType.WARNING).plan(FramePlan.warning())
+                .skip("usb_submit_urb usb_start_wait_urb usb_bulk_msg usb_interrupt_msg usb_control_msg").weak()
+                .title((m, c) -> "WARNING in " + c.frame() + "/usb_submit_urb").done());
+        r.add(kind("warning", "WARNING: (?:CPU: \\d+ PID: \\d+ )?at (?<file>[^\\s:]+):\\d+ [A-Za-z0-9_]+[.+]", ReportType.WARNING).plan(FramePlan.warning()).weak()
+                .title((m, c) -> "WARNING" + c.warningKind().map(k -> ": " + k).orElse("") + c.in()).done());
+        // 6.19+ prints the file first: "WARNING: fs/ext4/xattr.c:1058 at f+0x12/0x40, CPU#0: comm/1".
+        r.add(kind("warning-at", "WARNING: (?<file>[^\\s:]+):\\d+ at ", ReportType.WARNING).plan(FramePlan.warning()).weak()
+                .title((m, c) -> "WARNING" + c.warningKind().map(k -> ": " + k).orElse("") + c.in()).done());
+        // Report kinds that name no function.
+        r.add(kind("reboot", "Booting the kernel", ReportType.PANIC).title((m, c) -> "unexpected kernel reboot").done());
+        r.add(kind("netdev-refs", "unregister_netdevice: waiting for .* to become free", ReportType.HANG)
+                .title((m, c) -> "unregister_netdevice: waiting for DEV to become free").done());
+        r.add(kind("vfs-close", "VFS: Close: file count is 0", ReportType.MEMORY_SAFETY)
+                .title((m, c) -> "VFS: Close: file count is zero (use-after-free)").done());
+        r.add(kind("vfs-busy", "VFS: Busy inodes after unmount", ReportType.MEMORY_SAFETY)
+                .title((m, c) -> "VFS: Busy inodes after unmount (use-after-free)").done());
+        r.add(kind("oops", "Oops: [0-9a-fx]+ \\[#\\d+\\]", ReportType.BUG).plan(FramePlan.rip(first)).weak()
+                .title((m, c) -> "Oops" + c.in()).done());
+        // A header with nothing after it was cut; any other headline is the title as printed.
+        r.add(kind("empty", "(?<h>BUG|WARNING|INFO):\\s*$", ReportType.BUG).title((m, c) -> m.group("h") + ": corrupted").done());
+        r.add(kind("raw", "(?:BUG|WARNING|INFO): \\S.*|Unable to handle kernel .*|UBSAN: .*", ReportType.BUG).weak()
+                .title((m, c) -> m.group()).done());
         return List.copyOf(r);
     }
 
-    private static Rule rule(String name, String start, ReportType type, FrameSource source, List<FrameRules.Section> extra,
-            Rule.Title title, boolean weak, Set<ReportType> foldsInto) {
-        return new Rule(name, Pattern.compile(start), type == null ? ReportType.MEMORY_SAFETY : type, source, extra, title,
-                weak, foldsInto);
+    private static Rule fixedPanic(String name, String message, ReportType type, Set<ReportType> foldsInto) {
+        return kind(name, "Kernel panic - not syncing: ?" + Pattern.quote(message), type).foldsInto(foldsInto)
+                .title((m, c) -> "kernel panic: " + message).done();
     }
 
     /** A panic that usually ends an earlier report: it joins that report if one was just seen. */
     private static Rule panic(String name, String message, ReportType type) {
-        return rule(name, "Kernel panic - not syncing: ?(?<msg>" + message + ")", type, FrameSource.STACK, List.of(STALL),
-                (m, c) -> "kernel panic: " + PanicMessage.normalise(m.group("msg")), false, ANY);
+        return kind(name, "Kernel panic - not syncing: ?(?<msg>" + message + ")", type).foldsInto(ANY)
+                .title((m, c) -> "kernel panic: " + m.group("msg").strip()).done();
     }
 
     static ReportType kasanType(String kind) {
         return kind.startsWith("null-ptr-deref") ? ReportType.NULL_DEREF : ReportType.MEMORY_SAFETY;
     }
 
-    private static String kasanKind(String printed) {
-        String k = printed.toLowerCase(Locale.ROOT).replace(' ', '-');
-        if (k.contains("invalid-free") || k.equals("double-free")) {
-            return "invalid-free";
-        }
-        return switch (k) {
-            case "use-after-free", "slab-use-after-free", "vmalloc-out-of-bounds", "slab-out-of-bounds",
-                    "global-out-of-bounds", "stack-out-of-bounds", "null-ptr-deref", "wild-memory-access",
-                    "user-memory-access", "double-free", "use-after-scope", "alloca-out-of-bounds",
-                    "invalid-access" -> k;
-            case "out-of-bounds-access", "out-of-bounds" -> "slab-out-of-bounds";
-            default -> k;
-        };
-    }
-
     private static String ubsanKind(String printed) {
-        String k = printed.strip().toLowerCase(Locale.ROOT).replace(' ', '-');
-        return k.equals("undefined-behaviour") || k.equals("undefined-behavior") ? "undefined-behaviour" : k;
+        String k = printed.strip();
+        return k.equalsIgnoreCase("Undefined behaviour") || k.equalsIgnoreCase("Undefined behavior") ? "undefined-behaviour" : k;
     }
 
-    private static String lockMisuse(String what) {
-        return what.endsWith("still has locks held") ? "still has locks held" : what;
+    private static Builder kind(String name, String start, ReportType type) {
+        return new Builder(name, start, type);
+    }
+
+    /** Collects one rule's parts; the table above reads as one statement per kind. */
+    private static final class Builder {
+        private final String name;
+        private final String start;
+        private final ReportType type;
+        private Optional<FramePlan> plan = Optional.empty();
+        private Optional<Pattern> skip = Optional.empty();
+        private Rule.Title title;
+        private boolean weak;
+        private boolean prelude;
+        private Set<ReportType> foldsInto = NONE;
+
+        Builder(String name, String start, ReportType type) {
+            this.name = name;
+            this.start = start;
+            this.type = type;
+        }
+
+        Builder plan(FramePlan p) {
+            plan = Optional.of(p);
+            return this;
+        }
+
+        Builder skip(String words) {
+            skip = FrameRules.words(words);
+            return this;
+        }
+
+        Builder title(Rule.Title t) {
+            title = t;
+            return this;
+        }
+
+        Builder weak() {
+            weak = true;
+            return this;
+        }
+
+        Builder prelude() {
+            prelude = true;
+            return this;
+        }
+
+        Builder foldsInto(Set<ReportType> types) {
+            foldsInto = types;
+            return this;
+        }
+
+        Rule done() {
+            return new Rule(name, Pattern.compile(start), type, plan, skip, title, weak, prelude, foldsInto);
+        }
     }
 }

@@ -23,9 +23,6 @@ final class ReportDecoder {
                     + "([A-Za-z_$][\\w.$]*)(?:\\+0x| \\(|$)");
     private static final Pattern REGISTER = Pattern.compile(
             "\\b(R[A-Z]{2}|R\\d{1,2}|EFLAGS|ORIG_RAX|CR[0234]|DR[0-7]|[EFGC]S|knlGS|E[A-Z]{2}|ESP|[xr]\\d{1,2}|lr|sp|pc)\\s?:\\s?((?:[0-9a-f]{4}:)?[0-9a-f]{8,16})\\b");
-    private static final Pattern LOCK_TRIGGER = Pattern.compile("is trying to acquire|\\] takes:|takes:|acquire lock|changed the state of lock");
-    private static final Pattern LOCK_AT = Pattern.compile(
-            "\\bat: (?:\\[<[0-9a-f]+>\\] )?([A-Za-z_$][\\w.$]*)(?:\\+0x| \\()");
     private static final Pattern HARDWARE = Pattern.compile("^\\s*Hardware name: (.+?)\\s*$");
     private static final Pattern MODULES = Pattern.compile("^\\s*Modules linked in:(.*)$");
     private static final Pattern MODULE_TOKEN = Pattern.compile("[\\w-]+(?:\\([A-Z+-]+\\))?|\\[last unloaded: [^\\]]*\\]|[\\w-]+>?");
@@ -42,33 +39,27 @@ final class ReportDecoder {
         Rule rule = raw.rule();
         String first = lines.get(0);
         Recognisers.Match match = Recognisers.match(first);
-        Matcher start = match != null && match.rule() == rule ? match.matcher() : rule.start().matcher(first.strip());
-        if (match == null || match.rule() != rule) {
+        Matcher start;
+        if (match != null && match.rule() == rule) {
+            start = match.matcher();
+        } else {
+            start = rule.start().matcher(first.strip());
             start.lookingAt();
         }
 
         Frames frames = frames(lines);
         String rip = "";
-        String stallRip = "";
         Map<String, String> regs = new LinkedHashMap<>();
         Optional<CodeBytes> code = Optional.empty();
         Optional<Header> header = Optional.empty();
         String hardware = "";
         List<String> modules = new ArrayList<>();
-        String lockAt = "";
-        boolean lockTriggered = false;
         boolean inRegs = true;
         for (int i = 0; i < lines.size(); i++) {
             String t = lines.get(i);
             Matcher m = RIP.matcher(t);
-            if (m.lookingAt()) {
-                String fn = FunctionNames.normalise(m.group(1));
-                if (rip.isEmpty()) {
-                    rip = fn;
-                }
-                if (i >= frames.irqEndLine && frames.irqEndLine >= 0 && stallRip.isEmpty()) {
-                    stallRip = fn;
-                }
+            if (rip.isEmpty() && m.lookingAt()) {
+                rip = FunctionNames.normalise(m.group(1));
             }
             if (inRegs && regs.size() < 40 && !TRACE_START.matcher(t).lookingAt()) {
                 Matcher r = REGISTER.matcher(t);
@@ -95,18 +86,6 @@ final class ReportDecoder {
                     addModules(modules, lines.get(j));
                 }
             }
-            if (rule.source() == FrameSource.LOCK_AT && lockAt.isEmpty()) {
-                if (!lockTriggered && LOCK_TRIGGER.matcher(t).find()) {
-                    lockTriggered = true;
-                }
-                Matcher at = LOCK_AT.matcher(t);
-                if (lockTriggered && at.find()) {
-                    lockAt = FunctionNames.normalise(at.group(1));
-                }
-            }
-        }
-        if (stallRip.isEmpty() && frames.irqEndLine < 0) {
-            stallRip = rip;
         }
         String panic = "";
         for (String c : raw.consequences()) {
@@ -123,44 +102,30 @@ final class ReportDecoder {
             }
         }
 
+        // A WARNING raised inside a checker (refcount, debugobjects, ...) is that checker's kind,
+        // and the checker's own helpers are passed over when naming it.
+        Optional<FrameRules.WarningKind> warningKind = rule.name().startsWith("warning")
+                ? rules.warningKind(first) : Optional.empty();
+        Optional<Pattern> skip = warningKind.isPresent() ? warningKind.get().skip() : rule.skip();
+        GuiltyFrame chooser = new GuiltyFrame(rules, skip);
+        String frame = rule.plan().flatMap(p -> chooser.choose(p, lines)).orElse("");
         List<Frame> main = frames.main();
-        GuiltyFrame chooser = new GuiltyFrame(rules, rule.extraSkip());
-        String headerFn = "";
-        try {
-            String g = start.group("fn");
-            headerFn = g == null ? "" : FunctionNames.normalise(g);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            headerFn = "";
-        }
-        Optional<String> warningKind = Optional.empty();
-        if (rule.name().equals("warning")) {
-            warningKind = rules.warningKind(start.group("file"));
-            if (warningKind.isPresent()) {
-                headerFn = ""; // the function that warned is the checker; the culprit is its caller
-            }
-        }
-        Optional<String> guilty = switch (rule.source()) {
-            case STACK -> chooser.fromStack(main);
-            case RIP -> chooser.preferring(rip, main);
-            case HEADER -> chooser.preferring(headerFn, main);
-            case LOCK_AT -> chooser.preferring(lockAt, main);
-            case STALL -> chooser.forStall(stallRip, main.subList(Math.min(frames.taskStart, main.size()), main.size()), main);
-            case HANG -> chooser.forHang(main);
-            case NONE -> Optional.empty();
-        };
-        String frame = guilty.map(rules::collapsed).orElse("");
-        boolean noTrace = main.isEmpty() && rule.source() != FrameSource.NONE;
-        boolean corrupted = noTrace || raw.truncated() || raw.interleaved() || LinePrefix.hasEmbeddedTimestamp(first)
-                || (frame.isEmpty() && rule.source() != FrameSource.NONE && !rule.name().startsWith("panic"));
-        if (corrupted && !frame.isEmpty() && !provenBy(frame, main, rip, stallRip, headerFn, lockAt)) {
-            frame = ""; // a damaged report whose only candidates are guesses from the stack names nothing
-        }
-        String in = frame.isEmpty() ? (corrupted ? " in corrupted" : "") : " in " + frame;
-        Optional<String> kind = warningKind;
-        String title = rule.title().build(start, new Rule.TitleContext() {
+        boolean noTrace = main.isEmpty() && rule.plan().isPresent();
+        String in = rule.plan().isEmpty() ? "" : " in " + (frame.isEmpty() ? "corrupted" : frame);
+        Optional<String> kind = warningKind.map(FrameRules.WarningKind::kind);
+        String shownFrame = frame;
+        boolean[] named = {false}; // the title names a function (a kind like "kernel panic: msg" does not)
+        String title = TitleText.stable(rule.title().build(start, new Rule.TitleContext() {
             @Override
             public String in() {
+                named[0] = true;
                 return in;
+            }
+
+            @Override
+            public String frame() {
+                named[0] = true;
+                return shownFrame.isEmpty() ? "corrupted" : shownFrame;
             }
 
             @Override
@@ -170,33 +135,22 @@ final class ReportDecoder {
 
             @Override
             public Optional<Matcher> line(Pattern p) {
-                for (int i = 1; i < Math.min(lines.size(), 6); i++) {
+                for (int i = 1; i < lines.size(); i++) {
                     Matcher m = p.matcher(lines.get(i));
-                    if (m.lookingAt()) {
+                    if (m.find()) {
                         return Optional.of(m);
                     }
                 }
                 return Optional.empty();
             }
-        });
-        ReportType type = rule.name().equals("kasan") ? Recognisers.kasanType(start.group("kind")) : rule.type();
+        }));
+        boolean corrupted = (noTrace && named[0]) || raw.truncated() || raw.interleaved() || LinePrefix.hasEmbeddedTimestamp(first)
+                || (frame.isEmpty() && named[0]);
+        ReportType type = rule.name().startsWith("kasan") && start.pattern().pattern().contains("(?<kind>")
+                ? Recognisers.kasanType(start.group("kind")) : rule.type();
         String signature = Signature.of(title, leading(main, frame, chooser));
         return new CrashReport(title, type, rule.name(), frame, signature, corrupted, first, raw.firstLine(),
                 frames.all, rip, Map.copyOf(regs), code, header, hardware, List.copyOf(modules), panic);
-    }
-
-    private boolean provenBy(String frame, List<Frame> main, String... named) {
-        for (String n : named) {
-            if (frame.equals(rules.collapsed(n))) {
-                return true;
-            }
-        }
-        for (Frame f : main) {
-            if (f.reliable() && frame.equals(rules.collapsed(f.function()))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The frames below the guilty one that are not machinery, up to {@link Signature#FRAMES}. */

@@ -36,6 +36,7 @@ public final class ReportSplitter {
     private long lastLineNo;
     private String caller;
     private boolean interleaved;
+    private boolean cpuBacktraces;
     private boolean inTrace;
     private int framesSinceTrace;
 
@@ -54,8 +55,19 @@ public final class ReportSplitter {
         String text = LinePrefix.strip(rawLine);
         String lineCaller = LinePrefix.callerId(rawLine);
         Recognisers.Match m = Recognisers.match(text);
-        if (m == null && rule != null && !closed && !inTrace && !caller.isEmpty() && !lineCaller.isEmpty() && !lineCaller.equals(caller)) {
-            interleaved = true; // another task's output inside this report: leave it out
+        if (m == null && rule != null && !closed && text.contains("Sending NMI from CPU")) {
+            cpuBacktraces = true; // the other CPUs' backtraces that follow belong to this report
+        }
+        if (m == null && rule != null && !closed && fromAnotherContext(lineCaller)) {
+            interleaved = true; // another task's or CPU's output inside this report: leave it out
+            return;
+        }
+        if (m != null && rule != null && rule.prelude() && !m.rule().prelude() && !closed && !inTrace
+                && lineNo - firstLine <= WEAK_WINDOW) {
+            rule = null; // the line that names the report follows its prelude: it takes over
+        }
+        if (m != null && rule != null && m.rule() == rule && !closed && !inTrace && lineNo - firstLine <= WEAK_WINDOW) {
+            interleaved = true; // the same headline from another CPU or task, printed into this report
             return;
         }
         if (m != null && rule != null && absorbs(m.rule())) {
@@ -73,6 +85,7 @@ public final class ReportSplitter {
             emit();
             rule = m.rule();
             caller = lineCaller;
+            cpuBacktraces = false;
             interleaved = false;
             inTrace = false;
             framesSinceTrace = 0;
@@ -115,6 +128,14 @@ public final class ReportSplitter {
         } else {
             truncated = true;
         }
+    }
+
+    /** True for a line printed by another task or CPU (printk caller ids differ), unless CPU backtraces were requested. */
+    private boolean fromAnotherContext(String lineCaller) {
+        if (caller.isEmpty() || lineCaller.isEmpty() || lineCaller.equals(caller)) {
+            return false;
+        }
+        return !(cpuBacktraces && lineCaller.startsWith("C"));
     }
 
     /** True when a line the rule recognised belongs to the current report instead of starting one. */

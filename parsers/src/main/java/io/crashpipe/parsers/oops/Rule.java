@@ -1,6 +1,6 @@
 package io.crashpipe.parsers.oops;
 
-import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,15 +11,19 @@ import java.util.regex.Pattern;
  *
  * @param name short identifier (for tests and debugging)
  * @param start matched with {@code lookingAt} against the line text, prefixes removed
- * @param extraSkip frame-rule sections skipped in addition to the common one
+ * @param plan where the guilty frame is found; empty when the title names no function
+ * @param skip names passed over for this kind besides the common machinery
  * @param weak true for lines that often follow another kind's first line in the same report
  *     ({@code invalid opcode:} after {@code kernel BUG at}); they start a report only when no
  *     report started just before
+ * @param prelude true for lines the kernel prints just before the line that names the report
+ *     ({@code list_add corruption.} before {@code kernel BUG at lib/list_debug.c}, {@code refcount_t:}
+ *     before its WARNING): a recognised line that follows soon, before any trace, takes over
  * @param foldsInto report types this line is a consequence of ({@code Kernel panic - not syncing:
  *     Fatal exception} after an oops); when such a report was seen just before, the line joins it
  */
-record Rule(String name, Pattern start, ReportType type, FrameSource source, List<FrameRules.Section> extraSkip,
-        Title title, boolean weak, Set<ReportType> foldsInto) {
+record Rule(String name, Pattern start, ReportType type, Optional<FramePlan> plan, Optional<Pattern> skip, Title title,
+        boolean weak, boolean prelude, Set<ReportType> foldsInto) {
 
     /** Writes the title from the first line's match and the chosen guilty frame. */
     @FunctionalInterface
@@ -29,14 +33,17 @@ record Rule(String name, Pattern start, ReportType type, FrameSource source, Lis
 
     /** What a title may use besides the first line. */
     interface TitleContext {
-        /** " in FUNC", " in corrupted" when the frame is missing from a damaged report, or "". */
+        /** " in FUNC", " in corrupted" when the kind names a function and none was found, or "". */
         String in();
 
-        /** For WARNINGs raised in a file with a known kind (lockdep, slab, ...), that kind. */
-        java.util.Optional<String> warningKind();
+        /** The guilty function, "corrupted" when none was found. */
+        String frame();
 
-        /** The first report line matching the pattern (lookingAt), if any. */
-        java.util.Optional<Matcher> line(Pattern p);
+        /** For WARNINGs raised in a checker (lockdep, refcount, ...), that checker's kind. */
+        Optional<String> warningKind();
+
+        /** The first report line where the pattern is found, if any. */
+        Optional<Matcher> line(Pattern p);
     }
 
     Matcher match(String text) {

@@ -2,6 +2,7 @@ package io.crashpipe.parsers.printk;
 
 import io.crashpipe.parsers.kernel.VirtualMemory;
 import io.crashpipe.parsers.kernel.Vmcoreinfo;
+import io.crashpipe.parsers.memory.CString;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,8 +162,8 @@ public final class LocklessRingReader {
         int facility = info.get((int) l.textLen + 2) & 0xff;
         int level = (info.get((int) l.textLen + 3) & 0xff) >>> 5;
         OptionalInt caller = l.callerId >= 0 ? OptionalInt.of(info.getInt((int) l.callerId)) : OptionalInt.empty();
-        String subsystem = l.devInfo >= 0 && l.subsystemLen > 0 ? cString(info, (int) (l.devInfo + l.subsystem), l.subsystemLen) : "";
-        String device = l.devInfo >= 0 && l.deviceLen > 0 ? cString(info, (int) (l.devInfo + l.device), l.deviceLen) : "";
+        String subsystem = l.devInfo >= 0 && l.subsystemLen > 0 ? CString.decode(info, (int) (l.devInfo + l.subsystem), l.subsystemLen) : "";
+        String device = l.devInfo >= 0 && l.deviceLen > 0 ? CString.decode(info, (int) (l.devInfo + l.device), l.deviceLen) : "";
         long seq = info.getLong((int) l.seq);
         long ts = info.getLong((int) l.tsNsec);
 
@@ -205,13 +206,4 @@ public final class LocklessRingReader {
         return new LogRecord(seq, ts, level, facility, caller, text, subsystem, device, dataless);
     }
 
-    static String cString(ByteBuffer b, int at, int max) {
-        int n = 0;
-        while (n < max && at + n < b.limit() && b.get(at + n) != 0) {
-            n++;
-        }
-        byte[] raw = new byte[n];
-        b.get(at, raw);
-        return new String(raw, java.nio.charset.StandardCharsets.UTF_8);
-    }
 }

@@ -1,5 +1,7 @@
 package io.crashpipe.parsers.sched;
 
+import io.crashpipe.parsers.memory.Completeness;
+
 /**
  * One task (thread) of the dump's task table.
  *
@@ -15,6 +17,9 @@ package io.crashpipe.parsers.sched;
  * @param mm the {@code mm_struct} address, 0 for kernel threads
  * @param vszKb virtual size in KiB ({@code mm->total_vm} pages)
  * @param rssPages resident pages as crash counts them (file + anon counters)
+ * @param completeness the fields the dump could not give (a missing page of the task, its mm or
+ *     its parent), each with its reason; those fields hold -1 (numbers), "" (comm) or 0
+ *     (addresses, sizes) and must not be taken at face value
  */
 public record Task(
         long address,
@@ -31,7 +36,13 @@ public record Task(
         long savedSp,
         long mm,
         long vszKb,
-        long rssPages) {
+        long rssPages,
+        Completeness completeness) {
+
+    /** The row could not be read in full (crash's ps shows such rows; see {@link #completeness()}). */
+    public boolean incomplete() {
+        return !completeness.isComplete();
+    }
 
     /** The comm as crash shows it: kernel threads in brackets. */
     public String displayComm() {

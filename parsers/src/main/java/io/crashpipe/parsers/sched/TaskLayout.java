@@ -59,7 +59,9 @@ public record TaskLayout(
                 off(btf, cpu),
                 off(btf, "task_struct.on_cpu"),
                 off(btf, "task_struct.stack"),
-                off(btf, "task_struct.thread.sp"),
+                // x86_64 saves it as thread.sp, arm64 as thread.cpu_context.sp: whichever BTF has.
+                off(btf, btf.findField("task_struct.thread.sp").isPresent()
+                        ? "task_struct.thread.sp" : "task_struct.thread.cpu_context.sp"),
                 off(btf, "task_struct.signal"),
                 threadHead ? off(btf, "signal_struct.thread_head") : -1,
                 threadHead ? off(btf, "task_struct.thread_node") : -1,

@@ -7,6 +7,9 @@ package io.crashpipe.parsers.sched;
  * for additions above the bits tested here.
  */
 public record TaskState(long state, long exitState) {
+    /** The state of a task whose state field could not be read. */
+    public static final TaskState UNKNOWN = new TaskState(-1, -1);
+
     static final long INTERRUPTIBLE = 0x1;
     static final long UNINTERRUPTIBLE = 0x2;
     static final long STOPPED = 0x4;
@@ -25,6 +28,9 @@ public record TaskState(long state, long exitState) {
      * shows ST); DE only when nothing else matched; PA, WA and NE only as the sole state.
      */
     public String crashCode() {
+        if (this.equals(UNKNOWN)) {
+            return "??";
+        }
         long s = state | exitState;
         String code = s == 0 ? "RU" : "??";
         boolean set = false;

@@ -1,5 +1,6 @@
 package io.crashpipe.parsers.sched;
 
+import io.crashpipe.parsers.memory.Completeness;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -10,10 +11,13 @@ import java.util.OptionalInt;
  *
  * @param totalRamPages {@code _totalram_pages}, the base of {@code %MEM}
  * @param pageSize bytes per page
- * @param skipped task addresses met on the lists whose {@code task_struct} was not in the dump
+ * @param skipped task addresses the kernel links to whose {@code task_struct} is not in the dump at
+ *     all (they are rows all the same, with every field but the address unknown)
+ * @param completeness what the table as a whole may lack, with reasons: a broken task list
+ *     ({@code tasks}), an unreadable CPU ({@code cpu.N}), {@code panic_cpu}, {@code totalram_pages}
  */
 public record TaskTable(List<Task> tasks, List<CpuTasks> cpus, OptionalInt panicCpu, long totalRamPages,
-        int pageSize, List<Long> skipped) {
+        int pageSize, List<Long> skipped, Completeness completeness) {
 
     public Optional<Task> byAddress(long address) {
         return tasks.stream().filter(t -> t.address() == address).findFirst();

@@ -2,11 +2,12 @@ package io.crashpipe.parsers.sched;
 
 import io.crashpipe.parsers.btf.Btf;
 import io.crashpipe.parsers.btf.BtfType;
+import io.crashpipe.parsers.kernel.KernelLists;
 import io.crashpipe.parsers.kernel.KernelMemory;
-import io.crashpipe.parsers.memory.MemoryFault;
+import io.crashpipe.parsers.kernel.ObjectBytes;
+import io.crashpipe.parsers.memory.Completeness;
+import io.crashpipe.parsers.memory.Fact;
 import io.crashpipe.parsers.view.KernelView;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,35 +20,41 @@ import java.util.Set;
 
 /**
  * Builds the {@link TaskTable}: every thread group on {@code init_task.tasks}, every thread of
- * each group, each CPU's idle task, and whatever else the PID IDR knows ({@link PidIndex}), with layouts from BTF and per-CPU data through
- * {@code __per_cpu_offset}.
+ * each group, each CPU's idle task, and whatever else the PID IDR knows ({@link PidIndex}), with
+ * layouts from BTF and per-CPU data through {@code __per_cpu_offset}.
+ *
+ * <p>Missing pages cost only what lies in them: a task whose {@code task_struct} is partly
+ * missing is a row with those fields unknown ({@link Task#completeness()}), a broken list link is
+ * walked around ({@link KernelLists}), and an unreadable CPU or counter is noted in the table's
+ * completeness. A page that has not arrived yet propagates (the streaming pass waits).
  */
 public final class TaskTableReader {
-    /** Bounds list walks so that a corrupt (cyclic) list cannot loop forever. */
-    private static final int MAX_TASKS = 4 << 20;
     /** {@code PF_KTHREAD}, unchanged since 2.6.27; a define, so not in BTF. */
     private static final int PF_KTHREAD = 0x00200000;
+    /** Used to bound list walks when the kernel's RAM size cannot be read: 1 TiB. */
+    private static final long FALLBACK_RAM = 1L << 40;
 
     private final KernelView view;
     private final KernelMemory mem;
     private final Btf btf;
     private final TaskLayout layout;
-    private final PerCpu percpu;
+    private final Fact<PerCpu> percpu;
     private final int span;
     private final int pageSize;
+    private final Completeness.Builder gaps = new Completeness.Builder();
 
     private TaskTableReader(KernelView view, Btf btf) {
         this.view = view;
         this.mem = view.memory();
         this.btf = btf;
         this.layout = TaskLayout.of(btf);
-        this.percpu = PerCpu.read(view);
+        this.percpu = gaps.note("per_cpu", Fact.read(() -> PerCpu.read(view)));
         this.pageSize = (int) view.vmcoreinfo().pageSize().orElse(4096);
         long max = 0;
         for (long o : new long[] {layout.tasks(), layout.pid(), layout.tgid(), layout.realParent(), layout.comm()
-                + layout.commSize(), layout.state(), layout.exitState(), layout.flags(), layout.mm(), layout.cpu(),
-                layout.onCpu(), layout.stack(), layout.threadSp(), layout.signal(), layout.threadNode(),
-                layout.threadGroup(), layout.rss().taskRssStat().orElse(0) + 4 * 8}) {
+                + layout.commSize(), layout.state() + layout.stateSize(), layout.exitState(), layout.flags(),
+                layout.mm(), layout.cpu(), layout.onCpu(), layout.stack(), layout.threadSp(), layout.signal(),
+                layout.threadNode(), layout.threadGroup(), layout.rss().taskRssStat().orElse(0) + 4 * 8}) {
             max = Math.max(max, o);
         }
         this.span = (int) max + 16;
@@ -57,8 +64,12 @@ public final class TaskTableReader {
         return new TaskTableReader(view, btf).read();
     }
 
-    private record Raw(long address, int pid, int tgid, long realParent, int cpu, TaskState state, String comm,
-            int flags, long mm, long stack, long sp, long signal, long threadNode, long threadGroup, long taskRss) {}
+    /** One task_struct as read: its bytes (possibly with missing pages) and where its lists are. */
+    private record Raw(long address, ObjectBytes bytes) {
+        Fact<Integer> pid(TaskLayout l) {
+            return bytes.s32(l.pid());
+        }
+    }
 
     private TaskTable read() {
         List<CpuTasks> cpus = cpus();
@@ -67,185 +78,150 @@ public final class TaskTableReader {
         for (CpuTasks c : cpus) {
             running.add(c.running());
         }
-        List<Long> skipped = new ArrayList<>();
         Map<Long, Raw> raws = new LinkedHashMap<>();
-        Map<Long, Boolean> idle = new HashMap<>();
+        Set<Long> idle = new HashSet<>();
         for (CpuTasks c : cpus) {
             if (c.rqIdle() != 0) {
-                readInto(c.rqIdle(), raws, skipped);
-                idle.put(c.rqIdle(), true);
+                raws.computeIfAbsent(c.rqIdle(), this::raw);
+                idle.add(c.rqIdle());
             }
         }
         long init = view.requireSymbol("init_task");
-        for (long leader : listEntries(init + layout.tasks(), layout.tasks())) {
+        long limit = listLimit();
+        KernelLists.Walk leaders = KernelLists.listHead(mem, init + layout.tasks(), layout.tasks(), limit);
+        leaders.gap().ifPresent(g -> gaps.unknown("tasks", g));
+        for (long leader : leaders.entries()) {
             if (leader == init) {
                 continue;
             }
-            Raw r = readInto(leader, raws, skipped);
-            if (r == null) {
-                continue;
-            }
-            for (long thread : threads(r)) {
-                if (!raws.containsKey(thread)) {
-                    readInto(thread, raws, skipped);
-                }
+            Raw r = raws.computeIfAbsent(leader, this::raw);
+            for (long thread : threads(r, limit)) {
+                raws.computeIfAbsent(thread, this::raw);
             }
         }
         // The PID IDR finds tasks the lists lost at a missing page.
-        for (long task : PidIndex.tasks(view, btf)) {
-            if (!raws.containsKey(task) && !skipped.contains(task)) {
-                readInto(task, raws, skipped);
-            }
+        for (long task : PidIndex.tasks(view, btf, gaps)) {
+            raws.computeIfAbsent(task, this::raw);
         }
-        Map<Long, Long> rssByMm = rssCache(raws.values());
-        Map<Long, Integer> pidOf = new HashMap<>();
-        raws.values().forEach(r -> pidOf.put(r.address(), r.pid()));
-        pidOf.putIfAbsent(init, 0);
+        Map<Long, Fact<Long>> rssByMm = rssCache(raws.values());
+        Map<Long, Fact<Integer>> pidOf = new HashMap<>();
+        raws.values().forEach(r -> pidOf.put(r.address(), r.pid(layout)));
+        pidOf.putIfAbsent(init, Fact.known(0));
         List<Task> tasks = new ArrayList<>();
+        List<Long> skipped = new ArrayList<>();
         for (Raw r : raws.values()) {
-            boolean kthread = r.pid() == 0 || (r.flags() & PF_KTHREAD) != 0 || r.mm() == 0;
-            long vsz = 0;
-            long rss = 0;
-            if (r.mm() != 0 && !kthread) {
-                vsz = mem.u64(r.mm() + layout.mmTotalVm()) * (pageSize / 1024);
-                rss = Math.max(0, mmRss(r.mm()) + rssByMm.getOrDefault(r.mm(), 0L));
+            if (r.bytes().empty()) {
+                skipped.add(r.address());
             }
-            int ppid = r.realParent() == 0 ? 0 : pidOf.computeIfAbsent(r.realParent(), this::pidAt);
-            if (r.pid() == 0) {
-                ppid = 0;
-            }
-            tasks.add(new Task(r.address(), r.pid(), r.tgid(), ppid, r.cpu(), r.state(), r.comm(), kthread,
-                    running.contains(r.address()), idle.containsKey(r.address()), r.stack(), r.sp(), r.mm(), vsz,
-                    rss));
+            tasks.add(task(r, pidOf, rssByMm, running.contains(r.address()), idle.contains(r.address())));
         }
         // crash lists by pid; the idle tasks (all pid 0) by CPU, which is the order they were read in.
-        tasks.sort(Comparator.comparingInt(Task::pid));
-        return new TaskTable(List.copyOf(tasks), cpus, panicCpu(), totalRamPages(), pageSize, List.copyOf(skipped));
+        // Rows whose pid is unknown go last.
+        tasks.sort(Comparator.comparing((Task t) -> !t.completeness().known("pid")).thenComparingInt(Task::pid));
+        return new TaskTable(List.copyOf(tasks), cpus, panicCpu(), totalRamPages().orElse(0L), pageSize,
+                List.copyOf(skipped), gaps.build());
     }
 
-    private Raw readInto(long address, Map<Long, Raw> raws, List<Long> skipped) {
-        try {
-            Raw r = raw(address);
-            raws.put(address, r);
-            return r;
-        } catch (MemoryFault e) {
-            if (!skipped.contains(address)) {
-                skipped.add(address);
-            }
-            return null;
-        }
+    private Raw raw(long address) {
+        return new Raw(address, ObjectBytes.read(mem, address, span));
     }
 
-    private Raw raw(long t) {
-        ByteBuffer b = mem.buffer(t, span);
-        long state = layout.stateSize() == 8 ? b.getLong((int) layout.state())
-                : Integer.toUnsignedLong(b.getInt((int) layout.state()));
-        long exit = Integer.toUnsignedLong(b.getInt((int) layout.exitState()));
-        byte[] comm = new byte[layout.commSize()];
-        b.get((int) layout.comm(), comm);
-        int n = 0;
-        while (n < comm.length && comm[n] != 0) {
-            n++;
+    private Task task(Raw r, Map<Long, Fact<Integer>> pidOf, Map<Long, Fact<Long>> rssByMm, boolean active,
+            boolean idle) {
+        Completeness.Builder c = new Completeness.Builder();
+        ObjectBytes b = r.bytes();
+        int pid = c.note("pid", b.s32(layout.pid())).orElse(-1);
+        int tgid = c.note("tgid", b.s32(layout.tgid())).orElse(-1);
+        Fact<Long> state = b.unsigned(layout.state(), layout.stateSize());
+        Fact<Long> exit = b.u32(layout.exitState());
+        TaskState st = c.note("state", state.flatMap(s -> exit.map(e -> new TaskState(s, e))))
+                .orElse(TaskState.UNKNOWN);
+        String comm = c.note("comm", b.cString(layout.comm(), layout.commSize())).orElse("");
+        Fact<Integer> flags = b.s32(layout.flags());
+        Fact<Long> mm = c.note("mm", b.u64(layout.mm()));
+        int cpu = c.note("cpu", b.s32(layout.cpu())).orElse(-1);
+        long stack = c.note("stack", b.u64(layout.stack())).orElse(0L);
+        long sp = c.note("saved_sp", b.u64(layout.threadSp())).orElse(0L);
+        // A kernel thread: pid 0 (idle), PF_KTHREAD, or no mm; decided by what could be read.
+        boolean kthread = pid == 0 || (flags.orElse(0) & PF_KTHREAD) != 0 || mm.orElse(-1L) == 0;
+        long vsz = 0;
+        long rss = 0;
+        if (mm.orElse(0L) != 0 && !kthread) {
+            long m = mm.orElse(0L);
+            vsz = c.note("vsz", Fact.read(() -> mem.u64(m + layout.mmTotalVm()) * (pageSize / 1024))).orElse(0L);
+            Fact<Long> cached = rssByMm.getOrDefault(m, Fact.known(0L));
+            rss = c.note("rss", Fact.readFact(() -> cached.map(d -> Math.max(0, mmRss(m) + d)))).orElse(0L);
+        } else if (mm.why().isPresent()) {
+            c.unknown("vsz", mm.why().get()).unknown("rss", mm.why().get());
         }
-        var rss = layout.rss();
-        return new Raw(t, b.getInt((int) layout.pid()), b.getInt((int) layout.tgid()),
-                b.getLong((int) layout.realParent()), b.getInt((int) layout.cpu()), new TaskState(state, exit),
-                new String(comm, 0, n, StandardCharsets.UTF_8), b.getInt((int) layout.flags()),
-                b.getLong((int) layout.mm()), b.getLong((int) layout.stack()), b.getLong((int) layout.threadSp()),
-                b.getLong((int) layout.signal()),
-                layout.threadNode() < 0 ? 0 : t + layout.threadNode(),
-                layout.threadGroup() < 0 ? 0 : t + layout.threadGroup(),
-                rss.taskRssStat().isPresent() ? t + rss.taskRssStat().getAsLong() : 0);
-    }
-
-    private int pidAt(long task) {
-        try {
-            return mem.s32(task + layout.pid());
-        } catch (MemoryFault e) {
-            return 0;
+        int ppid;
+        if (pid == 0) {
+            ppid = 0;
+        } else {
+            Fact<Integer> p = b.u64(layout.realParent()).flatMap(parent -> parent == 0 ? Fact.known(0)
+                    : pidOf.computeIfAbsent(parent, a -> Fact.read(() -> mem.s32(a + layout.pid()))));
+            ppid = c.note("ppid", p).orElse(-1);
         }
-    }
-
-    /** Threads of a group: {@code signal->thread_head} (3.14+), else the leader's {@code thread_group} ring. */
-    private List<Long> threads(Raw leader) {
-        try {
-            if (layout.signalThreadHead() >= 0) {
-                return listEntries(leader.signal() + layout.signalThreadHead(), layout.threadNode());
-            }
-            List<Long> out = new ArrayList<>(listEntries(leader.threadGroup(), layout.threadGroup()));
-            out.add(0, leader.address());
-            return out;
-        } catch (MemoryFault e) {
-            return List.of(leader.address());
-        }
+        return new Task(r.address(), pid, tgid, ppid, cpu, st, comm, kthread, active, idle, stack, sp,
+                mm.orElse(0L), vsz, rss, c.build());
     }
 
     /**
-     * Entries of the circular list headed at {@code head}, as container addresses ({@code node - offset}).
-     * When a node's page is missing (filtered out, or not arrived yet) the forward walk stops
-     * there and the rest is recovered walking backwards from the head along {@code prev}.
+     * The most tasks memory could hold (RAM over the size of a task_struct): a list longer than
+     * that is corrupt. From the kernel's own RAM count, else a generous bound.
      */
-    private List<Long> listEntries(long head, long offset) {
-        List<Long> forward = new ArrayList<>();
-        Set<Long> seen = new HashSet<>();
-        long node = mem.u64(head);
-        boolean broken = false;
-        while (node != head && node != 0) {
-            checkBound(head, forward.size());
-            forward.add(node - offset);
-            seen.add(node);
-            try {
-                node = mem.u64(node);
-            } catch (MemoryFault e) {
-                broken = true;
-                break;
-            }
-        }
-        if (!broken) {
-            return forward;
-        }
-        List<Long> backward = new ArrayList<>();
-        try {
-            for (long prev = mem.u64(head + 8); prev != head && prev != 0 && !seen.contains(prev);
-                    prev = mem.u64(prev + 8)) {
-                checkBound(head, forward.size() + backward.size());
-                backward.add(prev - offset);
-            }
-        } catch (MemoryFault e) {
-            // Both directions stop at missing pages: the tasks between them cannot be found.
-        }
-        for (int i = backward.size() - 1; i >= 0; i--) {
-            forward.add(backward.get(i));
-        }
-        return forward;
+    private long listLimit() {
+        long ram = totalRamPages().orElse(FALLBACK_RAM / pageSize) * pageSize;
+        long taskSize = btf.sizeOf("task_struct").orElse(1024);
+        return Math.max(1024, ram / Math.max(taskSize, 64));
     }
 
-    private static void checkBound(long head, int size) {
-        if (size >= MAX_TASKS) {
-            throw new IllegalStateException("list at 0x" + Long.toHexString(head) + " has more than " + MAX_TASKS
-                    + " entries: corrupt or cyclic");
+    /** Threads of a group: {@code signal->thread_head} (3.14+), else the leader's {@code thread_group} ring. */
+    private List<Long> threads(Raw leader, long limit) {
+        Fact<List<Long>> threads;
+        if (layout.signalThreadHead() >= 0) {
+            threads = leader.bytes().u64(layout.signal()).map(signal -> {
+                KernelLists.Walk w = KernelLists.listHead(mem, signal + layout.signalThreadHead(), layout.threadNode(),
+                        limit);
+                w.gap().ifPresent(g -> gaps.unknown("threads", g));
+                return w.entries();
+            });
+        } else {
+            KernelLists.Walk w = KernelLists.listHead(mem, leader.address() + layout.threadGroup(),
+                    layout.threadGroup(), limit);
+            w.gap().ifPresent(g -> gaps.unknown("threads", g));
+            List<Long> out = new ArrayList<>(w.entries());
+            out.add(0, leader.address());
+            threads = Fact.known(out);
         }
+        return gaps.note("threads", threads).orElse(List.of(leader.address()));
     }
 
     /**
      * Up to 6.1 each thread caches recent rss changes in {@code task_struct.rss_stat}
-     * (SPLIT_RSS_COUNTING) until it syncs them into the mm; crash adds them up per mm.
+     * (SPLIT_RSS_COUNTING) until it syncs them into the mm; crash adds them up per mm. An mm
+     * any of whose threads' caches cannot be read has an unknown rss.
      */
-    private Map<Long, Long> rssCache(Iterable<Raw> raws) {
-        Map<Long, Long> out = new HashMap<>();
+    private Map<Long, Fact<Long>> rssCache(Iterable<Raw> raws) {
+        Map<Long, Fact<Long>> out = new HashMap<>();
         var rss = layout.rss();
         if (rss.taskRssStat().isEmpty()) {
             return out;
         }
         for (Raw r : raws) {
-            if (r.mm() == 0) {
+            long mm = r.bytes().u64(layout.mm()).orElse(0L);
+            if (mm == 0) {
                 continue;
             }
-            long sum = 0;
+            Fact<Long> sum = Fact.known(0L);
             for (int i : counters()) {
-                sum += rss.taskRssCountSize() == 8 ? mem.u64(r.taskRss() + 8L * i) : mem.s32(r.taskRss() + 4L * i);
+                long at = rss.taskRssStat().getAsLong() + rss.taskRssCountSize() * i;
+                Fact<Long> v = rss.taskRssCountSize() == 8 ? r.bytes().u64(at)
+                        : r.bytes().s32(at).map(Integer::longValue);
+                sum = sum.flatMap(s -> v.map(x -> s + x));
             }
-            out.merge(r.mm(), sum, Long::sum);
+            Fact<Long> add = sum;
+            out.merge(mm, add, (a, b) -> a.flatMap(x -> b.map(y -> x + y)));
         }
         return out;
     }
@@ -268,28 +244,39 @@ public final class TaskTableReader {
             }
             sum += mem.u64(counter + rss.percpuCount());
             long pcp = mem.u64(counter + rss.percpuCounters());
-            for (int cpu = percpu.possible().nextSetBit(0); cpu >= 0; cpu = percpu.possible().nextSetBit(cpu + 1)) {
-                sum += mem.s32(percpu.address(pcp, cpu));
+            PerCpu p = percpu.orElseThrow();
+            for (int cpu = p.possible().nextSetBit(0); cpu >= 0; cpu = p.possible().nextSetBit(cpu + 1)) {
+                sum += mem.s32(p.address(pcp, cpu));
             }
         }
         return sum;
     }
 
     private List<CpuTasks> cpus() {
+        if (percpu instanceof Fact.Unknown<PerCpu>) {
+            return List.of();
+        }
+        PerCpu p = percpu.orElseThrow();
         long rq = view.requireSymbol("runqueues");
         long rqCurr = btf.field("rq.curr").offset();
         long rqIdle = btf.field("rq.idle").offset();
         long current = currentTaskSymbol();
         List<CpuTasks> out = new ArrayList<>();
-        for (int cpu = 0; cpu < percpu.nrCpuIds(); cpu++) {
-            if (!percpu.possible().get(cpu)) {
+        for (int cpu = 0; cpu < p.nrCpuIds(); cpu++) {
+            if (!p.possible().get(cpu)) {
                 continue;
             }
-            long r = percpu.address(rq, cpu);
-            out.add(new CpuTasks(cpu, percpu.online().get(cpu), current == 0 ? 0 : u64OrZero(percpu.address(current, cpu)),
-                    u64OrZero(r + rqCurr), u64OrZero(r + rqIdle)));
+            long r = p.address(rq, cpu);
+            String key = "cpu." + cpu;
+            long cur = current == 0 ? 0 : pointer(key, p.address(current, cpu));
+            out.add(new CpuTasks(cpu, p.online().get(cpu), cur, pointer(key, r + rqCurr), pointer(key, r + rqIdle)));
         }
         return out;
+    }
+
+    /** A pointer read for the table, 0 (with the reason noted under {@code key}) when its page is missing. */
+    private long pointer(String key, long vaddr) {
+        return gaps.note(key, Fact.read(() -> mem.u64(vaddr))).orElse(0L);
     }
 
     /**
@@ -304,22 +291,14 @@ public final class TaskTableReader {
         return view.symbol("current_task").orElse(0);
     }
 
-    private long u64OrZero(long vaddr) {
-        try {
-            return mem.u64(vaddr);
-        } catch (MemoryFault e) {
-            return 0;
-        }
-    }
-
     /** {@code panic_cpu} holds the CPU that entered panic(), or -1 (PANIC_CPU_INVALID). */
     private OptionalInt panicCpu() {
-        return view.symbol("panic_cpu").isPresent() && mem.s32(view.requireSymbol("panic_cpu")) >= 0
-                ? OptionalInt.of(mem.s32(view.requireSymbol("panic_cpu"))) : OptionalInt.empty();
+        Fact<Integer> cpu = gaps.note("panic_cpu", Fact.read(() -> mem.s32(view.requireSymbol("panic_cpu"))));
+        return cpu.orElse(-1) >= 0 ? OptionalInt.of(cpu.orElse(-1)) : OptionalInt.empty();
     }
 
-    private long totalRamPages() {
-        var sym = view.symbol("_totalram_pages").isPresent() ? view.symbol("_totalram_pages") : view.symbol("totalram_pages");
-        return sym.isPresent() ? mem.u64(sym.getAsLong()) : 0;
+    private Fact<Long> totalRamPages() {
+        String sym = view.symbol("_totalram_pages").isPresent() ? "_totalram_pages" : "totalram_pages";
+        return gaps.note("totalram_pages", Fact.read(() -> mem.u64(view.requireSymbol(sym))));
     }
 }

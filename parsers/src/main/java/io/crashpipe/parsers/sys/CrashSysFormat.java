@@ -1,5 +1,7 @@
 package io.crashpipe.parsers.sys;
 
+import io.crashpipe.parsers.dump.Utsname;
+import io.crashpipe.parsers.memory.Fact;
 import io.crashpipe.parsers.sched.Task;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -13,6 +15,7 @@ import java.util.Optional;
 public final class CrashSysFormat {
     /** Without the task table (no BTF in the dump) these crash fields have no honest value. */
     public static final String NOT_YET = "(not available: needs the task table, which needs BTF)";
+    private static final String NOT_YET_REASON = "needs the task table, which needs BTF";
 
     private static final DateTimeFormatter CTIME =
             DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss 'UTC' yyyy", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -28,39 +31,57 @@ public final class CrashSysFormat {
 
     /** The fields, with the task ones from {@code tasks} when the task table could be read. */
     public static List<Field> fields(SystemSummary s, Optional<SysTasks> tasks) {
+        return fields(s, tasks.map(Fact::known).orElse(Fact.unknown(NOT_YET_REASON)));
+    }
+
+    /** The fields; an unknown one says why in parentheses, as crash does, and the others still print. */
+    public static List<Field> fields(SystemSummary s, Fact<SysTasks> tasks) {
         List<Field> f = new ArrayList<>();
-        int offline = s.cpus() - s.onlineCpus();
-        f.add(new Field("CPUS", s.cpus() + (offline > 0 ? " [OFFLINE: " + offline + "]" : "")));
-        f.add(new Field("DATE", s.date().map(CrashSysFormat::date).orElse("(unknown)")));
-        f.add(new Field("UPTIME", s.uptimeSeconds().isPresent() ? uptime(s.uptimeSeconds().getAsLong())
-                : "(cannot calculate: unknown HZ value)"));
-        f.add(new Field("LOAD AVERAGE", s.avenrun().map(CrashSysFormat::loadAverage).orElse("(unknown)")));
-        f.add(new Field("TASKS", tasks.map(t -> String.valueOf(t.count())).orElse(NOT_YET)));
-        f.add(new Field("NODENAME", s.uts().nodename()));
-        f.add(new Field("RELEASE", s.uts().release()));
-        f.add(new Field("VERSION", s.uts().version()));
-        f.add(new Field("MACHINE", s.uts().machine() + "  ("
-                + (s.cpuKhz().isPresent() && s.cpuKhz().getAsLong() >= 1000 ? s.cpuKhz().getAsLong() / 1000 : "unknown")
-                + " Mhz)"));
-        f.add(new Field("MEMORY", s.memoryBytes().isPresent() ? memory(s.memoryBytes().getAsLong()) : "(unknown)"));
-        f.add(new Field("PANIC", "\"" + s.panicMessage().orElse("") + "\""
-                + (s.panicMessage().orElse("").contains("Oops: ") ? " (check log for details)" : "")));
-        Optional<Task> panic = tasks.flatMap(SysTasks::panicTask);
-        if (panic.isPresent()) {
-            Task t = panic.get();
-            f.add(new Field("PID", String.valueOf(t.pid())));
-            f.add(new Field("COMMAND", "\"" + t.comm() + "\""));
+        f.add(new Field("CPUS", show(s.cpuCount().map(c -> c.present()
+                + (c.present() > c.online() ? " [OFFLINE: " + (c.present() - c.online()) + "]" : "")))));
+        f.add(new Field("DATE", show(s.clock().map(c -> date(c.instant())))));
+        f.add(new Field("UPTIME", switch (s.uptime()) {
+            case Fact.Known<Long> k -> uptime(k.value());
+            case Fact.Unknown<Long> u -> "(cannot calculate: " + u.reason() + ")";
+        }));
+        f.add(new Field("LOAD AVERAGE", show(s.loadAverage().map(a -> loadAverage(a.raw())))));
+        f.add(new Field("TASKS", show(tasks.map(t -> String.valueOf(t.count())))));
+        f.add(new Field("NODENAME", show(s.utsname().map(Utsname::nodename))));
+        f.add(new Field("RELEASE", show(s.utsname().map(Utsname::release))));
+        f.add(new Field("VERSION", show(s.utsname().map(Utsname::version))));
+        long khz = s.cpuSpeedKhz().orElse(0L);
+        f.add(new Field("MACHINE", show(s.utsname().map(u -> u.machine() + "  ("
+                + (khz >= 1000 ? String.valueOf(khz / 1000) : "unknown") + " Mhz)"))));
+        f.add(new Field("MEMORY", show(s.memory().map(CrashSysFormat::memory))));
+        f.add(new Field("PANIC", show(s.panic().map(p -> "\"" + p.orElse("") + "\""
+                + (p.orElse("").contains("Oops: ") ? " (check log for details)" : "")))));
+        Fact<Optional<Task>> panic = tasks.map(SysTasks::panicTask);
+        if (panic instanceof Fact.Known<Optional<Task>> k && k.value().isPresent()) {
+            Task t = k.value().get();
+            f.add(new Field("PID", t.completeness().known("pid") ? String.valueOf(t.pid()) : "(unknown)"));
+            f.add(new Field("COMMAND", t.completeness().known("comm") ? "\"" + t.comm() + "\"" : "(unknown)"));
             // With THREAD_INFO_IN_TASK the thread_info is the start of the task_struct.
             f.add(new Field("TASK", t.addressHex() + "  [THREAD_INFO: " + t.addressHex() + "]"));
-            f.add(new Field("CPU", String.valueOf(t.cpu())));
+            f.add(new Field("CPU", t.completeness().known("cpu") ? String.valueOf(t.cpu()) : "(unknown)"));
             f.add(new Field("STATE", SysTasks.stateName(t) + " (PANIC)"));
         } else {
-            String why = tasks.isPresent() ? "(no panic task: panic_cpu is not set)" : NOT_YET;
+            String why = panic.map(p -> "(no panic task: panic_cpu is not set)").orElse("");
+            if (why.isEmpty()) {
+                why = "(unknown: " + panic.why().orElse("") + ")";
+            }
             for (String t : new String[] {"PID", "COMMAND", "TASK", "CPU", "STATE"}) {
                 f.add(new Field(t, why));
             }
         }
         return f;
+    }
+
+    /** A known value as is, an unknown one as {@code (unknown: reason)}. */
+    static String show(Fact<String> value) {
+        return switch (value) {
+            case Fact.Known<String> k -> k.value();
+            case Fact.Unknown<String> u -> "(unknown: " + u.reason() + ")";
+        };
     }
 
     /** crash right-aligns labels so that the colons line up after "LOAD AVERAGE". */
@@ -69,8 +90,16 @@ public final class CrashSysFormat {
     }
 
     public static String text(SystemSummary s, Optional<SysTasks> tasks) {
+        return text(fields(s, tasks));
+    }
+
+    public static String text(SystemSummary s, Fact<SysTasks> tasks) {
+        return text(fields(s, tasks));
+    }
+
+    private static String text(List<Field> fields) {
         StringBuilder sb = new StringBuilder();
-        for (Field f : fields(s, tasks)) {
+        for (Field f : fields) {
             sb.append(String.format("%12s: %s%n", f.label(), f.value()));
         }
         return sb.toString();

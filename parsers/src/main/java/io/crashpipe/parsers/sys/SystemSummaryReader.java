@@ -1,11 +1,17 @@
 package io.crashpipe.parsers.sys;
 
+import io.crashpipe.parsers.btf.Btf;
+import io.crashpipe.parsers.btf.BtfFieldOffsets;
 import io.crashpipe.parsers.dump.Utsname;
 import io.crashpipe.parsers.kernel.FieldOffsets;
 import io.crashpipe.parsers.kernel.KernelMemory;
 import io.crashpipe.parsers.kernel.Vmcoreinfo;
+import io.crashpipe.parsers.memory.Fact;
 import io.crashpipe.parsers.printk.KernelLog;
 import io.crashpipe.parsers.printk.LogRecord;
+import io.crashpipe.parsers.sys.SystemSummary.CpuCount;
+import io.crashpipe.parsers.sys.SystemSummary.LoadAverage;
+import io.crashpipe.parsers.sys.SystemSummary.WallClock;
 import io.crashpipe.parsers.view.KernelView;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,10 +19,12 @@ import java.time.Instant;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 
-/** Reads the {@code sys} facts from kernel memory; symbols come from VMCOREINFO or kallsyms. */
+/**
+ * Reads the {@code sys} facts from kernel memory, each on its own: symbols from VMCOREINFO or
+ * kallsyms, member offsets from VMCOREINFO or BTF, never assumed. A field that cannot be read
+ * is an unknown {@link Fact} with its reason and the others are still read.
+ */
 public final class SystemSummaryReader {
     /** crash's panic-message patterns, in its order of preference. */
     private static final List<String> PANIC_PATTERNS = List.of(
@@ -29,52 +37,73 @@ public final class SystemSummaryReader {
     private final KernelView view;
     private final KernelMemory mem;
     private final Vmcoreinfo vi;
+    private final Fact<Btf> btf;
+    private final FieldOffsets offsets;
 
-    private SystemSummaryReader(KernelView view) {
+    private SystemSummaryReader(KernelView view, Fact<Btf> btf) {
         this.view = view;
         this.mem = view.memory();
         this.vi = view.vmcoreinfo();
+        this.btf = btf;
+        FieldOffsets o = FieldOffsets.of(vi);
+        this.offsets = btf.isKnown() ? o.orElse(new BtfFieldOffsets(btf.orElse(null))) : o;
     }
 
-    public static SystemSummary read(KernelView view, KernelLog log, FieldOffsets offsets) {
-        return new SystemSummaryReader(view).read(log, offsets);
+    /**
+     * @param log the kernel log, or why it could not be read (the panic line is then unknown)
+     * @param btf the kernel's BTF (layouts VMCOREINFO does not publish), or why there is none
+     */
+    public static SystemSummary read(KernelView view, Fact<KernelLog> log, Fact<Btf> btf) {
+        return new SystemSummaryReader(view, btf).read(log);
     }
 
-    private SystemSummary read(KernelLog log, FieldOffsets offsets) {
-        int nrCpuIds = view.symbol("nr_cpu_ids").isPresent() ? (int) mem.u32(view.requireSymbol("nr_cpu_ids")) : 64;
+    private SystemSummary read(Fact<KernelLog> log) {
+        Fact<Integer> hz = TickRate.read(view, btf, log);
+        Fact<Long> uptime = hz.flatMap(this::uptime);
+        return new SystemSummary(
+                Fact.readFact(this::cpuCount),
+                clock(),
+                hz,
+                uptime,
+                Fact.read(() -> {
+                    long[] a = longs(view.requireSymbol("avenrun"), 3);
+                    return new LoadAverage(a[0], a[1], a[2]);
+                }),
+                Fact.readFact(this::utsname),
+                Fact.read(() -> mem.u32(view.requireSymbol("cpu_khz"))),
+                Fact.readFact(this::presentMemory),
+                log.map(SystemSummaryReader::panicMessage));
+    }
+
+    private Fact<CpuCount> cpuCount() {
+        int nrCpuIds = (int) mem.u32(view.requireSymbol("nr_cpu_ids"));
+        if (nrCpuIds <= 0 || nrCpuIds > 1 << 16) {
+            return Fact.unknown("nr_cpu_ids is " + nrCpuIds + ", not a CPU count");
+        }
         BitSet present = cpumask("__cpu_present_mask", nrCpuIds);
         BitSet online = cpumask("__cpu_online_mask", nrCpuIds);
-        int cpus = present.isEmpty() ? online.cardinality() : present.length();
+        return Fact.known(new CpuCount(present.length(), online.cardinality()));
+    }
 
-        OptionalInt hz = hz();
-        OptionalLong uptime = uptime(hz);
-        Optional<Instant> date;
-        String dateSource;
+    /** CRASHTIME when the dumping kernel wrote one (kdump), else the timekeeper's wall clock. */
+    private Fact<WallClock> clock() {
         if (vi.crashTime().isPresent()) {
-            date = Optional.of(Instant.ofEpochSecond(vi.crashTime().getAsLong()));
-            dateSource = "CRASHTIME";
-        } else {
-            OptionalLong tk = view.symbol("tk_core").isPresent()
-                    ? TimekeeperClock.xtimeSec(mem, view.requireSymbol("tk_core"), offsets, uptime) : OptionalLong.empty();
-            date = tk.isPresent() ? Optional.of(Instant.ofEpochSecond(tk.getAsLong())) : Optional.empty();
-            dateSource = "tk_core.timekeeper.xtime_sec";
+            return Fact.known(new WallClock(Instant.ofEpochSecond(vi.crashTime().getAsLong()), "CRASHTIME"));
         }
-        Optional<long[]> avenrun = view.symbol("avenrun").isPresent()
-                ? Optional.of(longs(view.requireSymbol("avenrun"), 3)) : Optional.empty();
-        long uts = vi.requireSymbol("init_uts_ns") + vi.offset("uts_namespace", "name").orElse(0);
-        Utsname u = Utsname.read(mem.buffer(uts, Utsname.SIZE));
-        OptionalLong khz = view.symbol("cpu_khz").isPresent()
-                ? OptionalLong.of(mem.u32(view.requireSymbol("cpu_khz"))) : OptionalLong.empty();
-        return new SystemSummary(cpus, online.cardinality(), date, dateSource, uptime, hz, avenrun, u, khz,
-                presentMemory(), panicMessage(log));
+        return TimekeeperClock.read(view, btf);
+    }
+
+    private Fact<Utsname> utsname() {
+        long ns = view.requireSymbol("init_uts_ns");
+        var name = offsets.offset("uts_namespace", "name");
+        if (name.isEmpty()) {
+            return Fact.unknown("the offset of uts_namespace.name is in neither VMCOREINFO nor BTF");
+        }
+        return Fact.known(Utsname.read(mem.buffer(ns + name.getAsLong(), Utsname.SIZE)));
     }
 
     private BitSet cpumask(String symbol, int bits) {
-        OptionalLong at = view.symbol(symbol);
-        if (at.isEmpty()) {
-            return new BitSet();
-        }
-        return BitSet.valueOf(longs(at.getAsLong(), (bits + 63) / 64));
+        return BitSet.valueOf(longs(view.requireSymbol(symbol), (bits + 63) / 64));
     }
 
     private long[] longs(long vaddr, int n) {
@@ -84,53 +113,37 @@ public final class SystemSummaryReader {
         return out;
     }
 
-    /** HZ from {@code tick_nsec} (nanoseconds per tick, NTP-adjusted by a few ppm at most). */
-    private OptionalInt hz() {
-        OptionalLong at = view.symbol("tick_nsec");
-        if (at.isEmpty()) {
-            return OptionalInt.empty();
-        }
-        long tickNsec = mem.u64(at.getAsLong());
-        return tickNsec <= 0 ? OptionalInt.empty() : OptionalInt.of((int) Math.round(1e9 / tickNsec));
-    }
-
     /** jiffies_64 starts at INITIAL_JIFFIES, 300 s before the 32-bit wrap, to flush out wrap bugs early. */
-    private OptionalLong uptime(OptionalInt hz) {
-        OptionalLong at = view.symbol("jiffies_64");
-        if (hz.isEmpty() || at.isEmpty()) {
-            return OptionalLong.empty();
-        }
-        long initial = (-300L * hz.getAsInt()) & 0xffffffffL;
-        return OptionalLong.of((mem.u64(at.getAsLong()) - initial) / hz.getAsInt());
+    private Fact<Long> uptime(int hz) {
+        return Fact.read(() -> {
+            long initial = (-300L * hz) & 0xffffffffL;
+            return (mem.u64(view.requireSymbol("jiffies_64")) - initial) / hz;
+        });
     }
 
     /**
-     * Sum of {@code node_present_pages} over the online NUMA nodes, as crash counts MEMORY.
-     * VMCOREINFO has no key for that member, but it sits between {@code node_start_pfn} and
-     * {@code node_spanned_pages}, which VMCOREINFO places; the offset is used only when those
-     * two are exactly two longs apart.
+     * Sum of {@code node_present_pages} over the online NUMA nodes, as crash counts MEMORY
+     * ({@code node_data[]} on NUMA kernels, the one {@code contig_page_data} otherwise).
      */
-    private OptionalLong presentMemory() {
-        OptionalLong start = vi.offset("pglist_data", "node_start_pfn");
-        OptionalLong spanned = vi.offset("pglist_data", "node_spanned_pages");
-        OptionalLong nodeData = vi.symbol("node_data");
-        if (start.isEmpty() || spanned.isEmpty() || nodeData.isEmpty()
-                || spanned.getAsLong() - start.getAsLong() != 16) {
-            return OptionalLong.empty();
+    private Fact<Long> presentMemory() {
+        var present = offsets.offset("pglist_data", "node_present_pages");
+        if (present.isEmpty()) {
+            return Fact.unknown("the offset of pglist_data.node_present_pages is in neither VMCOREINFO nor BTF");
         }
-        long presentOffset = start.getAsLong() + 8;
-        int nodes = (int) vi.length("node_data").orElse(1);
-        BitSet online = vi.symbol("node_online_map").isPresent()
-                ? BitSet.valueOf(longs(vi.requireSymbol("node_online_map"), (nodes + 63) / 64)) : null;
         long pages = 0;
-        long[] pgdats = longs(nodeData.getAsLong(), nodes);
-        for (int n = 0; n < nodes; n++) {
-            if (pgdats[n] != 0 && (online == null || online.get(n))) {
-                pages += mem.u64(pgdats[n] + presentOffset);
+        if (view.symbol("node_data").isEmpty() && view.symbol("contig_page_data").isPresent()) {
+            pages = mem.u64(view.requireSymbol("contig_page_data") + present.getAsLong());
+        } else {
+            int nodes = (int) vi.length("node_data").orElse(1);
+            BitSet online = BitSet.valueOf(longs(view.requireSymbol("node_online_map"), (nodes + 63) / 64));
+            long[] pgdats = longs(view.requireSymbol("node_data"), nodes);
+            for (int n = 0; n < nodes; n++) {
+                if (pgdats[n] != 0 && online.get(n)) {
+                    pages += mem.u64(pgdats[n] + present.getAsLong());
+                }
             }
         }
-        long pageSize = vi.pageSize().orElse(4096);
-        return OptionalLong.of(pages * pageSize);
+        return Fact.known(pages * vi.pageSize().orElse(4096));
     }
 
     /** The first log line containing one of crash's patterns, trying the patterns in order. */

@@ -1,61 +1,65 @@
 package io.crashpipe.parsers.sys;
 
-import io.crashpipe.parsers.kernel.FieldOffsets;
-import io.crashpipe.parsers.kernel.VirtualMemory;
-import io.crashpipe.parsers.memory.MemoryFault;
-import java.util.OptionalLong;
+import io.crashpipe.parsers.btf.Btf;
+import io.crashpipe.parsers.btf.BtfType;
+import io.crashpipe.parsers.memory.Fact;
+import io.crashpipe.parsers.sys.SystemSummary.WallClock;
+import io.crashpipe.parsers.view.KernelView;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
- * The wall clock at the last tick before the dump: {@code tk_core.timekeeper.xtime_sec}, which
- * crash and drgn use when VMCOREINFO has no {@code CRASHTIME} (hypervisor dumps).
- *
- * <p>VMCOREINFO has no offsets for it. When {@link FieldOffsets} (BTF, later) cannot say, the
- * known layouts are tried: {@code tk_core} is a sequence counter (4 bytes, padded to 8; 16 with
- * the lock pointer of PREEMPT_RT/lockdep) followed by {@code struct timekeeper}, whose
- * {@code xtime_sec} follows {@code tkr_mono} and {@code tkr_raw} (two 56-byte
- * {@code tk_read_base}) up to 6.12, and follows {@code tkr_mono} alone since 6.13's cacheline
- * reordering. In every layout {@code ktime_sec} (monotonic seconds) comes right after, so a
- * candidate is accepted only if that value agrees with the uptime from jiffies and
- * {@code xtime_sec} is a plausible date.
+ * The wall clock at the last tick before the dump, {@code timekeeper.xtime_sec}, which crash and
+ * drgn use when VMCOREINFO has no {@code CRASHTIME} (hypervisor dumps). Where the core
+ * timekeeper lives changed, and what the dump holds says which:
+ * <ul>
+ *   <li>{@code tk_core}, an anonymous {@code struct { seqcount; struct timekeeper timekeeper; }}
+ *       (3.17 to 6.12), found in BTF as the one anonymous struct with those members;</li>
+ *   <li>{@code tk_core}, a {@code struct tk_data} (6.13, "timekeeping: Define a struct type for
+ *       tk_core");</li>
+ *   <li>{@code timekeeper_data[TIMEKEEPER_CORE]}, an array of {@code struct tk_data} (6.17+,
+ *       auxiliary clocks), where {@code tk_core} is only a macro.</li>
+ * </ul>
+ * Every offset comes from BTF; without BTF the date is unknown, never guessed.
  */
 final class TimekeeperClock {
-    private static final long TK_READ_BASE_SIZE = 56;
-    private static final long YEAR_2000 = 946_684_800L;
+    private static final long YEAR_1990 = 631_152_000L;
     private static final long YEAR_2200 = 7_258_118_400L;
 
     private TimekeeperClock() {}
 
-    static OptionalLong xtimeSec(VirtualMemory mem, long tkCore, FieldOffsets offsets, OptionalLong uptimeSeconds) {
-        OptionalLong inCore = offsets.offset("tk_core", "timekeeper");
-        OptionalLong inTk = offsets.offset("timekeeper", "xtime_sec");
-        if (inCore.isPresent() && inTk.isPresent()) {
-            return OptionalLong.of(mem.u64(tkCore + inCore.getAsLong() + inTk.getAsLong()));
-        }
-        for (long seqBytes : new long[] {8, 16}) {
-            for (long inTimekeeper : new long[] {TK_READ_BASE_SIZE, 2 * TK_READ_BASE_SIZE}) {
-                try {
-                    long at = tkCore + seqBytes + inTimekeeper;
-                    long xtime = mem.u64(at);
-                    long ktime = mem.u64(at + 8);
-                    if (plausible(xtime, ktime, uptimeSeconds)) {
-                        return OptionalLong.of(xtime);
-                    }
-                } catch (MemoryFault e) {
-                    return OptionalLong.empty();
-                }
+    static Fact<WallClock> read(KernelView view, Fact<Btf> btf) {
+        return Fact.readFact(() -> {
+            boolean array = view.symbol("tk_core").isEmpty() && view.symbol("timekeeper_data").isPresent();
+            String symbol = array ? "timekeeper_data" : "tk_core";
+            long base = view.requireSymbol(symbol);
+            if (btf instanceof Fact.Unknown<Btf> u) {
+                return Fact.unknown("the layout of " + symbol + " needs BTF: " + u.reason());
             }
-        }
-        return OptionalLong.empty();
+            Btf b = btf.orElse(null);
+            BtfType.Composite container = b.findStruct("tk_data").or(() -> anonymousTkCore(b)).orElseThrow(
+                    () -> new IllegalStateException("BTF has neither struct tk_data nor tk_core's anonymous struct"));
+            long index = array ? b.enumValue("TIMEKEEPER_CORE").orElse(0) : 0;
+            long at = base + index * container.size()
+                    + b.member(container.id(), "tk_data", "timekeeper").offset()
+                    + b.field("timekeeper.xtime_sec").offset();
+            long xtime = view.memory().u64(at);
+            String source = (array ? symbol + "[" + index + "]" : symbol) + ".timekeeper.xtime_sec";
+            if (xtime < YEAR_1990 || xtime > YEAR_2200) {
+                return Fact.unknown(source + " is " + xtime + ", not a date");
+            }
+            return Fact.known(new WallClock(Instant.ofEpochSecond(xtime), source));
+        });
     }
 
-    private static boolean plausible(long xtime, long ktime, OptionalLong uptime) {
-        if (xtime < YEAR_2000 || xtime > YEAR_2200 || ktime < 0 || ktime > xtime) {
-            return false;
+    /** Before 6.13, tk_core's type has no name: the anonymous struct holding a seq and a timekeeper. */
+    private static Optional<BtfType.Composite> anonymousTkCore(Btf btf) {
+        for (int id = 1; id <= btf.typeCount(); id++) {
+            if (btf.type(id) instanceof BtfType.Composite c && c.name().isEmpty() && c.members().size() == 2
+                    && c.members().get(0).name().equals("seq") && c.members().get(1).name().equals("timekeeper")) {
+                return Optional.of(c);
+            }
         }
-        if (uptime.isEmpty()) {
-            return true;
-        }
-        long up = uptime.getAsLong();
-        return Math.abs(ktime - up) <= 2 + up / 100;
+        return Optional.empty();
     }
 }

@@ -34,7 +34,9 @@ public record Backtrace(int cpu, Optional<TaskRef> task, Optional<Registers> not
         /** ORC from the frame a blocked task saved at its last context switch. */
         ORC_FROM_SWITCH_FRAME,
         /** No ORC data: stack words that point into kernel text, possibly stale. */
-        STACK_SCAN
+        STACK_SCAN,
+        /** Frame records linked by the frame pointer (arm64, and kernels built without ORC). */
+        FRAME_POINTER
     }
 
     public List<Frame> frames() {

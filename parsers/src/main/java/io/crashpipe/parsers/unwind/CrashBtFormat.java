@@ -43,7 +43,7 @@ public final class CrashBtFormat {
                         out.append(frameLine(n++, bt.note().map(Registers::sp).orElse(Frame.NO_SLOT), f));
                     } else {
                         out.append(exceptionRip(f.symbol()));
-                        bt.note().ifPresent(r -> out.append(registers(r, false)));
+                        bt.note().ifPresent(r -> out.append(r.layout().crashBlock(r, false)));
                     }
                 }
                 case Frame f when f.fromRegisters() -> {
@@ -52,9 +52,9 @@ public final class CrashBtFormat {
                 case Frame f -> out.append(frameLine(n++, f.slot(), f));
                 case ExceptionFrame e -> {
                     if (!e.regs().userMode()) {
-                        out.append(exceptionRip(e.regs().ip(), steps, i));
+                        out.append(exceptionRip(e.regs().pc(), steps, i));
                     }
-                    out.append(registers(e.regs(), !e.fromNote()));
+                    out.append(e.regs().layout().crashBlock(e.regs(), !e.fromNote()));
                 }
                 case StackSwitch s -> out.append("--- <").append(s.left().label()).append("> ---\n");
             }
@@ -93,26 +93,5 @@ public final class CrashBtFormat {
     private static String exceptionRip(Optional<SymbolOffset> sym) {
         return "    [exception RIP: " + sym.map(s -> s.name() + "+" + s.offset()).orElse("unknown or invalid address")
                 + "]\n";
-    }
-
-    /** crash's register block; pt_regs from a stack also show ORIG_RAX, a CPU note does not. */
-    static String registers(Registers r, boolean withOrigRax) {
-        StringBuilder b = new StringBuilder();
-        b.append(String.format("    RIP: %016x  RSP: %016x  RFLAGS: %08x%n", r.ip(), r.sp(), r.flags()));
-        b.append(line("RAX", r.get("rax"), "RBX", r.get("rbx"), "RCX", r.get("rcx")));
-        b.append(line("RDX", r.get("rdx"), "RSI", r.get("rsi"), "RDI", r.get("rdi")));
-        b.append(line("RBP", r.get("rbp"), " R8", r.get("r8"), " R9", r.get("r9")));
-        b.append(line("R10", r.get("r10"), "R11", r.get("r11"), "R12", r.get("r12")));
-        b.append(line("R13", r.get("r13"), "R14", r.get("r14"), "R15", r.get("r15")));
-        if (withOrigRax) {
-            b.append(String.format("    ORIG_RAX: %016x  CS: %04x  SS: %04x%n", r.get("orig_rax"), r.cs(), r.ss()));
-        } else {
-            b.append(String.format("    CS: %04x  SS: %04x%n", r.cs(), r.ss()));
-        }
-        return b.toString();
-    }
-
-    private static String line(String a, long va, String b, long vb, String c, long vc) {
-        return String.format("    %s: %016x  %s: %016x  %s: %016x%n", a, va, b, vb, c, vc);
     }
 }

@@ -1,83 +1,49 @@
 package io.crashpipe.parsers.unwind;
 
-import io.crashpipe.parsers.dump.CpuRegisters;
-import io.crashpipe.parsers.kernel.VirtualMemory;
-import java.nio.ByteBuffer;
+import io.crashpipe.parsers.arch.RegisterLayout;
 import java.util.Arrays;
-import java.util.List;
 
 /**
- * An x86_64 register set in {@code struct pt_regs} order, from a CPU note or from a pt_regs frame
- * the kernel saved on a stack at an interrupt or exception.
+ * A register set in its architecture's {@link RegisterLayout} order: from a CPU note, or from a
+ * register frame the kernel saved on a stack at an interrupt or exception.
  */
-public record Registers(long[] values) {
-
-    /** struct pt_regs (x86_64) field order; the first 21 entries of user_regs_struct too. */
-    public static final List<String> NAMES = List.of(
-            "r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8",
-            "rax", "rcx", "rdx", "rsi", "rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss");
-
-    /** sizeof(struct pt_regs) on x86_64. */
-    public static final int PT_REGS_SIZE = 8 * 21;
-    /** offsetof(struct pt_regs, ip): where the hardware iret frame starts. */
-    public static final int IRET_FRAME_OFFSET = 8 * 16;
+public record Registers(RegisterLayout layout, long[] values) {
 
     public Registers {
-        if (values.length != NAMES.size()) {
-            throw new IllegalArgumentException(values.length + " register values, expected " + NAMES.size());
+        if (values.length != layout.names().size()) {
+            throw new IllegalArgumentException(values.length + " register values, expected " + layout.names().size());
         }
         values = values.clone();
     }
 
-    public static Registers of(CpuRegisters note) {
-        return new Registers(Arrays.copyOf(note.regs(), NAMES.size()));
-    }
-
-    /** The pt_regs saved at {@code address} on a kernel stack. */
-    public static Registers read(VirtualMemory memory, long address) {
-        ByteBuffer b = memory.buffer(address, PT_REGS_SIZE);
-        long[] v = new long[NAMES.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = b.getLong(8 * i);
-        }
-        return new Registers(v);
-    }
-
+    /** A register by its architecture name ("rax", "x29", ...). */
     public long get(String name) {
-        int i = NAMES.indexOf(name);
+        int i = layout.names().indexOf(name);
         if (i < 0) {
-            throw new IllegalArgumentException("no pt_regs field " + name);
+            throw new IllegalArgumentException("no register " + name + " in " + layout.names());
         }
         return values[i];
     }
 
-    public long ip() {
-        return values[16];
+    public long get(int index) {
+        return values[index];
     }
 
-    public long cs() {
-        return values[17];
-    }
-
-    public long flags() {
-        return values[18];
+    public long pc() {
+        return values[layout.pcIndex()];
     }
 
     public long sp() {
-        return values[19];
+        return values[layout.spIndex()];
     }
 
-    public long ss() {
-        return values[20];
+    public long fp() {
+        return values[layout.fpIndex()];
     }
 
-    public long bp() {
-        return values[4];
-    }
-
-    /** The interrupted context ran in user mode (CPL 3). */
+    /** The context ran in user mode (the architecture decides how that shows). */
     public boolean userMode() {
-        return (cs() & 3) == 3;
+        return layout.userMode(this);
     }
 
     @Override
@@ -87,7 +53,7 @@ public record Registers(long[] values) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Registers r && Arrays.equals(values, r.values);
+        return o instanceof Registers r && r.layout == layout && Arrays.equals(values, r.values);
     }
 
     @Override
@@ -97,6 +63,6 @@ public record Registers(long[] values) {
 
     @Override
     public String toString() {
-        return "Registers[rip=" + Long.toHexString(ip()) + ", rsp=" + Long.toHexString(sp()) + "]";
+        return "Registers[pc=" + Long.toHexString(pc()) + ", sp=" + Long.toHexString(sp()) + "]";
     }
 }

@@ -1,20 +1,25 @@
 package io.crashpipe.parsers.view;
 
+import io.crashpipe.parsers.arch.Architecture;
+import io.crashpipe.parsers.arch.Architectures;
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.io.DumpFormatException;
+import io.crashpipe.parsers.btf.KernelBtf;
 import io.crashpipe.parsers.kallsyms.Kallsyms;
 import io.crashpipe.parsers.kallsyms.KallsymsNotFoundException;
+import io.crashpipe.parsers.ksymtab.DataSymbols;
 import io.crashpipe.parsers.kallsyms.KallsymsReader;
 import io.crashpipe.parsers.kallsyms.KallsymsScanner;
 import io.crashpipe.parsers.kernel.KernelMemory;
 import io.crashpipe.parsers.kernel.MissingVmcoreinfoException;
 import io.crashpipe.parsers.kernel.Vmcoreinfo;
-import io.crashpipe.parsers.kernel.X86_64AddressSpace;
 import io.crashpipe.parsers.memory.DumpMemory;
 import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.memory.PhysicalMemory;
 import io.crashpipe.parsers.memory.Unavailable;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -25,13 +30,24 @@ import java.util.OptionalLong;
  */
 public final class KernelView {
     private final Vmcoreinfo vmcoreinfo;
+    private final Architecture architecture;
     private final KernelMemory memory;
+    /** The kallsyms scan resumes per physical memory (a streaming pass that waited for a page). */
+    private final PhysicalMemory physical;
     private Kallsyms kallsyms;
     private TableFinding kallsymsFinding;
+    private DataSymbols dataSymbols;
 
+    /** The architecture decided by VMCOREINFO's keys (all the streamed topology has). */
     public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical) {
+        this(vmcoreinfo, physical, Architectures.detect(vmcoreinfo));
+    }
+
+    public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical, Architecture architecture) {
         this.vmcoreinfo = vmcoreinfo;
-        this.memory = new KernelMemory(X86_64AddressSpace.fromVmcoreinfo(vmcoreinfo, physical));
+        this.architecture = architecture;
+        this.physical = physical;
+        this.memory = new KernelMemory(architecture.addressSpace(vmcoreinfo, physical));
     }
 
     /** The view of an opened dump; fails with a clear message when the dump has no VMCOREINFO. */
@@ -49,11 +65,17 @@ public final class KernelView {
         } catch (IllegalArgumentException e) {
             throw new DumpFormatException(dump.name(), 0, "well-formed VMCOREINFO", e.getMessage());
         }
-        return new KernelView(vi, physical);
+        Optional<String> machine = dump.header().utsname().map(u -> u.machine()).filter(m -> !m.isEmpty());
+        return new KernelView(vi, physical, Architectures.detect(vi, machine, OptionalInt.empty()));
     }
 
     public Vmcoreinfo vmcoreinfo() {
         return vmcoreinfo;
+    }
+
+    /** What differs per architecture: translation, registers, unwinding. */
+    public Architecture architecture() {
+        return architecture;
     }
 
     public KernelMemory memory() {
@@ -81,12 +103,12 @@ public final class KernelView {
      */
     public synchronized TableFinding kallsymsFinding() {
         if (kallsymsFinding == null) {
-            long t0 = System.nanoTime();
+            TableFinding.Stopwatch clock = TableFinding.start();
             boolean named = KallsymsReader.available(vmcoreinfo);
             TableFinding.Source source = named ? TableFinding.Source.VMCOREINFO : TableFinding.Source.SCAN;
             String detail;
             try {
-                kallsyms = named ? KallsymsReader.read(memory, vmcoreinfo) : KallsymsScanner.scan(memory, vmcoreinfo);
+                kallsyms = named ? KallsymsReader.read(memory, vmcoreinfo) : KallsymsScanner.scan(memory, vmcoreinfo, physical);
                 detail = kallsyms.layout().describe() + "; " + kallsyms.agreement();
             } catch (MemoryFault e) {
                 if (e.unavailable().reason() == Unavailable.Reason.NOT_YET_ARRIVED) {
@@ -101,18 +123,40 @@ public final class KernelView {
                         : "VMCOREINFO names no kallsyms tables (before 6.0) and scanning the image found none: ")
                         + e.getMessage();
             }
-            kallsymsFinding = new TableFinding("kallsyms", source, detail, Duration.ofNanos(System.nanoTime() - t0));
+            kallsymsFinding = clock.finish("kallsyms", source, detail);
         }
         return kallsymsFinding;
     }
 
-    /** A symbol's address from VMCOREINFO, else from kallsyms when the dump carries it. */
+    /**
+     * A symbol's address from VMCOREINFO, else from kallsyms when the dump carries it, else, for a
+     * kernel whose kallsyms lists text only, from its exports and BTF ({@link DataSymbols}).
+     */
     public OptionalLong symbol(String name) {
         OptionalLong v = vmcoreinfo.symbol(name);
         if (v.isPresent() || !hasKallsyms()) {
             return v;
         }
-        return kallsyms().address(name);
+        v = kallsyms().address(name);
+        if (v.isPresent()) {
+            return v;
+        }
+        DataSymbols data = dataSymbols();
+        return data == null ? v : data.address(name);
+    }
+
+    /** The fallback for text-only kallsyms, found on first use; null when kallsyms has data symbols. */
+    public synchronized DataSymbols dataSymbols() {
+        if (dataSymbols == null && DataSymbols.needed(kallsyms())) {
+            dataSymbols = DataSymbols.find(memory, vmcoreinfo, kallsyms(), () -> {
+                try {
+                    return KernelBtf.find(this);
+                } catch (DumpFormatException e) {
+                    return Optional.empty();
+                }
+            });
+        }
+        return dataSymbols;
     }
 
     public long requireSymbol(String name) {

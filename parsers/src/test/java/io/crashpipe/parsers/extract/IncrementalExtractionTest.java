@@ -1,6 +1,5 @@
 package io.crashpipe.parsers.extract;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,9 +11,6 @@ import io.crashpipe.parsers.memory.PhysicalMemory;
 import io.crashpipe.parsers.memory.ReadResult;
 import io.crashpipe.parsers.memory.Unavailable;
 import io.crashpipe.parsers.printk.KernelLog;
-import io.crashpipe.parsers.printk.MakedumpfileDmesg;
-import io.crashpipe.parsers.sys.CrashSysFormat;
-import io.crashpipe.parsers.sys.SystemSummary;
 import io.crashpipe.parsers.testing.Fixtures;
 import io.crashpipe.parsers.view.KernelView;
 import java.nio.file.Path;
@@ -52,38 +48,7 @@ class IncrementalExtractionTest {
         }
     }
 
-    @Test
-    void sectionsWaitForEachMissingPageAndEndEqualToTheOfflineResultOnEveryFixture() throws Exception {
-        for (Path dir : Fixtures.dumpDirs()) {
-            Path file = Fixtures.variants(dir).get(0);
-            try (Dump dump = Dumps.open(file)) {
-                Extraction offline = new Extraction(KernelView.of(dump));
-                SystemSummary expectedSys = offline.require(SystemSummaryExtractor.INSTANCE);
-                KernelLog expectedLog = offline.require(KernelLogExtractor.INSTANCE);
-
-                ArrivingMemory memory = new ArrivingMemory(new DumpMemory(dump));
-                int rounds = 0;
-                Outcome<SystemSummary> sys;
-                while ((sys = ExtractionRunner.run(SystemSummaryExtractor.INSTANCE,
-                        new Extraction(KernelView.of(dump, memory)))) instanceof Outcome.Waiting<SystemSummary> w) {
-                    assertTrue(memory.arrived.add(w.missing().pfn()), "asked twice for pfn " + w.missing().pfn());
-                    rounds++;
-                }
-                SystemSummary got = (SystemSummary) assertInstanceOf(Outcome.Done.class, sys).value();
-                assertEquals(CrashSysFormat.text(expectedSys), CrashSysFormat.text(got), file.toString());
-                Outcome<KernelLog> log = ExtractionRunner.run(KernelLogExtractor.INSTANCE,
-                        new Extraction(KernelView.of(dump, memory)));
-                assertArrayEquals(dmesg(expectedLog), dmesg(((Outcome.Done<KernelLog>) log).value()), file.toString());
-                assertTrue(rounds > 10, "a real analysis needs many pages, got " + rounds);
-            }
-        }
-    }
-
-    private static byte[] dmesg(KernelLog log) throws java.io.IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        MakedumpfileDmesg.write(log, out);
-        return out.toByteArray();
-    }
+    // Every section page by page, in several orders and on every fixture: PageByPageExtractionTest.
 
     @Test
     void afterSealAMissingPageMakesTheSectionIncompleteNamingThePage() throws Exception {

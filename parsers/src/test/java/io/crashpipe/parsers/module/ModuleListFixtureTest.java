@@ -23,8 +23,30 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ModuleListFixtureTest {
 
     static Stream<Arguments> everyVariant() {
-        return Fixtures.dumpDirs().stream()
-                .flatMap(dir -> Fixtures.variants(dir).stream().map(v -> Arguments.of(dir, v)));
+        return dumpDirs().flatMap(dir -> Fixtures.variants(dir).stream().map(v -> Arguments.of(dir, v)));
+    }
+
+    /** {@code /proc/modules} as the guest printed it (5.10, 7.2): name, size and address of every module. */
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("everyVariant")
+    void modEqualsTheGuestsProcModules(Path dir, Path variant) throws Exception {
+        Path guest = Fixtures.truth(dir, "guest-truth.json");
+        if (!Files.exists(guest)) {
+            return;
+        }
+        ModuleList list;
+        try (Dump d = Dumps.open(variant)) {
+            KernelView v = KernelView.of(d);
+            list = ModuleListReader.readList(v, KernelBtf.require(v));
+        }
+        assertTrue(list.completeness().isComplete(), list.completeness().toString());
+        List<String> expected = new ArrayList<>();
+        new ObjectMapper().readTree(guest.toFile()).get("mod").forEach(m -> expected.add(m.get("name").asText() + " "
+                + m.get("size").asLong() + " " + Long.toHexString(m.get("addr").asLong())));
+        List<String> ours = list.modules().stream().map(m -> m.name() + " " + m.size() + " "
+                + Long.toHexString(m.base())).toList();
+        assertEquals(expected.stream().sorted().toList(), ours.stream().sorted().toList());
+        assertTrue(list.modules().stream().allMatch(m -> m.completeness().isComplete()));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -75,6 +97,7 @@ class ModuleListFixtureTest {
         }
     }
 
+    /** Every fixture, arm64 included. */
     static Stream<Path> dumpDirs() {
         return Fixtures.dumpDirs().stream();
     }

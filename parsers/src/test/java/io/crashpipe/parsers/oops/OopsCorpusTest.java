@@ -72,9 +72,9 @@ class OopsCorpusTest {
     }
 
     @Test
-    void corpusCoversSixtyReportsAndEveryKind() throws Exception {
+    void corpusCoversTwoHundredReportsAndEveryKind() throws Exception {
         List<Path> logs = logs();
-        assertTrue(logs.size() >= 60, "only " + logs.size() + " reports");
+        assertTrue(logs.size() >= 200, "only " + logs.size() + " reports");
         List<String> types = new ArrayList<>();
         for (Path log : logs) {
             types.add(expected(log.resolveSibling(log.getFileName().toString().replace(".log", ".expected"))).get("type"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The small parts: prefixes, frame lines, names, taint, splitting, signatures. */
@@ -75,6 +76,7 @@ class OopsPartsTest {
                 [    1.0] ---[ end trace 0000000000000000 ]---
                 [    1.1] Kernel panic - not syncing: Fatal exception
                 [    2.0] WARNING: CPU: 1 PID: 9 at fs/bar.c:10 bar_check+0x5/0x9
+                [    2.0] RIP: 0010:bar_check+0x5/0x9
                 [    2.0] Call Trace:
                 [    2.0]  bar_run+0x1/0x2
                 """;
@@ -105,12 +107,57 @@ class OopsPartsTest {
     }
 
     @Test
-    void guiltyFrameRulesAreData() {
+    void guiltyFrameRulesAreDataMatchedAnywhereInTheName() {
         FrameRules r = FrameRules.defaults();
-        assertTrue(r.skipped("dump_stack_lvl", List.of()));
-        assertTrue(r.skipped("_raw_spin_lock_irqsave", List.of()));
-        assertFalse(r.skipped("sysrq_handle_crash", List.of()));
-        assertTrue(r.skipped("io_schedule", List.of(FrameRules.Section.HANG)));
-        assertEquals("smp_call_function", r.collapsed("smp_call_function_many_cond"));
+        assertTrue(r.skipped("dump_stack_lvl", Optional.empty()));
+        assertTrue(r.skipped("_raw_spin_lock_irqsave", Optional.empty()));
+        assertTrue(r.skipped("check_preemption_disabled", FrameRules.words("preempt")));
+        assertTrue(r.skipped("__kmalloc_node_track_caller", Optional.empty()), "allocation wrappers are machinery");
+        assertFalse(r.skipped("sysrq_handle_crash", Optional.empty()));
+        assertTrue(r.matches(FrameRules.Section.HANG, "io_schedule"));
+        assertEquals("ioctl", r.stripped("__se_sys_ioctl"));
+        assertEquals("sys_ioctl", r.stripped("__x64_sys_ioctl"));
+        assertEquals("rtnl_lock", r.hangGroup("rtnl_lock").orElseThrow());
+        assertEquals("synchronize_rcu", r.hangGroup("synchronize_net").orElseThrow());
+    }
+    @Test
+    void anRcuStallIsNamedAfterTheFrameJustAboveTheFirstDispatchAnchor() {
+        String log = """
+                [  300.0][    C0] rcu: INFO: rcu_preempt self-detected stall on CPU
+                [  300.0][    C0] Call Trace:
+                [  300.0][    C0]  <IRQ>
+                [  300.0][    C0]  rcu_sched_clock_irq+0x10/0x20
+                [  300.0][    C0]  sysvec_apic_timer_interrupt+0x10/0x20
+                [  300.0][    C0]  </IRQ>
+                [  300.0][    C0]  asm_sysvec_apic_timer_interrupt+0x12/0x20
+                [  300.0][    C0] RIP: 0010:tun_get_user+0x10/0x20
+                [  300.0][    C0]  tun_chr_write_iter+0x10/0x20
+                [  300.0][    C0]  vfs_write+0x10/0x20
+                [  300.0][    C0]  ksys_write+0x10/0x20
+                """;
+        assertEquals("INFO: rcu detected stall in tun_chr_write_iter", parser.parse(log).get(0).title());
+    }
+
+    @Test
+    void anotherTasksLinesInsideTheTraceAreLeftOutUnlessCpuBacktracesWereRequested() {
+        String log = """
+                [    5.0][  T100] BUG: sleeping function called from invalid context at mm/slab.h:1
+                [    5.0][  T100] Call Trace:
+                [    5.0][  T200]  other_task_frame+0x1/0x2
+                [    5.0][  T100]  dump_stack+0x1/0x2
+                [    5.0][  T100]  __might_sleep+0x1/0x2
+                [    5.0][  T100]  my_driver_ioctl+0x1/0x2
+                """;
+        CrashReport r = parser.parse(log).get(0);
+        assertEquals("BUG: sleeping function called from invalid context in my_driver_ioctl", r.title());
+        assertTrue(r.corrupted(), "output of another task was mixed in");
+    }
+
+    @Test
+    void titlesKeepNoAddressesNumbersOrOffsets() {
+        assertEquals("kernel panic: VFS: Unable to mount root fs on unknown-block(NUM,NUM)",
+                parser.parse("Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(8,2)\n").get(0).title());
+        assertEquals("BUG: key ADDR has not been registered!",
+                parser.parse("BUG: key ffff88801f2a3b40 has not been registered!\n").get(0).title());
     }
 }

@@ -5,7 +5,7 @@ import static io.crashpipe.parsers.fuzz.FuzzRules.expectTypedErrors;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.crashpipe.parsers.fuzz.FuzzSeeds;
 import io.crashpipe.parsers.kallsyms.Kallsyms;
-import io.crashpipe.parsers.kallsyms.SyntheticKallsyms;
+import io.crashpipe.parsers.kallsyms.LookupOnlyKallsyms;
 import io.crashpipe.parsers.testing.ByteArrayMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -33,7 +33,7 @@ class OrcFuzzTest {
         long ips = BASE + IP_TABLE;
         long entries = ips + 4L * n;
         long lookup = entries + 6L * n;
-        Kallsyms symbols = SyntheticKallsyms.of(Map.of("__start_orc_unwind_ip", ips, "__stop_orc_unwind_ip", ips + 4L * n,
+        Kallsyms symbols = LookupOnlyKallsyms.of(Map.of("__start_orc_unwind_ip", ips, "__stop_orc_unwind_ip", ips + 4L * n,
                 "__start_orc_unwind", entries, "_stext", BASE, "_etext", TEXT_END, "orc_lookup", lookup,
                 "lookup_num_blocks", BASE + 8, "entry_SYSCALL_64", BASE + 0x40));
         ByteArrayMemory mem = new ByteArrayMemory(BASE, data);

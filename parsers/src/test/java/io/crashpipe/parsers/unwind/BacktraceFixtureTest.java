@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.dump.Dumps;
 import io.crashpipe.parsers.kallsyms.Kallsyms;
+import io.crashpipe.parsers.testing.ArchFixtures;
 import io.crashpipe.parsers.testing.Fixtures;
 import io.crashpipe.parsers.view.KernelView;
 import java.io.IOException;
@@ -37,7 +38,7 @@ class BacktraceFixtureTest {
     private static Loaded load(Path dump) throws IOException {
         try (Dump d = Dumps.open(dump)) {
             KernelView v = KernelView.of(d);
-            BacktraceReader r = BacktraceReader.withoutBtf(v.memory(), v.kallsyms(), d.cpuRegisters());
+            BacktraceReader r = BacktraceReader.withoutBtf(v, d.cpuRegisters());
             return new Loaded(r.all(), v.kallsyms(), r.panicCpu().orElse(-1));
         }
     }
@@ -48,7 +49,7 @@ class BacktraceFixtureTest {
 
     @Test
     void btASymbolSequencesEqualDrgnsTracesFromTheRegisterNotes() throws IOException {
-        for (Path dir : Fixtures.dumpDirs()) {
+        for (Path dir : ArchFixtures.withKallsyms("x86_64")) {
             JsonNode truth = drgn(dir);
             Loaded l = load(Fixtures.variants(dir).get(0));
             Set<String> inlined = new HashSet<>(INLINED_ON_OTHER_CPUS);
@@ -91,7 +92,7 @@ class BacktraceFixtureTest {
     /** The panic CPU's frames carry drgn's exact pcs: every non-inlined one must be ours too. */
     @Test
     void panicCpuReturnAddressesEqualDrgns() throws IOException {
-        for (Path dir : Fixtures.dumpDirs()) {
+        for (Path dir : ArchFixtures.withKallsyms("x86_64")) {
             JsonNode truth = drgn(dir);
             Loaded l = load(Fixtures.variants(dir).get(0));
             int cpu = truth.get("panic_cpu").asInt();
@@ -110,7 +111,7 @@ class BacktraceFixtureTest {
 
     @Test
     void runningTaskOfEachCpuEqualsDrgnsCpuCurr() throws IOException {
-        for (Path dir : Fixtures.dumpDirs()) {
+        for (Path dir : ArchFixtures.withKallsyms("x86_64")) {
             JsonNode curr = drgn(dir).get("cpu_curr");
             Loaded l = load(Fixtures.variants(dir).get(0));
             for (Backtrace bt : l.traces()) {
@@ -130,7 +131,7 @@ class BacktraceFixtureTest {
      */
     @Test
     void btAFramesAppearInCrashsBtAAtTheSameStackSlots() throws IOException {
-        for (Path dir : Fixtures.dumpDirs()) {
+        for (Path dir : ArchFixtures.withKallsyms("x86_64")) {
             Path crashBt = Fixtures.truth(dir, "crash/bt-a.txt");
             if (!Files.isRegularFile(crashBt)) {
                 continue; // crash 8.0.2 cannot open 6.12 dumps
@@ -178,12 +179,12 @@ class BacktraceFixtureTest {
                 "asm_exc_nmi"), names(bt.frames()));
         assertTrue(bt.frames().stream().noneMatch(Frame::reliable), "no registers anchor these frames");
         ExceptionFrame user = assertInstanceOf(ExceptionFrame.class, bt.steps().get(bt.steps().size() - 1));
-        assertEquals(0x416210L, user.regs().ip());
+        assertEquals(0x416210L, user.regs().pc());
     }
 
     @Test
     void everyContainerVariantGivesTheSameBtA() throws IOException {
-        for (Path dir : Fixtures.dumpDirs()) {
+        for (Path dir : ArchFixtures.withKallsyms("x86_64")) {
             List<Path> variants = Fixtures.variants(dir);
             String first = CrashBtFormat.text(load(variants.get(0)).traces());
             for (Path p : variants.subList(1, variants.size())) {

@@ -41,7 +41,7 @@ class LabDumpBacktraceTest {
             assertFalse(kernel.isEmpty(), dir + ": no Call Trace from panic in serial.log");
             try (Dump d = Dumps.open(dumpOf(dir))) {
                 KernelView v = KernelView.of(d);
-                BacktraceReader r = BacktraceReader.withoutBtf(v.memory(), v.kallsyms(), d.cpuRegisters());
+                BacktraceReader r = BacktraceReader.withoutBtf(v, d.cpuRegisters());
                 Backtrace bt = r.forCpu(r.panicCpu().orElseThrow());
                 List<String> ours = bt.frames().stream().map(f -> f.name().orElse("?")).toList();
                 int at = 0;

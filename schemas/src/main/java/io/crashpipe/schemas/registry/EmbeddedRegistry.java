@@ -21,13 +21,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.crashpipe.metrics.ServiceMetrics;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
 /**
- * A small Confluent-API-compatible schema registry (Avro only) for the embedded stack. State is
- * the compacted {@code _schemas} topic; this process is its only writer, so ids are allocated
- * here without coordination. Serves the subset of the API that clients and serializers use.
+ * A small Confluent-API-compatible schema registry (Avro only). State is the compacted
+ * {@code _schemas} topic, schemas and compatibility settings alike; this process is its only
+ * writer, so ids are allocated here without coordination (a deployment runs one replica with
+ * the {@code Recreate} strategy, so no two overlap). Serves the subset of the API that clients
+ * and serializers use, and {@code GET /metrics}.
  */
 public final class EmbeddedRegistry implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,7 +50,16 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
     /** Starts on {@code bind} (port 0 picks one) after replaying the schema log from Kafka. */
     public static EmbeddedRegistry start(String kafkaBootstrap, InetSocketAddress bind) throws IOException {
-        SchemaLog log = new SchemaLog(kafkaBootstrap);
+        return start(kafkaBootstrap, bind, (short) 1);
+    }
+
+    /**
+     * As {@link #start(String, InetSocketAddress)}, creating a missing {@code _schemas} topic with
+     * {@code replication} replicas (at most the brokers there are).
+     */
+    public static EmbeddedRegistry start(String kafkaBootstrap, InetSocketAddress bind, short replication) throws IOException {
+        ServiceMetrics.install(); // it serves /metrics; installed before any meter is made, so none is missed
+        SchemaLog log = new SchemaLog(kafkaBootstrap, replication);
         HttpServer server = HttpServer.create(bind, 64);
         ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "schema-registry");
@@ -56,12 +68,30 @@ public final class EmbeddedRegistry implements AutoCloseable {
         });
         EmbeddedRegistry reg = new EmbeddedRegistry(log, server, executor);
         synchronized (reg) {
-            log.replay(reg.store::apply);
+            log.replay(reg.new Restore());
         }
         server.createContext("/", reg::handle);
+        server.createContext("/metrics", RegistryMeters::scrape);
         server.setExecutor(executor);
         server.start();
         return reg;
+    }
+
+    /** Applies the log: schemas into the store, compatibility settings into the maps. */
+    private final class Restore implements SchemaLog.Replay {
+        @Override
+        public void schema(SchemaStore.Entry e) {
+            store.apply(e);
+        }
+
+        @Override
+        public void config(String subject, Compatibility level) {
+            if (subject == null) {
+                globalCompat = level;
+            } else {
+                subjectCompat.put(subject, level);
+            }
+        }
     }
 
     /** Where clients on this machine reach it: the loopback when bound to every interface. */
@@ -91,6 +121,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
             }
             byte[] body = reply.body().toString().getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", SchemaRegistryClient.CONTENT_TYPE);
+            RegistryMeters.request(ex.getRequestMethod(), reply.status());
             ex.sendResponseHeaders(reply.status(), body.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(body);
@@ -169,6 +200,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
         if (p.get(0).equals("config") && n <= 2) {
             if (method.equals("PUT")) {
                 Compatibility c = Compatibility.parse(JSON.readTree(body).path("compatibility").asText());
+                log.appendConfig(n == 1 ? null : p.get(1), c); // kept before it is applied, so a restart has it
                 if (n == 1) {
                     globalCompat = c;
                 } else {
@@ -195,6 +227,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
         SchemaStore.Entry e = store.next(subject, schemaText);
         log.append(e);
         store.apply(e);
+        RegistryMeters.registered();
         return e;
     }
 

@@ -11,6 +11,7 @@ record Elf64Header(int type, int machine, long phoff, long shoff, int phentsize,
     static final int SIZE = 64;
     static final int ET_CORE = 4;
     static final int EM_X86_64 = 62;
+    static final int EM_AARCH64 = 183;
     static final int PN_XNUM = 0xffff;
 
     static Elf64Header read(ByteSource src) throws IOException {
@@ -36,8 +37,10 @@ record Elf64Header(int type, int machine, long phoff, long shoff, int phentsize,
         if (h.type != ET_CORE) {
             throw new DumpFormatException(src.name(), 16, "e_type ET_CORE (4)", "e_type " + h.type);
         }
-        if (h.machine != EM_X86_64) {
-            throw new DumpFormatException(src.name(), 18, "e_machine EM_X86_64 (62)", "e_machine " + h.machine);
+        // The architectures io.crashpipe.parsers.arch knows; the kernel view picks one from VMCOREINFO.
+        if (h.machine != EM_X86_64 && h.machine != EM_AARCH64) {
+            throw new DumpFormatException(src.name(), 18, "e_machine EM_X86_64 (62) or EM_AARCH64 (183)",
+                    "e_machine " + h.machine);
         }
         if (h.phentsize != ProgramHeader.SIZE) {
             throw new DumpFormatException(src.name(), 54, "e_phentsize " + ProgramHeader.SIZE, "" + h.phentsize);

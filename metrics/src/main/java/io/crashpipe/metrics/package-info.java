@@ -1,0 +1,2 @@
+/** Micrometer with its Prometheus registry, shared by every crashpipe service. */
+package io.crashpipe.metrics;

@@ -1,0 +1,228 @@
+package io.crashpipe.parsers.arch.x86_64;
+
+import io.crashpipe.parsers.kernel.VirtualMemory;
+import io.crashpipe.parsers.memory.MemoryFault;
+import io.crashpipe.parsers.orc.OrcEntry;
+import io.crashpipe.parsers.orc.OrcTable;
+import io.crashpipe.parsers.orc.OrcType;
+import io.crashpipe.parsers.unwind.ExceptionFrame;
+import io.crashpipe.parsers.unwind.Frame;
+import io.crashpipe.parsers.unwind.Registers;
+import io.crashpipe.parsers.unwind.StackKind;
+import io.crashpipe.parsers.unwind.StackSwitch;
+import io.crashpipe.parsers.unwind.Symbolizer;
+import io.crashpipe.parsers.unwind.TraceStep;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Walks a kernel stack with the kernel's ORC data, the way the kernel's own unwinder does: each
+ * entry gives the caller's stack pointer (CFA) from SP, BP, a pointer on the stack, or a register
+ * of a saved pt_regs, and says whether the caller's context is a return address (CALL) or a
+ * pt_regs / iret frame (an interrupt or exception, whose registers are reported).
+ */
+public final class OrcUnwinder {
+    /** Deeper than any real kernel call chain across all its stacks. */
+    static final int MAX_FRAMES = 256;
+
+    private final OrcTable orc;
+    private final VirtualMemory memory;
+    private final Symbolizer symbols;
+
+    public OrcUnwinder(OrcTable orc, VirtualMemory memory, Symbolizer symbols) {
+        this.orc = orc;
+        this.memory = memory;
+        this.symbols = symbols;
+    }
+
+    /**
+     * The trace from a register set taken at an exact instruction (a CPU note, an interrupt):
+     * a {@link Frame} for {@code regs.pc()} first, then its callers. Stops at the end of the
+     * stacks (user mode, an end-of-stack entry) or where the data gives out ({@link Unwind#stop}).
+     */
+    public Unwind unwind(Registers regs, KernelStacks stacks) {
+        State s = new State();
+        s.ip = regs.pc();
+        s.sp = regs.sp();
+        s.bp = regs.fp();
+        s.regs = regs;
+        s.fullRegs = true;
+        s.signal = true;
+        List<TraceStep> steps = new ArrayList<>();
+        if (regs.userMode()) {
+            return new Unwind(steps, Optional.empty(), s.sp);
+        }
+        steps.add(new Frame(s.ip, Frame.NO_SLOT, symbols.symbolize(s.ip), true));
+        return walk(s, steps, stacks);
+    }
+
+    /**
+     * The trace of callers above a return address found at {@code slot} (used by the stack scan
+     * to try candidate frames): the frame itself first. {@code bp} is the best known value of
+     * the frame pointer register (callee-saved, so often still the caller's), or 0.
+     */
+    public Unwind unwindFromReturnAddress(long slot, long returnAddress, long bp, KernelStacks stacks) {
+        State s = new State();
+        s.ip = returnAddress;
+        s.sp = slot + 8;
+        s.bp = bp;
+        s.signal = false;
+        List<TraceStep> steps = new ArrayList<>();
+        steps.add(new Frame(returnAddress, slot, symbols.symbolizeReturn(returnAddress), true));
+        return walk(s, steps, stacks);
+    }
+
+    private Unwind walk(State s, List<TraceStep> steps, KernelStacks stacks) {
+        for (int n = 0; n < MAX_FRAMES; n++) {
+            long lookupIp = s.signal ? s.ip : s.ip - 1;
+            Optional<OrcEntry> found;
+            try {
+                found = orc.find(lookupIp);
+            } catch (MemoryFault e) {
+                return stop(steps, s, "ORC data for " + hex(s.ip) + " not in the dump: " + e.getMessage());
+            }
+            if (found.isEmpty()) {
+                return stop(steps, s, "no ORC entry for " + hex(s.ip) + " (not kernel text, or in a module)");
+            }
+            OrcEntry e = found.get();
+            if (e.type() == OrcType.END_OF_STACK) {
+                return new Unwind(steps, Optional.empty(), s.sp);
+            }
+            if (e.type() == OrcType.UNDEFINED) {
+                return stop(steps, s, "ORC marks " + hex(s.ip) + " as having no unwind information");
+            }
+            StackKind before = stacks.kindOf(s.sp);
+            long prevSp = s.sp;
+            try {
+                if (!step(s, e, steps)) {
+                    return stop(steps, s, "ORC entry for " + hex(s.ip) + " uses register " + e.spReg()
+                            + " which this frame does not have");
+                }
+            } catch (MemoryFault f) {
+                return stop(steps, s, "stack not readable: " + f.getMessage());
+            }
+            if (s.userMode) {
+                return new Unwind(steps, Optional.empty(), s.sp);
+            }
+            StackKind after = stacks.kindOf(s.sp);
+            if (after != before) {
+                if (before != StackKind.TASK) {
+                    steps.add(new StackSwitch(before));
+                }
+            } else if (Long.compareUnsigned(s.sp, prevSp) <= 0 && !s.crossedRegs) {
+                return stop(steps, s, "stack pointer did not move up at " + hex(s.ip) + " (bad ORC data or a loop)");
+            }
+            if (s.ip == 0) {
+                return stop(steps, s, "return address 0 at " + hex(s.slot));
+            }
+            var sym = s.slot == Frame.NO_SLOT ? symbols.symbolize(s.ip) : symbols.symbolizeReturn(s.ip);
+            steps.add(new Frame(s.ip, s.slot, sym, true));
+        }
+        return stop(steps, s, "more than " + MAX_FRAMES + " frames");
+    }
+
+    /** One unwind step; false when the CFA needs a register this frame did not save. */
+    private boolean step(State s, OrcEntry e, List<TraceStep> steps) {
+        long cfa;
+        switch (e.spReg()) {
+            case SP -> cfa = s.sp + e.spOffset();
+            case BP -> cfa = s.bp + e.spOffset();
+            case SP_INDIRECT -> cfa = memory.u64(s.sp) + e.spOffset();
+            case BP_INDIRECT -> cfa = memory.u64(s.bp + e.spOffset());
+            case R10, R13, DI, DX -> {
+                if (s.regs == null || !s.fullRegs) {
+                    return false;
+                }
+                cfa = s.regs.get(switch (e.spReg()) {
+                    case R10 -> "r10";
+                    case R13 -> "r13";
+                    case DI -> "rdi";
+                    default -> "rdx";
+                });
+            }
+            default -> {
+                return false;
+            }
+        }
+        long oldBp = s.bp;
+        s.crossedRegs = false;
+        switch (e.type()) {
+            case CALL -> {
+                s.slot = cfa - 8;
+                s.ip = memory.u64(s.slot);
+                s.sp = cfa;
+                s.regs = null;
+            }
+            case REGS -> {
+                Registers r = X86_64Registers.read(memory, cfa);
+                steps.add(new ExceptionFrame(cfa, r, false));
+                s.regs = r;
+                s.fullRegs = true;
+                enterRegs(s, r);
+            }
+            case REGS_PARTIAL -> {
+                long base = cfa - X86_64Registers.IRET_FRAME_OFFSET;
+                Registers r = X86_64Registers.read(memory, base);
+                steps.add(new ExceptionFrame(base, r, true));
+                s.regs = r;
+                s.fullRegs = false;
+                enterRegs(s, r);
+            }
+            default -> throw new IllegalStateException("unexpected ORC type " + e.type());
+        }
+        switch (e.bpReg()) {
+            case UNDEFINED -> {
+                if (s.regs != null && s.fullRegs && s.crossedRegs) {
+                    s.bp = s.regs.fp();
+                }
+            }
+            case PREV_SP -> s.bp = memory.u64(cfa + e.bpOffset());
+            case BP -> s.bp = memory.u64(oldBp + e.bpOffset());
+            default -> {
+                return false;
+            }
+        }
+        s.signal = e.signal();
+        return true;
+    }
+
+    private static void enterRegs(State s, Registers r) {
+        s.slot = Frame.NO_SLOT;
+        s.ip = r.pc();
+        s.sp = r.sp();
+        s.userMode = r.userMode();
+        s.crossedRegs = true;
+    }
+
+    private static Unwind stop(List<TraceStep> steps, State s, String why) {
+        return new Unwind(steps, Optional.of(why), s.sp);
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+
+    /** The result: the steps found, why the walk stopped early (if it did), and the last SP reached. */
+    public record Unwind(List<TraceStep> steps, Optional<String> stop, long lastSp) {
+        public Unwind {
+            steps = List.copyOf(steps);
+        }
+
+        public boolean complete() {
+            return stop.isEmpty();
+        }
+    }
+
+    private static final class State {
+        long ip;
+        long sp;
+        long bp;
+        long slot = Frame.NO_SLOT;
+        Registers regs;
+        boolean fullRegs;
+        boolean signal;
+        boolean userMode;
+        boolean crossedRegs;
+    }
+}
