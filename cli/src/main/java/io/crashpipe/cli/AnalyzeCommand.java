@@ -1,7 +1,9 @@
 package io.crashpipe.cli;
 
 import io.crashpipe.parsers.btf.KernelBtf;
+import io.crashpipe.parsers.extract.BacktraceExtractor;
 import io.crashpipe.parsers.extract.Extraction;
+import io.crashpipe.parsers.extract.ExtractionRunner;
 import io.crashpipe.parsers.extract.KernelLogExtractor;
 import io.crashpipe.parsers.extract.ModuleListExtractor;
 import io.crashpipe.parsers.extract.SystemSummaryExtractor;
@@ -26,10 +28,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code crashpipe analyze DUMP}: every triage section in order (sys, panic, ps, mod, then log). */
-@Command(name = "analyze", header = "Every triage section of a dump: sys, panic, ps, mod, log.", mixinStandardHelpOptions = true,
+/** {@code crashpipe analyze DUMP}: every triage section in order (sys, panic, ps, mod, bt, then log). */
+@Command(name = "analyze", header = "Every triage section of a dump: sys, panic, ps, mod, bt, log.", mixinStandardHelpOptions = true,
         description = {"Print every triage section for the dump: 'sys', the crash reports in its log ('panic'),",
-            "'ps', 'mod', then 'log'."})
+            "'ps', 'mod', 'bt -a' and the traces of the tasks in uninterruptible sleep ('foreach UN bt'), then 'log'."})
 public final class AnalyzeCommand implements Callable<Integer> {
     @Mixin
     DumpArgument dump;
@@ -70,6 +72,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         String sections = tasks.isEmpty() || modules.isEmpty() ? "ps, mod: not available (" + KernelBtf.whyAbsent(view) + ")\n"
                 : CrashPsFormat.text(tasks.get()) + "\n" + CrashModFormat.text(modules.get());
         out.write(sections.getBytes(StandardCharsets.UTF_8));
+        out.write('\n');
+        out.write(BacktraceText.of(ExtractionRunner.run(BacktraceExtractor.DEFAULT, x)).getBytes(StandardCharsets.UTF_8));
         out.write('\n');
         MakedumpfileDmesg.write(log, out);
     }

@@ -2,6 +2,7 @@ package io.crashpipe.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crashpipe.parsers.extract.BtfExtractor;
 import io.crashpipe.parsers.extract.Extraction;
 import io.crashpipe.parsers.extract.TaskTableExtractor;
 import io.crashpipe.parsers.io.DumpFormatException;
@@ -53,11 +54,12 @@ public final class BtCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         KernelAccess.withDump(dump.path(), d -> {
             KernelView view = KernelView.of(d);
-            BacktraceReader reader = BacktraceReader.withoutBtf(view, d.cpuRegisters());
+            Extraction extraction = new Extraction(view);
+            BacktraceReader reader = BacktraceReader.of(view, d.cpuRegisters(), extraction.require(BtfExtractor.INSTANCE));
             if (reader.cpus() == 0) {
                 throw new DumpFormatException(d.name(), 0, "NT_PRSTATUS notes (one per CPU)", "none");
             }
-            List<Backtrace> traces = select(reader, view, d.name());
+            List<Backtrace> traces = select(reader, extraction, d.name());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 ArrayNode arr = Json.MAPPER.createArrayNode();
@@ -71,7 +73,7 @@ public final class BtCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<Backtrace> select(BacktraceReader reader, KernelView view, String name) throws IOException {
+    private List<Backtrace> select(BacktraceReader reader, Extraction extraction, String name) throws IOException {
         if (all) {
             return reader.all();
         }
@@ -83,7 +85,7 @@ public final class BtCommand implements Callable<Integer> {
                 }
             }
             // A sleeping task: unwind from the switch frame its thread.sp points at (task table, from BTF).
-            var table = new Extraction(view).require(TaskTableExtractor.INSTANCE).orElseThrow(() -> new IOException(
+            var table = extraction.require(TaskTableExtractor.INSTANCE).orElseThrow(() -> new IOException(
                     name + ": PID " + pid + " is not running on any CPU, and finding a sleeping task needs the"
                     + " task table, which needs BTF (this kernel has none)"));
             Task t = table.byPid(pid)
@@ -125,7 +127,7 @@ public final class BtCommand implements Callable<Integer> {
                         j.putNull("offset");
                     }
                     j.put("address", hex(f.pc()));
-                    j.putNull("module");
+                    j.put("module", f.module().orElse(null));
                     j.put("stack", f.fromRegisters() ? null : hex(f.slot()));
                     j.put("reliable", f.reliable());
                 }

@@ -48,6 +48,7 @@ public final class CrashpipeCommand implements Runnable {
         io.crashpipe.cli.pipeline.AgentCommand::new,
         io.crashpipe.cli.pipeline.ReplayCommand::new,
         io.crashpipe.cli.serve.ServeCommand::new,
+        io.crashpipe.cli.pipeline.KibanaCommand::new,
         ShrinkCommand::new,
         SearchCommand::new,
         TopCommand::new);

@@ -34,7 +34,7 @@ final class FaultSection {
 
     private static String faulting(KernelView view, List<io.crashpipe.parsers.dump.CpuRegisters> notes) {
         try {
-            BacktraceReader reader = BacktraceReader.withoutBtf(view.memory(), view.kallsyms(), notes);
+            BacktraceReader reader = BacktraceReader.withoutBtf(view, notes);
             if (reader.cpus() == 0) {
                 return "unknown (the dump has no CPU register notes)";
             }

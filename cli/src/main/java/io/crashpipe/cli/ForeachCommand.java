@@ -61,7 +61,7 @@ public final class ForeachCommand implements Callable<Integer> {
         }
         KernelAccess.withDump(dump.path(), d -> {
             KernelView view = KernelView.of(d);
-            BacktraceReader reader = BacktraceReader.withoutBtf(view.memory(), view.kallsyms(), d.cpuRegisters());
+            BacktraceReader reader = BacktraceReader.withoutBtf(view, d.cpuRegisters());
             if (reader.cpus() == 0) {
                 throw new DumpFormatException(d.name(), 0, "NT_PRSTATUS notes (one per CPU)", "none");
             }

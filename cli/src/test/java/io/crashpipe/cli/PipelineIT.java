@@ -163,8 +163,101 @@ class PipelineIT {
                     }
                 }
                 assertEquals(offlineLines, indexedLogLines(e.getValue(), offlineLines.size()), e.getKey() + ": kernel log");
+                assertTasksAndBacktracesEqualOffline(e.getKey(), d, x, doc);
             }
         }
+    }
+
+    /**
+     * The indexed task table equals {@code crashpipe ps --json} row for row, the indexed traces of
+     * the running tasks equal {@code crashpipe bt -a --json} frame for frame, and the panic task's
+     * frames after panic() are the Call Trace the kernel printed in the dump's own log.
+     */
+    static void assertTasksAndBacktracesEqualOffline(Path file, Dump d, Extraction x, ObjectNode doc) {
+        JsonNode crash = doc.path("crash");
+        x.require(TaskTableExtractor.INSTANCE).ifPresent(table -> {
+            JsonNode rows = crash.path("tasks");
+            assertEquals(table.tasks().size(), rows.size(), file + ": indexed task rows");
+            for (int i = 0; i < rows.size(); i++) {
+                ObjectNode ps = PsCommand.toJson(table, table.tasks().get(i));
+                JsonNode row = rows.get(i);
+                for (String f : List.of("pid", "ppid", "tgid", "cpu", "task", "state", "active")) {
+                    assertEquals(ps.path(f).asText(), row.path(f).asText(), file + ": crash.tasks[" + i + "]." + f);
+                }
+                String comm = ps.path("kernel_thread").asBoolean() ? "[" + ps.path("comm").asText() + "]" : ps.path("comm").asText();
+                assertEquals(comm, row.path("comm").asText(), file + ": crash.tasks[" + i + "].comm");
+                assertEquals(ps.path("rss").asLong(), row.path("rss_kib").asLong(), file + ": crash.tasks[" + i + "].rss");
+            }
+        });
+        KernelView v = x.view();
+        List<io.crashpipe.parsers.unwind.Backtrace> btA = io.crashpipe.parsers.unwind.BacktraceReader
+                .withoutBtf(v.memory(), v.kallsyms(), d.cpuRegisters()).all();
+        Map<Integer, JsonNode> indexedByCpu = new LinkedHashMap<>();
+        for (JsonNode t : crash.path("backtrace")) {
+            if (!t.path("role").asText().equals("blocked")) {
+                indexedByCpu.put(t.path("cpu").asInt(), t);
+            }
+        }
+        assertEquals(btA.size(), indexedByCpu.size(), file + ": one indexed trace per CPU");
+        for (io.crashpipe.parsers.unwind.Backtrace bt : btA) {
+            ObjectNode offline = BtCommand.toJson(bt);
+            JsonNode indexed = indexedByCpu.get(bt.cpu());
+            assertEquals(offline.path("pid").asText(), indexed.path("pid").asText(), file + ": CPU " + bt.cpu() + " pid");
+            JsonNode frames = indexed.path("frame");
+            assertEquals(offline.path("frames").size(), frames.size(), file + ": CPU " + bt.cpu() + " frames");
+            for (int i = 0; i < frames.size(); i++) {
+                JsonNode o = offline.path("frames").get(i);
+                JsonNode f = frames.get(i);
+                String where = file + ": CPU " + bt.cpu() + " frame #" + i;
+                assertEquals(o.path("symbol").asText(""), f.path("function").asText(""), where);
+                assertEquals(o.path("offset").isNull() ? "" : o.path("offset").asText(),
+                        f.has("offset") ? "0x" + Long.toHexString(f.path("offset").asLong()) : "", where);
+                assertEquals(o.path("address").asText(), f.path("address").asText(), where);
+                assertEquals(o.path("stack").asText(""), f.path("stack").asText(""), where);
+                assertEquals(o.path("reliable").asBoolean(), f.path("reliable").asBoolean(), where);
+            }
+            assertEquals(offline.path("exception_frames").size(), indexed.path("exception").size(),
+                    file + ": CPU " + bt.cpu() + " exception frames");
+            for (int i = 0; i < indexed.path("exception").size(); i++) {
+                assertEquals(offline.path("exception_frames").get(i).path("registers").path("rip").asText(),
+                        indexed.path("exception").get(i).path("registers").path("rip").asText());
+            }
+        }
+        // The kernel's own Call Trace in the log, from panic()'s caller on (reliable frames).
+        List<io.crashpipe.parsers.oops.Frame> printed = io.crashpipe.parsers.oops.LogReports
+                .of(x.require(KernelLogExtractor.INSTANCE)).get(0).frames().stream().filter(f -> f.trace() == 0).toList();
+        List<String> expected = afterPanic(printed.stream().map(f -> f.reliable() ? f.rawFunction() + "+0x"
+                + Long.toHexString(f.offset()) : "?").toList());
+        JsonNode panic = null;
+        for (JsonNode t : crash.path("backtrace")) {
+            if (t.path("role").asText().equals("panic")) {
+                panic = t;
+            }
+        }
+        assertTrue(panic != null, file + ": no indexed panic trace");
+        List<String> indexed = new ArrayList<>();
+        for (JsonNode f : panic.path("frame")) {
+            indexed.add(!f.path("reliable").asBoolean() ? (f.path("function").asText().equals("panic") ? "panic" : "?")
+                    : f.path("function").asText() + "+0x" + Long.toHexString(f.path("offset").asLong()));
+        }
+        assertEquals(expected, afterPanic(indexed), file + ": the panic task's indexed frames vs the log's Call Trace");
+        String firstReliable = null;
+        for (JsonNode f : panic.path("frame")) {
+            if (firstReliable == null && f.path("reliable").asBoolean()) {
+                firstReliable = f.path("function").asText();
+            }
+        }
+        assertEquals(firstReliable, crash.path("first_frame").asText(), file + ": crash.first_frame");
+        assertTrue(doc.path("error").path("stack_trace").asText().contains("sysrq_handle_crash"), file + ": error.stack_trace");
+    }
+
+    /** The entries after the first one naming panic(), "?" entries (unreliable frames) dropped. */
+    private static List<String> afterPanic(List<String> frames) {
+        int at = 0;
+        while (at < frames.size() && !frames.get(at).equals("panic") && !frames.get(at).startsWith("panic+")) {
+            at++;
+        }
+        return frames.subList(Math.min(at + 1, frames.size()), frames.size()).stream().filter(f -> !f.equals("?")).toList();
     }
 
     @Test
@@ -214,7 +307,11 @@ class PipelineIT {
         topology = DumpAnalysisApp.start(topologyConfig(), Duration.ofMinutes(2));
         upload.join();
         String id = uploaded.get(dump);
-        awaitReport(id, d -> true);
+        ObjectNode doc = awaitReport(id, d -> true);
+        // Pages in pfn order: the same task table and traces as offline.
+        try (Dump d = Dumps.open(dump)) {
+            assertTasksAndBacktracesEqualOffline(dump, d, new Extraction(KernelView.of(d)), doc);
+        }
         Thread.sleep(2000);
         assertEquals(1, committedReports(id), "exactly one committed report for the dump in " + Topics.CRASH_REPORTS.name());
     }

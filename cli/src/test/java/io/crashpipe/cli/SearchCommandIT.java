@@ -68,6 +68,17 @@ class SearchCommandIT {
     }
 
     @Test
+    void aFunctionOnThePanicStackFindsTheReport() throws Exception {
+        for (String function : List.of("sysrq_handle_crash", "write_sysrq_trigger")) {
+            CliRun r = search("--json", function);
+            assertEquals(0, r.exitCode(), r.err());
+            JsonNode array = Json.MAPPER.readTree(r.out());
+            assertEquals(2, array.size(), function);
+            assertTrue(array.get(0).at("/error/stack_trace").asText().contains(function));
+        }
+    }
+
+    @Test
     void noMatchPrintsEmptySections() {
         CliRun r = search("no-such-message-anywhere");
         assertEquals(0, r.exitCode(), r.err());

@@ -5,12 +5,15 @@ import co.elastic.clients.elasticsearch.indices.IndexSettings;
 import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.LoggerFactory;
 import java.util.TreeMap;
 
 /**
@@ -25,10 +28,20 @@ public record IndexTemplate(String resource, JsonNode body) {
     public static final IndexTemplate CRASH_GROUPS = load("crash-groups.template.json");
     public static final IndexTemplate CRASH_ALERTS = load("crash-alerts.template.json");
 
-    /** Installs (or replaces) every template for the given indices. */
+    /** Installs (or replaces) every template for the given indices, with no lifecycle policy. */
     public static void installAll(ElasticsearchClient client, SinkIndices indices) throws IOException {
+        installAll(client, indices, Optional.empty());
+    }
+
+    /**
+     * Installs every template: crash reports, groups and alerts for exactly their index, kernel log
+     * lines for every dated index behind the kernel-log alias, naming {@code lifecyclePolicy} when the
+     * cluster has ILM.
+     */
+    public static void installAll(ElasticsearchClient client, SinkIndices indices, Optional<String> lifecyclePolicy)
+            throws IOException {
         CRASH_REPORTS.install(client, indices.crashReports());
-        KERNEL_LOG.install(client, indices.kernelLog());
+        KERNEL_LOG.installDated(client, indices, lifecyclePolicy);
         CRASH_GROUPS.install(client, indices.crashGroups());
         CRASH_ALERTS.install(client, indices.crashAlerts());
     }
@@ -53,6 +66,37 @@ public record IndexTemplate(String resource, JsonNode body) {
                         .mappings(TypeMapping.of(m -> m.withJson(new StringReader(mappings))))));
         if (client.indices().exists(e -> e.index(index)).value()) {
             client.indices().putMapping(p -> p.index(index).withJson(new StringReader(mappings)));
+        }
+    }
+
+    /**
+     * This template for the dated kernel-log indices ({@code kernel-log-*}), each joining the alias
+     * {@code kernel-log} as it is created; existing dated indices get added fields (a changed type
+     * cannot be applied to an old index: it keeps its mapping and is named in the log).
+     */
+    void installDated(ElasticsearchClient client, SinkIndices indices, Optional<String> lifecyclePolicy)
+            throws IOException {
+        String alias = indices.kernelLog();
+        ObjectNode settings = (ObjectNode) body.get("settings").deepCopy();
+        lifecyclePolicy.ifPresent(p -> settings.put("index.lifecycle.name", p));
+        String mappings = body.get("mappings").toString();
+        client.indices().putIndexTemplate(t -> t
+                .name(templateName(alias))
+                .indexPatterns(List.of(indices.kernelLogPattern()))
+                .priority(500L)
+                .template(tt -> tt
+                        .aliases(alias, a -> a)
+                        .settings(IndexSettings.of(s -> s.withJson(new StringReader(settings.toString()))))
+                        .mappings(TypeMapping.of(m -> m.withJson(new StringReader(mappings))))));
+        var existing = client.indices().get(g -> g.index(indices.kernelLogPattern()).allowNoIndices(true)
+                .ignoreUnavailable(true)).result().keySet();
+        for (String index : existing) {
+            try {
+                client.indices().putMapping(p -> p.index(index).withJson(new StringReader(mappings)));
+            } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+                LoggerFactory.getLogger(IndexTemplate.class).warn("index {} keeps its older mapping: {}", index,
+                        e.getMessage());
+            }
         }
     }
 

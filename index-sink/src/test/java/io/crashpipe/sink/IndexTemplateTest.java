@@ -57,7 +57,20 @@ class IndexTemplateTest {
         Map<String, String> log = IndexTemplate.KERNEL_LOG.fieldTypes();
         assertEquals("text", log.get("message"));
         assertEquals("keyword", log.get("log.level"));
-        assertEquals("byte", log.get("log.syslog.severity.code"));
+        assertEquals("long", log.get("log.syslog.severity.code"));
+        assertEquals("long", log.get("log.syslog.facility.code"));
+        assertEquals("long", log.get("event.sequence"));
+        assertEquals("date", log.get("event.ingested"));
+        assertEquals("keyword", crash.get("ecs.version"));
+        assertEquals("keyword", crash.get("event.kind"));
+        assertEquals("date", crash.get("event.ingested"));
+        assertEquals("text", crash.get("message"));
+        assertEquals("keyword", crash.get("error.type"));
+        assertEquals("text", crash.get("error.stack_trace"));
+        assertEquals("long", crash.get("process.thread.id"));
+        assertEquals("keyword", crash.get("host.hostname"));
+        assertEquals("keyword", crash.get("agent.version"));
+        assertEquals("keyword", crash.get("crash.backtrace.frame.function"));
     }
 
     @Test

@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The Kibana saved objects under src/main/kibana only name fields the index templates define. */
+/**
+ * The Kibana saved objects under src/main/kibana only name fields the index templates define, every
+ * reference between objects resolves, and the data views follow the configured index prefix.
+ */
 class KibanaSavedObjectsTest {
     private static final Path NDJSON = Path.of("src/main/kibana/crashpipe.ndjson");
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -91,7 +94,81 @@ class KibanaSavedObjectsTest {
                 assertTrue(fields.containsKey(m.group(1)), name + ": query uses unmapped field " + m.group(1));
             }
         }
-        assertEquals(5, searches);
+        assertEquals(6, searches);
+    }
+
+    /** Lens operations that bucket or sort on a field need an aggregatable (keyword, date, numeric) field. */
+    private static final Set<String> AGGREGATABLE = SORTABLE;
+
+    @Test
+    void lensVisualizationsUseOnlyMappedAggregatableFieldsOfTheirDataView() {
+        List<String> titles = new ArrayList<>();
+        for (JsonNode o : objects) {
+            if (!"lens".equals(o.path("type").asText())) {
+                continue;
+            }
+            String name = o.at("/attributes/title").asText();
+            titles.add(name);
+            JsonNode layers = o.at("/attributes/state/datasourceStates/formBased/layers");
+            assertFalse(layers.isEmpty(), name + " has no layer");
+            layers.properties().forEach(layer -> {
+                Map<String, String> fields = dataViewOf(o, "indexpattern-datasource-layer-" + layer.getKey()).fieldTypes();
+                JsonNode columns = layer.getValue().path("columns");
+                layer.getValue().path("columnOrder").forEach(c ->
+                        assertTrue(columns.has(c.asText()), name + ": columnOrder names missing column " + c.asText()));
+                columns.properties().forEach(c -> {
+                    String field = c.getValue().path("sourceField").asText();
+                    if ("count".equals(c.getValue().path("operationType").asText())) {
+                        return; // counts documents, no field
+                    }
+                    assertTrue(AGGREGATABLE.contains(fields.get(field)),
+                            name + ": column " + c.getKey() + " aggregates on " + field + " (" + fields.get(field) + ")");
+                });
+            });
+        }
+        assertTrue(titles.containsAll(List.of("crashpipe: crashes over time by title", "crashpipe: top crash titles",
+                "crashpipe: crashes by kernel release", "crashpipe: crashes by host")), titles.toString());
+    }
+
+    @Test
+    void everyReferenceBetweenObjectsResolvesAndTheDashboardShowsEveryPanel() throws IOException {
+        Set<String> present = new java.util.HashSet<>();
+        objects.forEach(o -> present.add(o.path("type").asText() + "/" + o.path("id").asText()));
+        for (JsonNode o : objects) {
+            for (JsonNode ref : o.path("references")) {
+                String target = ref.path("type").asText() + "/" + ref.path("id").asText();
+                assertTrue(present.contains(target), o.path("id").asText() + " references missing " + target);
+            }
+        }
+        JsonNode dashboard = objects.stream().filter(o -> "dashboard".equals(o.path("type").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("no dashboard"));
+        Set<String> refNames = new java.util.HashSet<>();
+        dashboard.path("references").forEach(r -> refNames.add(r.path("name").asText()));
+        JsonNode panels = MAPPER.readTree(dashboard.at("/attributes/panelsJSON").asText());
+        assertEquals(6, panels.size());
+        for (JsonNode p : panels) {
+            assertTrue(refNames.contains(p.path("panelRefName").asText()), "panel " + p + " has no reference");
+        }
+        assertTrue(present.contains("search/crashpipe-latest-panics"));
+    }
+
+    @Test
+    void theLatestPanicsShowTheirFirstFrame() {
+        JsonNode latest = objects.stream().filter(o -> "crashpipe-latest-panics".equals(o.path("id").asText()))
+                .findFirst().orElseThrow();
+        List<String> columns = new ArrayList<>();
+        latest.at("/attributes/columns").forEach(c -> columns.add(c.asText()));
+        assertTrue(columns.contains("crash.first_frame"), columns.toString());
+    }
+
+    @Test
+    void dataViewsFollowTheConfiguredIndexPrefix() {
+        SinkIndices prefixed = SinkIndices.withPrefix("prod-");
+        List<String> titles = KibanaObjects.forIndices(prefixed).stream()
+                .filter(o -> "index-pattern".equals(o.path("type").asText()))
+                .map(o -> o.at("/attributes/title").asText()).sorted().toList();
+        assertEquals(List.of("prod-crash-alerts", "prod-crash-groups", "prod-crash-reports", "prod-kernel-log"), titles);
+        assertEquals(objects.size(), KibanaObjects.shipped().size());
     }
 
     private static IndexTemplate dataViewOf(JsonNode search, String refName) {

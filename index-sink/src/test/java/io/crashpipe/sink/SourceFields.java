@@ -5,11 +5,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The field paths a document source uses, as a mapping names them (objects walked, arrays of values as one field). */
+/**
+ * The field paths a document source uses, as a mapping names them: objects walked, arrays of objects
+ * walked element by element, arrays of values as one field, an empty array as nothing.
+ */
 final class SourceFields {
     private SourceFields() {}
 
-    /** @param fieldTypes the template's paths; a path typed {@code flattened} is not descended into */
+    /**
+     * @param fieldTypes the template's paths; a path typed {@code flattened} or a disabled
+     *     {@code object} is not descended into
+     */
     static Set<String> of(JsonNode source, Map<String, String> fieldTypes) {
         Set<String> out = new TreeSet<>();
         walk("", source, fieldTypes, out);
@@ -20,8 +26,18 @@ final class SourceFields {
         node.properties().forEach(e -> {
             String path = prefix + e.getKey();
             JsonNode v = e.getValue();
-            if (v.isObject() && !"flattened".equals(types.get(path))) {
+            String type = types.get(path);
+            boolean opaque = "flattened".equals(type) || "object".equals(type);
+            if (v.isObject() && !opaque) {
                 walk(path + ".", v, types, out);
+            } else if (v.isArray() && !opaque) {
+                for (JsonNode element : v) {
+                    if (element.isObject()) {
+                        walk(path + ".", element, types, out);
+                    } else {
+                        out.add(path);
+                    }
+                }
             } else {
                 out.add(path);
             }

@@ -6,10 +6,14 @@ import io.crashpipe.sink.doc.KernelLogLineDocument;
 import io.crashpipe.sink.doc.OopsSummary;
 import io.crashpipe.sink.doc.PanicTask;
 import io.crashpipe.sink.doc.ParserVersion;
+import io.crashpipe.sink.doc.Provenance;
 import io.crashpipe.sink.doc.SysFields;
+import io.crashpipe.sink.doc.TaskRows;
+import io.crashpipe.sink.doc.TaskTrace;
 import io.crashpipe.sink.doc.Timings;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -42,7 +46,34 @@ public final class TestDocuments {
         return new CrashReportDocument(dumpId, Optional.of(CRASH_TIME), CRASH_TIME.plusSeconds(55), HOST,
                 Optional.of("5f0e1c2d3b4a59687766554433221100"), Optional.of("/var/crash/202611221456/dump.202611221456"),
                 RELEASE, VERSION, Optional.of(PANIC), sys, Optional.of(oops), List.of("qemu_fw_cfg"), 377,
-                completeness, ParserVersion.parse(parserVersion), timings);
+                completeness, ParserVersion.parse(parserVersion), timings,
+                new Provenance("x86_64", "0.1.0", Optional.of(""), List.of(),
+                        Optional.of("QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 04/01/2014")),
+                new TaskRows(List.of(new TaskRows.Row(1, 0, 1, 1, "0xffff8ac441200000", "RU", "init", true, 1024, 512)), 0),
+                List.of(panicTrace()), 0);
+    }
+
+    /** The panic task's frames as the fixture's kernel printed them (dmesg.makedumpfile.txt, Call Trace). */
+    public static TaskTrace panicTrace() {
+        List<TaskTrace.StackFrame> frames = List.of(
+                frame("panic", 0x118, 0x2f4, false, 0xffffffff88601dedL),
+                frame("sysrq_handle_crash", 0x16, 0x20, true, 0xffffffff88290926L),
+                frame("__handle_sysrq.cold", 0x44, 0x11c, true, 0xffffffff886301e8L),
+                frame("write_sysrq_trigger", 0x24, 0x40, true, 0xffffffff88291274L),
+                frame("proc_reg_write", 0x56, 0xa0, true, 0xffffffff880058d6L),
+                frame("vfs_write", 0xc7, 0x3f0, true, 0xffffffff87f67227L),
+                frame("ksys_write", 0x6b, 0xf0, true, 0xffffffff87f676ebL),
+                frame("do_syscall_64", 0x5d, 0xb0, true, 0xffffffff88643e1dL),
+                frame("entry_SYSCALL_64_after_hwframe", 0x6e, 0xd8, true, 0xffffffff88800126L));
+        return new TaskTrace("panic", 1, OptionalLong.of(1), OptionalLong.of(1), Optional.of("init"),
+                Optional.of("0xffff8ac441200000"), Optional.of("RU"), "orc", Optional.empty(), frames,
+                List.of(new TaskTrace.RegisterSet(9, OptionalLong.of(0xffffd0db80013f58L), true, false,
+                        Map.of("rip", 0x47b7a0L, "rsp", 0x7ffe07030ef8L))));
+    }
+
+    private static TaskTrace.StackFrame frame(String fn, long offset, long size, boolean reliable, long address) {
+        return new TaskTrace.StackFrame(Optional.of(fn), OptionalLong.of(offset), OptionalLong.of(size), Optional.empty(),
+                address, OptionalLong.of(0xffffd0db80013d30L), reliable);
     }
 
     /** Lines 375-377 of the fixture's dmesg: the trigger, the panic, the CPU line. */

@@ -35,7 +35,12 @@ public final class TestIndexing {
     }
 
     public static void delete(ElasticsearchClient client, SinkIndices indices) throws IOException {
-        client.indices().delete(d -> d.index(indices.crashReports(), indices.kernelLog()).ignoreUnavailable(true));
+        // The kernel-log name is an alias over dated indices: delete those by name (an alias cannot be
+        // deleted as an index, and Elasticsearch 8 refuses wildcard deletes).
+        List<String> names = new java.util.ArrayList<>(List.of(indices.crashReports()));
+        names.addAll(client.indices().get(g -> g.index(indices.kernelLogPattern()).allowNoIndices(true)
+                .ignoreUnavailable(true)).result().keySet());
+        client.indices().delete(d -> d.index(names).ignoreUnavailable(true));
         for (String index : List.of(indices.crashReports(), indices.kernelLog())) {
             client.indices().deleteIndexTemplate(d -> d.name(IndexTemplate.templateName(index)));
         }

@@ -1,5 +1,6 @@
 package io.crashpipe.topology;
 
+import io.crashpipe.parsers.dump.CpuRegisters;
 import io.crashpipe.parsers.extract.Extraction;
 import io.crashpipe.parsers.extract.ExtractionRunner;
 import io.crashpipe.parsers.extract.Extractor;
@@ -42,32 +43,37 @@ public final class AnalysisPass {
         }
     }
 
-    public static Result run(String vmcoreinfoText, PhysicalMemory memory) {
+    /**
+     * @param cpuNotes the dump's register notes (where backtraces start), one per CPU
+     * @param sections the extractors to run, in report order ({@link Sections#ALL} as configured)
+     */
+    public static Result run(String vmcoreinfoText, List<CpuRegisters> cpuNotes, PhysicalMemory memory,
+            List<Extractor<?>> sections) {
         List<Outcome<?>> out = new ArrayList<>();
         Vmcoreinfo vi;
         try {
             vi = Vmcoreinfo.parse(vmcoreinfoText == null ? "" : vmcoreinfoText);
         } catch (IllegalArgumentException e) {
-            for (Extractor<?> x : Sections.ALL) {
+            for (Extractor<?> x : sections) {
                 out.add(new Outcome.Incomplete<>(x.section(), "VMCOREINFO unusable: " + e.getMessage()));
             }
             return new Settled(out);
         }
         KernelView view;
         try {
-            view = new KernelView(vi, memory);
+            view = new KernelView(vi, memory, cpuNotes);
         } catch (MemoryFault f) {
             Unavailable u = f.unavailable();
             if (u.reason() == Unavailable.Reason.NOT_YET_ARRIVED) {
                 return new Waiting("kernel", u.pfn());
             }
-            for (Extractor<?> x : Sections.ALL) {
+            for (Extractor<?> x : sections) {
                 out.add(new Outcome.Incomplete<>(x.section(), "kernel address space: " + u.describe()));
             }
             return new Settled(out);
         }
         Extraction extraction = new Extraction(view);
-        for (Extractor<?> x : Sections.ALL) {
+        for (Extractor<?> x : sections) {
             Outcome<?> o = ExtractionRunner.run(x, extraction);
             if (o instanceof Outcome.Waiting<?> w) {
                 return new Waiting(w.section(), w.missing().pfn());

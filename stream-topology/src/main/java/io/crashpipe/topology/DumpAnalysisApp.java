@@ -2,6 +2,7 @@ package io.crashpipe.topology;
 
 import io.crashpipe.metrics.KafkaMeters;
 import io.crashpipe.metrics.StreamsMeters;
+import io.crashpipe.parsers.extract.Sections;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.schemas.registry.SchemaRegistryClient;
 import io.crashpipe.schemas.wire.EventSerde;
@@ -43,7 +44,8 @@ public final class DumpAnalysisApp implements AutoCloseable {
                 Map.of());
         AtomicLong reported = new AtomicLong();
         DumpTopology.Shared shared = new DumpTopology.Shared(serde, new ChunkCache(config.chunkCacheBytes()), source,
-                config.parserVersion(), config.purgeGrace(), config.stallTimeout(), reported);
+                config.parserVersion(), config.purgeGrace(), config.stallTimeout(), reported,
+                Sections.withMaxBlockedTraces(config.maxBlockedTraces()));
         KafkaStreams streams = new KafkaStreams(DumpTopology.build(shared), config.streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it (its tasks resume from the last commit)", e);

@@ -143,7 +143,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         try {
             StreamedMemory memory = new StreamedMemory(id, meta.getPageSize(), index, shared.cache(), shared.source(),
                     noMorePages);
-            result = AnalysisPass.run(meta.getVmcoreinfo(), memory);
+            result = AnalysisPass.run(meta.getVmcoreinfo(), CpuNotes.of(meta), memory, shared.sections());
         } catch (RuntimeException e) {
             LOG.warn("dump {}: analysis failed: {}", id, e.toString(), e);
             result = failed(e);
@@ -170,9 +170,9 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         return done.reportedAt(now);
     }
 
-    private static AnalysisPass.Settled failed(RuntimeException e) {
+    private AnalysisPass.Settled failed(RuntimeException e) {
         List<Outcome<?>> out = new ArrayList<>();
-        for (Extractor<?> x : Sections.ALL) {
+        for (Extractor<?> x : shared.sections()) {
             out.add(new Outcome.Incomplete<>(x.section(), "analysis failed: " + e));
         }
         return new AnalysisPass.Settled(out);

@@ -1,5 +1,7 @@
 package io.crashpipe.topology;
 
+import io.crashpipe.parsers.extract.Extractor;
+import java.util.List;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.schemas.wire.EventSerde;
 import java.time.Duration;
@@ -31,10 +33,10 @@ public final class DumpTopology {
 
     /**
      * What every processor instance of the process shares: the serde, the decoded-chunk cache (one
-     * byte budget for the process) and the reader of the pages topic.
+     * byte budget for the process), the reader of the pages topic and the sections to run.
      */
     record Shared(EventSerde serde, ChunkCache cache, ChunkSource source, String parserVersion, Duration purgeGrace,
-            Duration stallTimeout, AtomicLong reported) {}
+            Duration stallTimeout, AtomicLong reported, List<Extractor<?>> sections) {}
 
     static Topology build(Shared shared) {
         Topology t = new Topology();

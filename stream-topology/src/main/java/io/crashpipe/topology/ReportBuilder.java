@@ -1,6 +1,7 @@
 package io.crashpipe.topology;
 
 import io.crashpipe.parsers.dump.Utsname;
+import io.crashpipe.parsers.extract.BacktraceSection;
 import io.crashpipe.parsers.extract.Outcome;
 import io.crashpipe.parsers.module.KernelModule;
 import io.crashpipe.parsers.oops.CrashReport;
@@ -13,12 +14,14 @@ import io.crashpipe.parsers.sys.SysTasks;
 import io.crashpipe.parsers.sys.SystemSummary;
 import io.crashpipe.schemas.events.DumpMetadata;
 import io.crashpipe.schemas.results.KernelLogLine;
+import io.crashpipe.schemas.results.FieldGap;
 import io.crashpipe.schemas.results.ModuleRow;
 import io.crashpipe.schemas.results.OopsReport;
 import io.crashpipe.schemas.results.PanicTask;
 import io.crashpipe.schemas.results.ReportTimings;
 import io.crashpipe.schemas.results.SectionStatus;
 import io.crashpipe.schemas.results.SysSummary;
+import io.crashpipe.schemas.results.TaintFlags;
 import io.crashpipe.schemas.results.TaskRow;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +47,8 @@ public final class ReportBuilder {
         List<KernelModule> modules = present(settled, "mod", List.class).map(ReportBuilder::castModules)
                 .orElse(List.of());
         Optional<KernelLog> log = settled.value("log", KernelLog.class);
+        Optional<BacktraceSection> bt = settled.value("bt", BacktraceSection.class);
+        Optional<CrashReport> firstOops = log.map(LogReports::of).filter(r -> !r.isEmpty()).map(r -> r.get(0));
 
         Utsname uts = sys.map(SystemSummary::uts).orElse(null);
         String release = uts != null ? uts.release() : headerRelease(meta);
@@ -64,7 +69,8 @@ public final class ReportBuilder {
                         .setBootTime(bootTime.orElse(null)).setCrashTime(crashTime.orElse(null))
                         .setLevel(r.level()).setFacility(r.facility()).setCaller(r.caller().orElse(null))
                         .setText(r.textString()).setSubsystem(r.subsystem()).setDevice(r.device())
-                        .setHostname(meta.getHost().getHostname()).setKernelRelease(release).build());
+                        .setHostname(meta.getHost().getHostname()).setKernelRelease(release)
+                        .setFirstSeen(Instant.ofEpochMilli(progress.firstSeenMillis())).build());
             }
         });
 
@@ -93,6 +99,13 @@ public final class ReportBuilder {
                         .setAnalysisMillis(progress.analysisMillis())
                         .setPasses(progress.passes())
                         .setChunksSeen(progress.chunksSeen()).build())
+                .setArchitecture(meta.getArchitecture())
+                .setAgentVersion(meta.getHost().getAgentVersion())
+                .setTaint(firstOops.flatMap(CrashReport::header).map(h -> TaintFlags.newBuilder()
+                        .setLetters(h.taint().letters()).setFlags(h.taint().words()).build()).orElse(null))
+                .setHardware(firstOops.map(CrashReport::hardware).filter(h -> !h.isEmpty()).orElse(null))
+                .setBacktraces(bt.map(b -> BacktraceRows.of(b, tasks)).orElse(List.of()))
+                .setBacktracesOmitted(bt.map(BacktraceSection::blockedOmitted).orElse(0))
                 .build();
         return new Report(report, lines);
     }
@@ -166,11 +179,16 @@ public final class ReportBuilder {
         return rows;
     }
 
+    /** A section's status; a section with parts the dump could not give is partial and lists them as field gaps. */
     private static SectionStatus status(Outcome<?> o) {
         return switch (o) {
-            case Outcome.Done<?> d -> new SectionStatus(d.section(), true, "");
-            case Outcome.Incomplete<?> i -> new SectionStatus(i.section(), false, i.reason());
-            case Outcome.Waiting<?> w -> new SectionStatus(w.section(), false, "still waiting: " + w.missing().describe());
+            case Outcome.Done<?> d when d.value() instanceof BacktraceSection b && !b.gaps().isEmpty() ->
+                    new SectionStatus(d.section(), false, b.gaps().size() + " part(s) missing", b.gaps().stream()
+                            .map(g -> new FieldGap(g.subject(), g.reason())).toList());
+            case Outcome.Done<?> d -> new SectionStatus(d.section(), true, "", List.of());
+            case Outcome.Incomplete<?> i -> new SectionStatus(i.section(), false, i.reason(), List.of());
+            case Outcome.Waiting<?> w -> new SectionStatus(w.section(), false, "still waiting: " + w.missing().describe(),
+                    List.of());
         };
     }
 }

@@ -1,6 +1,7 @@
 package io.crashpipe.topology;
 
 import io.crashpipe.parsers.ParsersVersion;
+import io.crashpipe.parsers.extract.BacktraceExtractor;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,47 +21,54 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param purgeGrace how long a finished dump's state is kept (late re-uploads are then cheap)
  * @param stallTimeout a dump whose events stop before its seal is reported partial after this
  * @param replicationFactor of the internal changelog topics (1 on a single broker)
+ * @param maxBlockedTraces backtraces of blocked (D-state) tasks per report at most; the report counts the rest
  */
 public record TopologyConfig(String bootstrapServers, URI registry, String applicationId, String parserVersion,
         Path stateDir, long chunkCacheBytes, long rocksDbMemoryBytes, Duration purgeGrace, Duration stallTimeout,
-        int threads, int replicationFactor) {
+        int threads, int replicationFactor, int maxBlockedTraces) {
 
     public static final String DEFAULT_APPLICATION_ID = "crashpipe-topology";
 
     /** Defaults for one machine: 64 MiB of chunks, 64 MiB for RocksDB, 10 min grace and stall timeout. */
     public static TopologyConfig local(String bootstrapServers, URI registry, Path stateDir) {
         return new TopologyConfig(bootstrapServers, registry, DEFAULT_APPLICATION_ID, ParsersVersion.CURRENT, stateDir,
-                64L << 20, 64L << 20, Duration.ofMinutes(10), Duration.ofMinutes(10), 1, 1);
+                64L << 20, 64L << 20, Duration.ofMinutes(10), Duration.ofMinutes(10), 1, 1,
+                BacktraceExtractor.DEFAULT_MAX_BLOCKED);
     }
 
     public TopologyConfig withApplicationId(String id) {
         return new TopologyConfig(bootstrapServers, registry, id, parserVersion, stateDir, chunkCacheBytes,
-                rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, replicationFactor);
+                rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, replicationFactor, maxBlockedTraces);
     }
 
     public TopologyConfig withParserVersion(String version) {
         return new TopologyConfig(bootstrapServers, registry, applicationId, version, stateDir, chunkCacheBytes,
-                rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, replicationFactor);
+                rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, replicationFactor, maxBlockedTraces);
     }
 
     public TopologyConfig withMemory(long chunkCache, long rocksDb) {
         return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, stateDir, chunkCache,
-                rocksDb, purgeGrace, stallTimeout, threads, replicationFactor);
+                rocksDb, purgeGrace, stallTimeout, threads, replicationFactor, maxBlockedTraces);
     }
 
     public TopologyConfig withStateDir(Path dir) {
         return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, dir, chunkCacheBytes,
-                rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, replicationFactor);
+                rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, replicationFactor, maxBlockedTraces);
     }
 
     public TopologyConfig withReplicationFactor(int factor) {
         return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, stateDir, chunkCacheBytes,
-                rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, factor);
+                rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, factor, maxBlockedTraces);
     }
 
     public TopologyConfig withTimeouts(Duration grace, Duration stall) {
         return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, stateDir, chunkCacheBytes,
-                rocksDbMemoryBytes, grace, stall, threads, replicationFactor);
+                rocksDbMemoryBytes, grace, stall, threads, replicationFactor, maxBlockedTraces);
+    }
+
+    public TopologyConfig withMaxBlockedTraces(int max) {
+        return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, stateDir, chunkCacheBytes,
+                rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, replicationFactor, max);
     }
 
     Properties streamsProperties() {

@@ -27,7 +27,8 @@ class ReportBuilderTest {
     private static ReportBuilder.Report reportOf(Path file) throws Exception {
         try (Dump dump = Dumps.open(file)) {
             DumpMetadata meta = MetadataBuilder.build(DumpId.of(file), FoundDump.single(file), dump, "test");
-            AnalysisPass.Result r = AnalysisPass.run(meta.getVmcoreinfo(), new DumpMemory(dump));
+            AnalysisPass.Result r = AnalysisPass.run(meta.getVmcoreinfo(), CpuNotes.of(meta), new DumpMemory(dump),
+                    io.crashpipe.parsers.extract.Sections.ALL);
             AnalysisPass.Settled settled = assertInstanceOf(AnalysisPass.Settled.class, r);
             DumpProgress p = new DumpProgress(1000, 2000, true, new BitSet(), 3, 1500, -1, 2, 42, -1);
             return ReportBuilder.build(meta, settled, p, "1.2.3");
@@ -44,7 +45,7 @@ class ReportBuilderTest {
         assertEquals("Kernel panic - not syncing: sysrq triggered crash", r.getPanicMessage());
         assertEquals(2, r.getSys().getCpus());
         assertEquals("1.2.3", r.getParserVersion());
-        assertEquals(List.of("sys", "ps", "mod", "log"), r.getSections().stream().map(SectionStatus::getName).toList());
+        assertEquals(List.of("sys", "ps", "mod", "log", "bt"), r.getSections().stream().map(SectionStatus::getName).toList());
         assertTrue(r.getSections().stream().allMatch(SectionStatus::getComplete), r.getSections().toString());
         assertTrue(r.getOops().getTitle().contains("sysrq"), r.getOops().getTitle());
         assertEquals(r.getSys().getTasks(), r.getTasks().size());

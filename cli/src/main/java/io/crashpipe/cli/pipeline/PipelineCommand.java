@@ -115,6 +115,7 @@ public final class PipelineCommand implements Callable<Integer> {
             out.printf("  title       %s%n", crash.path("title").asText());
             out.printf("  signature   %s%n", crash.path("signature").asText());
         }
+        printPanicFrames(out, crash);
         JsonNode sys = crash.path("sys");
         out.printf("  cpus        %d   memory %s bytes   tasks %s%n", sys.path("cpus").asInt(),
                 sys.path("memory_bytes").asText("?"), sys.path("tasks").asText("?"));
@@ -122,6 +123,34 @@ public final class PipelineCommand implements Callable<Integer> {
                 crash.path("completeness").path("partial"));
         out.printf("  kernel log  %d lines indexed%n", lines);
         out.flush();
+    }
+
+    /** Frames shown of the panic task's trace: enough to recognise the crash path. */
+    private static final int FIRST_FRAMES = 6;
+
+    /** The panic task's first frames as indexed, in the kernel's Call Trace style ("?" for unreliable frames). */
+    private static void printPanicFrames(PrintWriter out, JsonNode crash) {
+        for (JsonNode trace : crash.path("backtrace")) {
+            if (!trace.path("role").asText().equals("panic")) {
+                continue;
+            }
+            JsonNode frames = trace.path("frame");
+            out.printf("  backtrace   PID %s \"%s\" on CPU %d, %d frames (%s)%n", trace.path("pid").asText("?"),
+                    trace.path("comm").asText("?"), trace.path("cpu").asInt(), frames.size(), trace.path("method").asText());
+            for (int i = 0; i < Math.min(FIRST_FRAMES, frames.size()); i++) {
+                JsonNode f = frames.get(i);
+                String name = f.has("function") ? f.path("function").asText() + "+0x" + Long.toHexString(f.path("offset").asLong())
+                        : "0x" + f.path("address").asText();
+                out.printf("              #%d %s%s%s%n", i, f.path("reliable").asBoolean(true) ? "" : "? ", name,
+                        f.has("module") ? " [" + f.path("module").asText() + "]" : "");
+            }
+            if (frames.size() > FIRST_FRAMES) {
+                out.printf("              ... %d more (crashpipe search --json %s)%n", frames.size() - FIRST_FRAMES,
+                        crash.path("dump_id").asText());
+            }
+            return;
+        }
+        out.printf("  backtrace   (none: %s)%n", crash.path("completeness").path("notes").path("bt").asText("no panic task"));
     }
 
     private static double seconds(long since) {

@@ -7,6 +7,9 @@ import io.crashpipe.schemas.results.OopsReport;
 import io.crashpipe.schemas.results.ReportTimings;
 import io.crashpipe.schemas.results.SectionStatus;
 import io.crashpipe.schemas.results.SysSummary;
+import io.crashpipe.schemas.results.TaintFlags;
+import io.crashpipe.schemas.results.TaskBacktrace;
+import io.crashpipe.schemas.results.TaskRow;
 import io.crashpipe.sink.doc.Completeness;
 import io.crashpipe.sink.doc.CrashReportDocument;
 import io.crashpipe.sink.doc.KernelLogLineDocument;
@@ -14,23 +17,29 @@ import io.crashpipe.sink.doc.OopsSummary;
 import io.crashpipe.sink.doc.PanicTask;
 import io.crashpipe.sink.doc.ParserVersion;
 import io.crashpipe.sink.doc.SysFields;
+import io.crashpipe.sink.doc.Provenance;
+import io.crashpipe.sink.doc.TaskRows;
+import io.crashpipe.sink.doc.TaskTrace;
 import io.crashpipe.sink.doc.Timings;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
  * The result events of the topology as the documents the sink indexes. Pure mapping: Avro's
  * nulls become empty optionals, so absent values are left out of the document instead of being
- * indexed as null. The task table is not indexed (it can hold thousands of rows per dump); its
- * size and the panicking task are.
+ * indexed as null. The task table is indexed as the report carries it (capped by the topology).
  */
 public final class ResultDocuments {
     private ResultDocuments() {}
 
     /**
-     * @param now when the sink produced the document ({@code event.created})
+     * @param now when the sink produced the document ({@code event.ingested})
      * @throws IllegalArgumentException when the parser version is not MAJOR.MINOR[.PATCH]
      */
     public static CrashReportDocument crashReport(CrashReport r, Instant now) {
@@ -50,7 +59,36 @@ public final class ResultDocuments {
                 r.getLogRecords(),
                 new Completeness(r.getSections().stream().map(ResultDocuments::section).toList()),
                 ParserVersion.parse(r.getParserVersion()),
-                timings(r.getTimings()));
+                timings(r.getTimings()),
+                new Provenance(r.getArchitecture(), r.getAgentVersion(),
+                        Optional.ofNullable(r.getTaint()).map(TaintFlags::getLetters),
+                        r.getTaint() == null ? List.of() : r.getTaint().getFlags(), Optional.ofNullable(r.getHardware())),
+                new TaskRows(r.getTasks().stream().map(ResultDocuments::task).toList(), r.getTasksOmitted()),
+                r.getBacktraces().stream().map(ResultDocuments::trace).toList(),
+                r.getBacktracesOmitted());
+    }
+
+    private static TaskRows.Row task(TaskRow t) {
+        return new TaskRows.Row(t.getPid(), t.getPpid(), t.getTgid(), t.getCpu(), t.getTask(), t.getState(), t.getComm(),
+                t.getActive(), t.getVszKib(), t.getRssKib());
+    }
+
+    private static TaskTrace trace(TaskBacktrace b) {
+        return new TaskTrace(b.getRole().name().toLowerCase(Locale.ROOT), b.getCpu(), optionalLong(b.getPid()),
+                optionalLong(b.getTgid()), Optional.ofNullable(b.getComm()), Optional.ofNullable(b.getTask()),
+                Optional.ofNullable(b.getState()), b.getMethod().name().toLowerCase(Locale.ROOT),
+                Optional.ofNullable(b.getStopReason()),
+                b.getFrames().stream().map(f -> new TaskTrace.StackFrame(Optional.ofNullable(f.getFunction()),
+                        optionalLong(f.getOffset()), optionalLong(f.getSize()), Optional.ofNullable(f.getModule()),
+                        f.getAddress(), optionalLong(f.getStack()), f.getReliable())).toList(),
+                b.getExceptionFrames().stream().map(e -> new TaskTrace.RegisterSet(e.getBeforeFrame(),
+                        optionalLong(e.getAddress()), e.getUserMode(), e.getPartial(), registers(e.getRegisters())))
+                        .toList());
+    }
+
+    /** Sorted by register name, so the same report always gives the same document bytes. */
+    private static Map<String, Long> registers(Map<String, Long> m) {
+        return new TreeMap<>(m);
     }
 
     /**
@@ -74,7 +112,9 @@ public final class ResultDocuments {
                 l.getHostname(),
                 l.getKernelRelease(),
                 ParserVersion.parse(l.getParserVersion()),
-                now);
+                Optional.ofNullable(l.getFirstSeen()).orElse(now),
+                now,
+                Optional.ofNullable(l.getCrashTime()).or(() -> Optional.ofNullable(l.getFirstSeen())).orElse(now));
     }
 
     private static SysFields sys(SysSummary s) {
@@ -106,7 +146,8 @@ public final class ResultDocuments {
 
     private static Completeness.Section section(SectionStatus s) {
         return new Completeness.Section(s.getName(),
-                s.getComplete() ? Completeness.Status.COMPLETE : Completeness.Status.PARTIAL, s.getNote());
+                s.getComplete() ? Completeness.Status.COMPLETE : Completeness.Status.PARTIAL, s.getNote(),
+                s.getFields().stream().map(g -> new Completeness.Gap(g.getField(), g.getReason())).toList());
     }
 
     private static Timings timings(ReportTimings t) {

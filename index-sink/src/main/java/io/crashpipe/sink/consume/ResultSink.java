@@ -10,6 +10,9 @@ import io.crashpipe.sink.EsClients;
 import io.crashpipe.sink.EsTls;
 import io.crashpipe.sink.SinkMeters;
 import io.crashpipe.sink.IndexTemplate;
+import java.util.Optional;
+import io.crashpipe.sink.SinkIndices;
+import io.crashpipe.sink.LogRetention;
 import io.crashpipe.sink.write.Ack;
 import io.crashpipe.sink.write.AckListener;
 import io.crashpipe.sink.write.Backoff;
@@ -84,6 +87,8 @@ public final class ResultSink implements AutoCloseable {
     /** Filled by the writer's and producer's threads, emptied by the poll thread. */
     private final Queue<Redo> givenUp = new ConcurrentLinkedQueue<>();
     private final Thread poller;
+    private static final Duration SWEEP_INTERVAL = Duration.ofHours(1);
+    private long nextSweepNanos = System.nanoTime();
     /** Poll thread only: what was last committed, so unchanged offsets are not committed again. */
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private long nextCommitNanos;
@@ -161,7 +166,21 @@ public final class ResultSink implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         try {
-            IndexTemplate.installAll(es, config.indices());
+            SinkIndices indices = config.indices();
+            if (es.indices().exists(e -> e.index(indices.kernelLog())).value()
+                    && !es.indices().existsAlias(a -> a.name(indices.kernelLog())).value()) {
+                throw new IOException("'" + indices.kernelLog() + "' is a plain index (written by a crashpipe before"
+                        + " dated kernel-log indices); the log lines now go to " + indices.kernelLogPattern()
+                        + " behind an alias of that name: delete or rename it, or use another --index-prefix");
+            }
+            LogRetention.Mode mode = config.logRetention().install(es, indices);
+            IndexTemplate.installAll(es, indices, mode == LogRetention.Mode.ILM
+                    ? Optional.of(LogRetention.policyName(indices)) : Optional.empty());
+            LOG.info("kernel log retention {}: {}", config.logRetention().keep(), switch (mode) {
+                case ILM -> "ILM policy " + LogRetention.policyName(indices);
+                case SWEEP -> "the sink deletes older dated indices (the cluster has no ILM)";
+                case NONE -> "kept forever";
+            });
             return es;
         } catch (IOException | RuntimeException e) {
             EsClients.close(es);
@@ -216,6 +235,7 @@ public final class ResultSink implements AutoCloseable {
                 if (System.nanoTime() - nextCommitNanos >= 0) {
                     commit();
                 }
+                sweepOldLogIndices();
             }
         } catch (WakeupException e) {
             // close() woke the consumer: shut down in order below.
@@ -225,6 +245,21 @@ public final class ResultSink implements AutoCloseable {
             LOG.error("index sink stopped polling: {}", e.toString(), e);
         } finally {
             shutDown();
+        }
+    }
+
+    /** Where the cluster has no ILM: deletes the dated kernel-log indices past retention, once an hour. */
+    private void sweepOldLogIndices() {
+        if (System.nanoTime() - nextSweepNanos < 0 || config.logRetention().keep().isZero()) {
+            return;
+        }
+        nextSweepNanos = System.nanoTime() + SWEEP_INTERVAL.toNanos();
+        try {
+            if (!LogRetention.hasIlm(es)) {
+                config.logRetention().sweep(es, config.indices(), Clock.systemUTC());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("log retention sweep failed (next try in {}): {}", SWEEP_INTERVAL, e.toString());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.crashpipe.sink.consume;
 
+import io.crashpipe.sink.LogRetention;
 import io.crashpipe.sink.SinkIndices;
 import io.crashpipe.sink.write.BulkSink;
 import java.net.URI;
@@ -23,6 +24,8 @@ import java.util.Objects;
  * @param commitInterval how often acknowledged offsets are committed
  * @param closeTimeout how long {@link ResultSink#close()} waits for outstanding acknowledgements;
  *     what is still unacknowledged then stays uncommitted and is read again on the next start
+ * @param logRetention how long the dated kernel-log indices are kept (an ILM policy where the
+ *     cluster has ILM, else the sink deletes them)
  */
 public record SinkConfig(
         String bootstrapServers,
@@ -34,7 +37,8 @@ public record SinkConfig(
         int maxInFlightRecords,
         long maxInFlightBytes,
         Duration commitInterval,
-        Duration closeTimeout) {
+        Duration closeTimeout,
+        LogRetention logRetention) {
 
     public static final String DEFAULT_GROUP_ID = "crashpipe-index-sink";
     /** Records one poll may return; the writer must take that many beyond the in-flight bound. */
@@ -47,6 +51,7 @@ public record SinkConfig(
         Objects.requireNonNull(indices, "indices");
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(bulk, "bulk");
+        Objects.requireNonNull(logRetention, "logRetention");
         if (maxInFlightRecords < 1 || maxInFlightBytes < 1) {
             throw new IllegalArgumentException("in-flight bounds must be positive, were " + maxInFlightRecords
                     + " records and " + maxInFlightBytes + " bytes");
@@ -62,16 +67,21 @@ public record SinkConfig(
     /** The defaults for the local stack: default indices and group, bounds fit for a 512 MiB heap. */
     public static SinkConfig local(String bootstrap, URI registry, URI es) {
         return new SinkConfig(bootstrap, registry, es, SinkIndices.DEFAULT, DEFAULT_GROUP_ID, BulkSink.Settings.DEFAULT,
-                5_000, 32L << 20, Duration.ofSeconds(1), Duration.ofSeconds(30));
+                5_000, 32L << 20, Duration.ofSeconds(1), Duration.ofSeconds(30), LogRetention.DEFAULT);
     }
 
     public SinkConfig withIndices(SinkIndices i) {
         return new SinkConfig(bootstrapServers, registry, elasticsearch, i, groupId, bulk, maxInFlightRecords,
-                maxInFlightBytes, commitInterval, closeTimeout);
+                maxInFlightBytes, commitInterval, closeTimeout, logRetention);
+    }
+
+    public SinkConfig withLogRetention(LogRetention r) {
+        return new SinkConfig(bootstrapServers, registry, elasticsearch, indices, groupId, bulk, maxInFlightRecords,
+                maxInFlightBytes, commitInterval, closeTimeout, r);
     }
 
     public SinkConfig withGroupId(String g) {
         return new SinkConfig(bootstrapServers, registry, elasticsearch, indices, g, bulk, maxInFlightRecords,
-                maxInFlightBytes, commitInterval, closeTimeout);
+                maxInFlightBytes, commitInterval, closeTimeout, logRetention);
     }
 }

@@ -18,6 +18,10 @@ import java.util.Optional;
  * @param caller printk's caller, {@code T<tid>} or {@code C<cpu>}, when the kernel records it
  * @param subsystem dev_printk's SUBSYSTEM, empty when none
  * @param device dev_printk's DEVICE, empty when none
+ * @param created when the pipeline first read the dump ({@code event.created})
+ * @param ingested when the sink produced this document ({@code event.ingested})
+ * @param dumpDay the dump's crash time, else when it was first read: picks the dated index, the same
+ *     for every line of the dump
  */
 public record KernelLogLineDocument(
         String dumpId,
@@ -33,26 +37,44 @@ public record KernelLogLineDocument(
         String hostName,
         String kernelRelease,
         ParserVersion parserVersion,
-        Instant created) {
+        Instant created,
+        Instant ingested,
+        Instant dumpDay) {
 
     public static final String DATASET = "crashpipe.kernel_log";
+
+    /** Without a separate first-read time: created and ingested are both {@code created}. */
+    public KernelLogLineDocument(String dumpId, long sequence, Instant timestamp, long uptimeNanos, int level,
+            int facility, Optional<String> caller, String text, String subsystem, String device, String hostName,
+            String kernelRelease, ParserVersion parserVersion, Instant created) {
+        this(dumpId, sequence, timestamp, uptimeNanos, level, facility, caller, text, subsystem, device, hostName,
+                kernelRelease, parserVersion, created, created, timestamp);
+    }
 
     public String id() {
         return dumpId + ":" + sequence;
     }
 
     public SinkDocument toSinkDocument(SinkIndices indices) {
-        return new SinkDocument(indices.kernelLog(), id(), parserVersion.ordinal(), toSource());
+        return new SinkDocument(indices.kernelLogIndex(dumpDay), id(), parserVersion.ordinal(), toSource());
     }
 
     public ObjectNode toSource() {
         ObjectNode o = Sources.object();
         Sources.put(o, "@timestamp", timestamp);
+        o.putObject("ecs").put("version", CrashReportDocument.ECS_VERSION);
         ObjectNode event = o.putObject("event");
+        event.put("kind", "event");
+        event.putArray("category").add("host");
+        event.putArray("type").add("info");
         Sources.put(event, "created", created);
+        Sources.put(event, "ingested", ingested);
         event.put("dataset", DATASET);
+        // The kernel's own record number: orders the lines of one dump.
+        event.put("sequence", sequence);
         ObjectNode host = o.putObject("host");
         host.put("name", hostName);
+        host.put("hostname", hostName);
         host.putObject("os").put("kernel", kernelRelease);
         o.put("message", text);
 

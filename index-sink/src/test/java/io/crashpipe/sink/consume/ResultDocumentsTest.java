@@ -33,8 +33,21 @@ class ResultDocumentsTest {
 
         ObjectNode s = doc.source();
         assertEquals("2025-11-20T09:14:27Z", s.at("/@timestamp").asText());
-        assertEquals(NOW.toString(), s.at("/event/created").asText());
+        assertEquals("2025-11-20T09:15:08Z", s.at("/event/created").asText(), "when the pipeline first read the dump");
+        assertEquals(NOW.toString(), s.at("/event/ingested").asText());
+        assertEquals("8.11.0", s.at("/ecs/version").asText());
+        assertEquals("event", s.at("/event/kind").asText());
+        assertEquals(List.of("host"), texts(s.at("/event/category")));
+        assertEquals(List.of("end"), texts(s.at("/event/type")));
+        assertEquals("kernel panic: sysrq triggered crash", s.at("/message").asText());
         assertEquals("db-07", s.at("/host/name").asText());
+        assertEquals("db-07", s.at("/host/hostname").asText());
+        assertEquals("0.3.0", s.at("/agent/version").asText());
+        assertEquals(1432, s.at("/process/thread/id").asLong());
+        assertEquals("panic", s.at("/error/type").asText());
+        assertEquals(" panic+0x118/0x2f4\n ? _printk+0x68/0x83\n sysrq_handle_crash+0x16/0x20\n"
+                + " __handle_sysrq.cold+0x44/0x11c\n write_sysrq_trigger+0x24/0x40\n"
+                + " entry_SYSCALL_64_after_hwframe+0x6e/0xd8\n", s.at("/error/stack_trace").asText());
         assertEquals(ResultEvents.MACHINE_ID, s.at("/host/id").asText());
         assertEquals("x86_64", s.at("/host/architecture").asText());
         assertEquals("6.1.0-41-amd64", s.at("/host/os/kernel").asText());
@@ -85,7 +98,19 @@ class ResultDocumentsTest {
         assertEquals(118, timings.at("/chunks_seen").asInt());
         assertEquals(29_000, timings.at("/report_after_ms").asLong());
 
-        assertFalse(crash.has("tasks"), "the task table is not indexed, only its size");
+        assertEquals(List.of(1L, 1432L), crash.get("tasks").findValues("pid").stream().map(JsonNode::asLong).toList());
+        assertEquals("RU", crash.at("/tasks/1/state").asText());
+        assertEquals(0, crash.at("/tasks_omitted").asInt());
+        assertEquals("", crash.at("/taint/letters").asText());
+        assertFalse(crash.at("/taint/tainted").asBoolean(true));
+        assertTrue(crash.at("/hardware").asText().startsWith("QEMU Standard PC"));
+        assertEquals("sysrq_handle_crash", crash.at("/backtrace/0/frame/2/function").asText());
+        assertEquals("panic", crash.at("/backtrace/0/role").asText());
+        assertEquals(1432, crash.at("/backtrace/0/tgid").asLong());
+        assertFalse(crash.at("/backtrace/0/frame/1/reliable").asBoolean(true));
+        assertEquals("000000000047b7a0", crash.at("/backtrace/0/exception/0/registers/rip").asText());
+        assertEquals("panic", crash.at("/first_frame").asText());
+        assertEquals(0, crash.at("/backtrace_omitted").asInt());
     }
 
     @Test
@@ -95,12 +120,12 @@ class ResultDocumentsTest {
                 .setCrashTime(null).setMachineId(null).setSourcePath(null).setPanicMessage(null)
                 .setSys(SysSummary.newBuilder(full.getSys()).setDate(null).setUptimeSeconds(null).setHz(null)
                         .setCpuMhz(null).setMemoryBytes(null).setPanic(null).setTasks(null).setPanicTask(null).build())
-                .setOops(null)
+                .setOops(null).setBacktraces(List.of()).setTaint(null).setHardware(null)
                 .setModules(List.of())
                 .build();
         ObjectNode s = ResultDocuments.crashReport(bare, NOW).toSource();
 
-        assertEquals(NOW.toString(), s.at("/@timestamp").asText());
+        assertEquals("2025-11-20T09:15:08Z", s.at("/@timestamp").asText(), "event.created: when the dump was first read");
         for (String absent : List.of("/host/id", "/file", "/process", "/error", "/crash/title", "/crash/frame",
                 "/crash/modules", "/crash/sys/date", "/crash/sys/uptime_seconds", "/crash/sys/tasks",
                 "/crash/sys/panic_task", "/crash/sys/panic")) {

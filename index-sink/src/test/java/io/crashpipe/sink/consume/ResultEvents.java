@@ -6,7 +6,13 @@ import io.crashpipe.schemas.results.KernelLogLine;
 import io.crashpipe.schemas.results.ModuleRow;
 import io.crashpipe.schemas.results.OopsReport;
 import io.crashpipe.schemas.results.PanicTask;
+import io.crashpipe.schemas.results.BacktraceRole;
+import io.crashpipe.schemas.results.ExceptionRegisters;
 import io.crashpipe.schemas.results.ReportTimings;
+import io.crashpipe.schemas.results.StackFrame;
+import io.crashpipe.schemas.results.TaintFlags;
+import io.crashpipe.schemas.results.TaskBacktrace;
+import io.crashpipe.schemas.results.UnwindMethod;
 import io.crashpipe.schemas.results.SectionStatus;
 import io.crashpipe.schemas.results.SysSummary;
 import io.crashpipe.schemas.results.TaskRow;
@@ -79,7 +85,34 @@ public final class ResultEvents {
                 .setTimings(ReportTimings.newBuilder()
                         .setFirstSeen(CRASH_TIME.plusSeconds(41)).setSealed(CRASH_TIME.plusSeconds(63))
                         .setAnalysisMillis(912).setPasses(4).setChunksSeen(118).build())
+                .setArchitecture("x86_64")
+                .setAgentVersion("0.3.0")
+                .setTaint(TaintFlags.newBuilder().setLetters("").setFlags(List.of()).build())
+                .setHardware("QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 04/01/2014")
+                .setBacktraces(List.of(panicTrace()))
                 .build();
+    }
+
+    /** The bash that wrote 'c' to /proc/sysrq-trigger, as the topology unwinds it (6.1's sysrq path). */
+    public static TaskBacktrace panicTrace() {
+        return TaskBacktrace.newBuilder()
+                .setRole(BacktraceRole.PANIC).setCpu(2).setPid(1432L).setTgid(1432L).setComm("bash")
+                .setTask("0xffff8f0c45a9c000").setState("RU").setMethod(UnwindMethod.ORC)
+                .setFrames(List.of(
+                        frame("panic", 0x118, 0x2f4, true, 0xffffffffb9e01f99L),
+                        frame("_printk", 0x68, 0x83, false, 0xffffffffb9e04a28L),
+                        frame("sysrq_handle_crash", 0x16, 0x20, true, 0xffffffffb9a90926L),
+                        frame("__handle_sysrq.cold", 0x44, 0x11c, true, 0xffffffffb9e301e8L),
+                        frame("write_sysrq_trigger", 0x24, 0x40, true, 0xffffffffb9a91274L),
+                        frame("entry_SYSCALL_64_after_hwframe", 0x6e, 0xd8, true, 0xffffffffba000126L)))
+                .setExceptionFrames(List.of(ExceptionRegisters.newBuilder().setBeforeFrame(6).setAddress(0xffffcf9c00013f58L)
+                        .setUserMode(true).setRegisters(java.util.Map.of("rip", 0x47b7a0L, "rsp", 0x7ffe4c2e4628L)).build()))
+                .build();
+    }
+
+    private static StackFrame frame(String function, long offset, long size, boolean reliable, long address) {
+        return StackFrame.newBuilder().setFunction(function).setOffset(offset).setSize(size).setAddress(address)
+                .setStack(0xffffcf9c00013b90L).setReliable(reliable).build();
     }
 
     /** A line of that dump's log, with the boot time the dump tells. */
@@ -98,6 +131,7 @@ public final class ResultEvents {
                 .setText(text)
                 .setHostname(HOST)
                 .setKernelRelease(RELEASE)
+                .setFirstSeen(CRASH_TIME.plusSeconds(41))
                 .build();
     }
 

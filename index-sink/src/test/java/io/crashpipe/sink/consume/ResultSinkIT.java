@@ -281,7 +281,8 @@ class ResultSinkIT {
     void aTinyInFlightBoundPausesAndResumesUntilEverythingIsIndexed() throws Exception {
         SinkConfig defaults = config();
         SinkConfig tiny = new SinkConfig(defaults.bootstrapServers(), defaults.registry(), defaults.elasticsearch(),
-                indices, group, defaults.bulk(), 8, 4096, Duration.ofMillis(200), Duration.ofSeconds(30));
+                indices, group, defaults.bulk(), 8, 4096, Duration.ofMillis(200), Duration.ofSeconds(30),
+                defaults.logRetention());
         List<ProducerRecord<byte[], byte[]>> lines = new ArrayList<>();
         for (int seq = 0; seq < 600; seq++) {
             lines.add(record(Topics.KERNEL_LOG.name(), "d-many-" + (seq % 5),

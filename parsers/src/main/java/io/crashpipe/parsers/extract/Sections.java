@@ -10,5 +10,12 @@ public final class Sections {
             SystemSummaryExtractor.INSTANCE,
             TaskTableExtractor.INSTANCE,
             ModuleListExtractor.INSTANCE,
-            KernelLogExtractor.INSTANCE);
+            KernelLogExtractor.INSTANCE,
+            BacktraceExtractor.DEFAULT);
+
+    /** {@link #ALL} with the blocked-task traces capped at {@code maxBlockedTraces} (a configuration). */
+    public static List<Extractor<?>> withMaxBlockedTraces(int maxBlockedTraces) {
+        BacktraceExtractor bt = new BacktraceExtractor(maxBlockedTraces);
+        return ALL.stream().<Extractor<?>>map(x -> x instanceof BacktraceExtractor ? bt : x).toList();
+    }
 }

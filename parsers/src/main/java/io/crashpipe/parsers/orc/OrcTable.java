@@ -7,13 +7,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The kernel image's ORC tables, read from the dump: {@code .orc_unwind_ip} (sorted s32
- * self-relative code addresses), the parallel {@code .orc_unwind} entries, and the
- * {@code orc_lookup} block index over {@code _stext.._etext}. Only the pieces a lookup needs are
- * read, so an unwind touches a handful of pages.
- *
- * <p>Module ORC tables live in {@code struct module} and need its layout (BTF); they are not read
- * here, so addresses outside the kernel image have no entry.
+ * One ORC table read from the dump, the kernel image's or a module's: {@code .orc_unwind_ip}
+ * (sorted s32 self-relative code addresses), the parallel {@code .orc_unwind} entries, and for
+ * the kernel image the {@code orc_lookup} block index over {@code _stext.._etext}. Only the
+ * pieces a lookup needs are read, so an unwind touches a handful of pages.
  */
 public final class OrcTable {
     /** The kernel's LOOKUP_BLOCK_ORDER: one orc_lookup slot per 256 bytes of text. */
@@ -29,9 +26,11 @@ public final class OrcTable {
     private final long lookup;
     private final long lookupBlocks;
     private final OrcFormat format;
+    private final String owner;
 
-    private OrcTable(VirtualMemory memory, long ipTable, long entries, int count, long textStart, long textEnd,
-            long lookup, long lookupBlocks, OrcFormat format) {
+    private OrcTable(String owner, VirtualMemory memory, long ipTable, long entries, int count, long textStart,
+            long textEnd, long lookup, long lookupBlocks, OrcFormat format) {
+        this.owner = owner;
         this.memory = memory;
         this.ipTable = ipTable;
         this.entries = entries;
@@ -66,9 +65,10 @@ public final class OrcTable {
         OptionalLong lookup = symbols.address("orc_lookup");
         OptionalLong blocks = symbols.address("lookup_num_blocks");
         long numBlocks = blocks.isPresent() ? memory.u32(blocks.getAsLong()) : 0;
-        OrcTable undecoded = new OrcTable(memory, ipStart.getAsLong(), orc.getAsLong(), count, stext.getAsLong(),
-                etext.getAsLong(), lookup.orElse(0), lookup.isPresent() ? numBlocks : 0, null);
+        OrcTable undecoded = new OrcTable("vmlinux", memory, ipStart.getAsLong(), orc.getAsLong(), count,
+                stext.getAsLong(), etext.getAsLong(), lookup.orElse(0), lookup.isPresent() ? numBlocks : 0, null);
         OrcFormatDetector detector = new OrcFormatDetector();
+        header(symbols, memory).ifPresent(detector::acceptHeader);
         // The 64-bit syscall entry starts with an end-of-stack hint in every ORC kernel.
         OptionalLong entry = symbols.address("entry_SYSCALL_64");
         if (entry.isPresent()) {
@@ -80,8 +80,41 @@ public final class OrcTable {
         return Optional.of(undecoded.withFormat(detect(memory, orc.getAsLong(), count, detector)));
     }
 
+    /**
+     * A module's table ({@code struct module.arch}: {@code orc_unwind_ip}, {@code orc_unwind},
+     * {@code num_orcs}) covering the module text {@code [textStart, textEnd)}. Its format is the
+     * kernel's: modules are built with the kernel's objtool.
+     */
+    public static OrcTable forModule(String name, VirtualMemory memory, long ipTable, long entries, int count,
+            long textStart, long textEnd, OrcFormat format) {
+        if (count <= 0) {
+            throw new IllegalArgumentException("module " + name + " has " + count + " ORC entries");
+        }
+        return new OrcTable(name, memory, ipTable, entries, count, textStart, textEnd, 0, 0, format);
+    }
+
+    /** The kernel image's .orc_header (6.4+, 6.3.10+), when kallsyms names it. */
+    private static Optional<OrcHeader> header(Kallsyms symbols, VirtualMemory memory) {
+        OptionalLong start = symbols.address("__start_orc_header");
+        OptionalLong stop = symbols.address("__stop_orc_header");
+        if (start.isEmpty() || stop.isEmpty() || stop.getAsLong() - start.getAsLong() != OrcHeader.SIZE) {
+            return Optional.empty();
+        }
+        return Optional.of(new OrcHeader(memory.read(start.getAsLong(), OrcHeader.SIZE)));
+    }
+
     private OrcTable withFormat(OrcFormat f) {
-        return new OrcTable(memory, ipTable, entries, count, textStart, textEnd, lookup, lookupBlocks, f);
+        return new OrcTable(owner, memory, ipTable, entries, count, textStart, textEnd, lookup, lookupBlocks, f);
+    }
+
+    /** "vmlinux" or the module's name. */
+    public String owner() {
+        return owner;
+    }
+
+    /** Whether {@code ip} is in the text this table describes. */
+    public boolean covers(long ip) {
+        return Long.compareUnsigned(ip, textStart) >= 0 && Long.compareUnsigned(ip, textEnd) < 0;
     }
 
     private static OrcFormat detect(VirtualMemory memory, long entries, int count, OrcFormatDetector detector) {
@@ -115,7 +148,7 @@ public final class OrcTable {
     }
 
     private int indexOf(long ip, boolean useIndex) {
-        if (Long.compareUnsigned(ip, textStart) < 0 || Long.compareUnsigned(ip, textEnd) >= 0) {
+        if (!covers(ip)) {
             return -1;
         }
         int lo = 0;

@@ -12,8 +12,9 @@ import java.util.Optional;
  * @param note the CPU note the trace started from; empty for a blocked task
  * @param steps frames, saved register sets and stack changes, innermost first
  * @param method how the frames were found
- * @param stop why ORC unwinding ended early, when it did (the remaining frames, if any, come
- *     from a stack scan and are marked unreliable)
+ * @param stop why the unwind data (ORC, frame pointers) gave out early, when it did (the frames
+ *     after that point come from the next layer: frame pointers, a stack search or a scan, the
+ *     last two marked unreliable where nothing anchors them)
  */
 public record Backtrace(int cpu, Optional<TaskRef> task, Optional<Registers> note, List<TraceStep> steps, Method method,
         Optional<String> stop) {
@@ -35,8 +36,10 @@ public record Backtrace(int cpu, Optional<TaskRef> task, Optional<Registers> not
         ORC_FROM_SWITCH_FRAME,
         /** No ORC data: stack words that point into kernel text, possibly stale. */
         STACK_SCAN,
-        /** Frame records linked by the frame pointer (arm64, and kernels built without ORC). */
-        FRAME_POINTER
+        /** Frame records linked by the frame pointer (arm64, and x86_64 kernels built without ORC). */
+        FRAME_POINTER,
+        /** ORC until it gave out ({@link Backtrace#stop}), then a frame-pointer chain that reached the stack's end. */
+        ORC_THEN_FRAME_POINTER
     }
 
     public List<Frame> frames() {

@@ -4,6 +4,7 @@ import io.crashpipe.parsers.arch.Architecture;
 import io.crashpipe.parsers.arch.KernelUnwinder;
 import io.crashpipe.parsers.arch.UnwindContext;
 import io.crashpipe.parsers.arch.x86_64.X86_64;
+import io.crashpipe.parsers.btf.Btf;
 import io.crashpipe.parsers.dump.CpuRegisters;
 import io.crashpipe.parsers.kallsyms.Kallsyms;
 import io.crashpipe.parsers.kernel.VirtualMemory;
@@ -30,6 +31,7 @@ public final class BacktraceReader {
     private final KernelUnwinder unwinder;
     private final ActiveTasks tasks;
     private final List<CpuRegisters> notes;
+    private final UnwindContext context;
 
     public BacktraceReader(Architecture arch, UnwindContext context, List<CpuRegisters> notes, ActiveTasks tasks) {
         this.arch = arch;
@@ -38,12 +40,26 @@ public final class BacktraceReader {
         this.unwinder = arch.unwinder(context);
         this.tasks = tasks;
         this.notes = List.copyOf(notes);
+        this.context = context;
     }
 
-    /** The dump's architecture, kallsyms, and the running tasks from kallsyms alone. */
-    public static BacktraceReader withoutBtf(KernelView view, List<CpuRegisters> notes) {
-        UnwindContext context = UnwindContext.of(view.memory(), view.kallsyms());
+    /** The loaded modules the traces can name and unwind, or why there are none. */
+    public UnwindContext context() {
+        return context;
+    }
+
+    /**
+     * The dump's architecture and kallsyms, with {@code btf} its loaded modules too (their
+     * symbols and unwind data); the running tasks from kallsyms alone.
+     */
+    public static BacktraceReader of(KernelView view, List<CpuRegisters> notes, Optional<Btf> btf) {
+        UnwindContext context = UnwindContext.of(view, btf);
         return new BacktraceReader(view.architecture(), context, notes, view.architecture().activeTasks(context));
+    }
+
+    /** {@link #of} for the kernel image alone (no BTF: module code is neither named nor unwound). */
+    public static BacktraceReader withoutBtf(KernelView view, List<CpuRegisters> notes) {
+        return of(view, notes, Optional.empty());
     }
 
     /** As {@link #withoutBtf(KernelView, List)} for an x86_64 kernel given as memory and kallsyms. */

@@ -72,8 +72,8 @@ public final class CrashBtFormat {
 
     private static String frameLine(int n, long slot, Frame f) {
         String name = f.name().orElse("(unknown)");
-        return String.format("%s#%d [%016x] %s%s at %016x%n", n < 10 ? " " : "", n, slot, f.reliable() ? "" : "? ",
-                name, f.pc());
+        return String.format("%s#%d [%016x] %s%s at %016x%s%n", n < 10 ? " " : "", n, slot, f.reliable() ? "" : "? ",
+                name, f.pc(), f.module().map(m -> " [" + m + "]").orElse(""));
     }
 
     private static String exceptionRip(long ip, List<TraceStep> steps, int at) {

@@ -39,13 +39,13 @@ public final class StackScanner {
             for (int off = 0; off + 8 <= n; off += 8) {
                 long v = b.getLong(off);
                 if (v < 0) {
-                    // A return address is never the first byte of a function.
-                    if (symbols.symbolize(v).filter(x -> x.offset() > 0).isEmpty()) {
+                    // A return address is code, and never the first byte of a function.
+                    if (!symbols.isText(v - 1) || symbols.symbolize(v).filter(x -> x.offset() > 0).isEmpty()) {
                         continue;
                     }
-                    var sym = symbols.symbolizeReturn(v);
-                    if (sym.isPresent()) {
-                        out.add(new Frame(v, at + off, sym, false));
+                    Frame f = Frame.named(symbols, v, at + off, true, false);
+                    if (f.symbol().isPresent()) {
+                        out.add(f);
                     }
                 }
             }

@@ -3,7 +3,7 @@ package io.crashpipe.parsers.unwind;
 import io.crashpipe.parsers.kallsyms.SymbolOffset;
 import java.util.Optional;
 
-/** Address to {@code name+off/size}; the kernel's kallsyms, later also module symbols. */
+/** Address to {@code name+off/size}: the kernel's kallsyms, and each module's own symbols. */
 @FunctionalInterface
 public interface Symbolizer {
     Optional<SymbolOffset> symbolize(long address);
@@ -17,7 +17,12 @@ public interface Symbolizer {
         return symbolize(address - 1).map(s -> new SymbolOffset(s.name(), s.offset() + 1, s.size()));
     }
 
-    /** A kernel text address (where a return address can point). */
+    /** The module whose code holds {@code address}; empty in the kernel image (or without module data). */
+    default Optional<String> module(long address) {
+        return Optional.empty();
+    }
+
+    /** A code address of the kernel or a module (where a return address can point; kallsyms also names data). */
     default boolean isText(long address) {
         return symbolize(address).isPresent();
     }

@@ -2,6 +2,7 @@ package io.crashpipe.parsers.view;
 
 import io.crashpipe.parsers.arch.Architecture;
 import io.crashpipe.parsers.arch.Architectures;
+import io.crashpipe.parsers.dump.CpuRegisters;
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.io.DumpFormatException;
 import io.crashpipe.parsers.btf.KernelBtf;
@@ -20,12 +21,14 @@ import io.crashpipe.parsers.memory.Unavailable;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
  * The kernel as seen through a dump without debug symbols: its VMCOREINFO, its virtual memory,
- * and (read on first use) its kallsyms table, from the tables VMCOREINFO names (6.0+) or else
- * found by scanning the kernel image. Symbols are looked up in VMCOREINFO first, then in
+ * the CPU register notes (where backtraces start), and (read on first use) its kallsyms table, from
+ * the tables VMCOREINFO names (6.0+) or else found by scanning the kernel image. Symbols are looked
+ * up in VMCOREINFO first, then in
  * kallsyms.
  */
 public final class KernelView {
@@ -34,20 +37,32 @@ public final class KernelView {
     private final KernelMemory memory;
     /** The kallsyms scan resumes per physical memory (a streaming pass that waited for a page). */
     private final PhysicalMemory physical;
+    private final List<CpuRegisters> cpuNotes;
     private Kallsyms kallsyms;
     private TableFinding kallsymsFinding;
     private DataSymbols dataSymbols;
 
     /** The architecture decided by VMCOREINFO's keys (all the streamed topology has). */
     public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical) {
-        this(vmcoreinfo, physical, Architectures.detect(vmcoreinfo));
+        this(vmcoreinfo, physical, Architectures.detect(vmcoreinfo), List.of());
     }
 
-    public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical, Architecture architecture) {
+    /**
+     * The streamed topology's view: the architecture from VMCOREINFO's keys.
+     *
+     * @param cpuNotes the register notes, one per CPU in note order (empty when the dump has none)
+     */
+    public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical, List<CpuRegisters> cpuNotes) {
+        this(vmcoreinfo, physical, Architectures.detect(vmcoreinfo), cpuNotes);
+    }
+
+    public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical, Architecture architecture,
+            List<CpuRegisters> cpuNotes) {
         this.vmcoreinfo = vmcoreinfo;
         this.architecture = architecture;
         this.physical = physical;
         this.memory = new KernelMemory(architecture.addressSpace(vmcoreinfo, physical));
+        this.cpuNotes = List.copyOf(cpuNotes);
     }
 
     /** The view of an opened dump; fails with a clear message when the dump has no VMCOREINFO. */
@@ -66,7 +81,7 @@ public final class KernelView {
             throw new DumpFormatException(dump.name(), 0, "well-formed VMCOREINFO", e.getMessage());
         }
         Optional<String> machine = dump.header().utsname().map(u -> u.machine()).filter(m -> !m.isEmpty());
-        return new KernelView(vi, physical, Architectures.detect(vi, machine, OptionalInt.empty()));
+        return new KernelView(vi, physical, Architectures.detect(vi, machine, OptionalInt.empty()), dump.cpuRegisters());
     }
 
     public Vmcoreinfo vmcoreinfo() {
@@ -80,6 +95,11 @@ public final class KernelView {
 
     public KernelMemory memory() {
         return memory;
+    }
+
+    /** The CPU register notes, one per CPU in note order; empty when the view was built without them. */
+    public List<CpuRegisters> cpuNotes() {
+        return cpuNotes;
     }
 
     /** True when kallsyms was found (VMCOREINFO or scan); finds it on first use. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.dump.Dumps;
 import io.crashpipe.parsers.kallsyms.Kallsyms;
+import io.crashpipe.parsers.testing.ArchFixtures;
 import io.crashpipe.parsers.testing.Fixtures;
 import io.crashpipe.parsers.view.KernelView;
 import java.io.IOException;
@@ -43,8 +44,34 @@ class OrcTableTest {
     }
 
     @Test
+    void v4KeepsV3FlagsButRenumbersTheRegisters() {
+        // 7.1+: SP is 3, PREV_SP 8, BP_INDIRECT 10; the commonest 7.2 entries are 0x0203 and 0x0283.
+        assertEquals(new OrcEntry(16, 0, OrcReg.SP, OrcReg.UNDEFINED, OrcType.CALL, false),
+                OrcFormat.V4.decode((short) 16, (short) 0, 0x0203));
+        assertEquals(new OrcEntry(16, -16, OrcReg.SP, OrcReg.PREV_SP, OrcType.CALL, false),
+                OrcFormat.V4.decode((short) 16, (short) -16, 0x0283));
+        assertEquals(OrcReg.BP_INDIRECT, OrcFormat.V4.decode((short) 0, (short) 0, 0x024a).spReg());
+        assertEquals(OrcReg.AX, OrcFormat.V4.reg(1));
+        // The same codes meant DI and PREV_SP before 7.1.
+        assertEquals(OrcReg.DI, OrcFormat.V3.decode((short) 16, (short) 0, 0x0203).spReg());
+        assertEquals(OrcReg.SP, OrcFormat.V3.decode((short) 16, (short) 0, 0x0205).spReg());
+    }
+
+    @Test
+    void aKnownOrcHeaderHashDecidesTheFormatAtOnce() {
+        OrcFormatDetector d = new OrcFormatDetector();
+        d.acceptHeader(new OrcHeader(java.util.HexFormat.of().parseHex("137c36ad7627c4dd55932176bb0ecdbd5041fc82")));
+        assertTrue(d.settled());
+        assertEquals(OrcFormat.V4, d.format());
+        OrcFormatDetector unknown = new OrcFormatDetector();
+        unknown.acceptHeader(new OrcHeader(new byte[OrcHeader.SIZE]));
+        assertFalse(unknown.settled());
+    }
+
+    @Test
     void detectorTellsTheFormatsApartFromTypicalEntries() {
         assertEquals(OrcFormat.V3, detect(0x0205, 0x0b15));
+        assertEquals(OrcFormat.V4, detect(0x0203, 0x0b03));
         assertEquals(OrcFormat.V1, detect(0x0005, 0x0400 | 0x0000));
         assertEquals(OrcFormat.V2, detect(0x0005, 0x0515));
     }
@@ -66,7 +93,7 @@ class OrcTableTest {
 
     @Test
     void syscallEntryStartsWithAnEndOfStackEntryInEveryFixture() throws IOException {
-        for (var dir : Fixtures.dumpDirs()) {
+        for (var dir : ArchFixtures.withKallsyms("x86_64")) {
             try (Dump d = Dumps.open(Fixtures.variants(dir).get(0))) {
                 KernelView v = KernelView.of(d);
                 OrcTable t = OrcTable.locate(v.kallsyms(), v.memory()).orElseThrow();
@@ -74,6 +101,17 @@ class OrcTableTest {
                 assertEquals(OrcType.END_OF_STACK, t.find(entry).orElseThrow().type(), dir.toString());
             }
         }
+    }
+
+    private static OrcFormat fromEntriesAlone(KernelView v) {
+        long start = v.kallsyms().address("__start_orc_unwind").getAsLong();
+        long stop = v.kallsyms().address("__stop_orc_unwind").getAsLong();
+        OrcFormatDetector d = new OrcFormatDetector();
+        var b = v.memory().buffer(start, (int) (stop - start));
+        for (int off = 4; off + 2 <= b.limit(); off += OrcEntry.SIZE) {
+            d.accept(b.getShort(off) & 0xffff);
+        }
+        return d.format();
     }
 
     private static OrcFormat detect(int common, int rare) {
@@ -85,19 +123,26 @@ class OrcTableTest {
         return d.format();
     }
 
-    /** Debian 6.1 kernels carry the pre-6.3 encoding, 6.12 the 6.4+ one (entry counts from the dumps). */
+    /**
+     * Debian 6.1 kernels carry the pre-6.3 encoding, 6.12 the 6.4+ one, 7.2 the 7.1+ one (entry
+     * counts from the dumps); the entries alone give the same answer as the .orc_header hash.
+     */
     @Test
-    void fixtureFormatsAreDetectedFromTheirEntries() throws IOException {
+    void fixtureFormatsAreDetectedFromTheirData() throws IOException {
         Map<String, OrcFormat> formats = Map.of("6.1-kdump-sysrq", OrcFormat.V1, "6.1-qemu-sysrq", OrcFormat.V1,
-                "6.12-qemu-sysrq", OrcFormat.V3);
+                "6.12-qemu-sysrq", OrcFormat.V3, "7.2-qemu-sysrq", OrcFormat.V4);
         Map<String, Integer> sizes = Map.of("6.1-kdump-sysrq", 384849, "6.1-qemu-sysrq", 384849,
-                "6.12-qemu-sysrq", 440189);
-        for (var dir : Fixtures.dumpDirs()) {
+                "6.12-qemu-sysrq", 440189, "7.2-qemu-sysrq", 409174);
+        for (var dir : ArchFixtures.withKallsyms("x86_64")) {
+            if (!formats.containsKey(dir.getFileName().toString())) {
+                continue;
+            }
             try (Dump d = Dumps.open(Fixtures.variants(dir).get(0))) {
                 KernelView v = KernelView.of(d);
                 OrcTable t = OrcTable.locate(v.kallsyms(), v.memory()).orElseThrow();
                 String name = dir.getFileName().toString();
                 assertEquals(formats.get(name), t.format(), name);
+                assertEquals(formats.get(name), fromEntriesAlone(v), name + " without the .orc_header");
                 assertEquals(sizes.get(name), t.size(), name);
             }
         }
@@ -105,7 +150,7 @@ class OrcTableTest {
 
     @Test
     void blockIndexLookupAgreesWithWholeTableSearch() throws IOException {
-        for (var dir : Fixtures.dumpDirs()) {
+        for (var dir : ArchFixtures.withKallsyms("x86_64")) {
             try (Dump d = Dumps.open(Fixtures.variants(dir).get(0))) {
                 KernelView v = KernelView.of(d);
                 Kallsyms k = v.kallsyms();

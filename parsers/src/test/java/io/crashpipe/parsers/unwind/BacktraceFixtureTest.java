@@ -28,10 +28,12 @@ class BacktraceFixtureTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * drgn's per-CPU traces list inlined functions as frames without saying so; these two are
-     * inlined into stop_this_cpu and sysvec_reboot (the panic CPU's inline flags come from
-     * drgn.json's stack_trace_from_prstatus).
+     * inlined into stop_this_cpu and sysvec_reboot, and on 5.10 run_sysvec_on_irqstack_cond (a
+     * static inline of asm/irq_stack.h) too (the panic CPU's inline flags come from drgn.json's
+     * stack_trace_from_prstatus).
      */
-    private static final Set<String> INLINED_ON_OTHER_CPUS = Set.of("native_halt", "instr_sysvec_reboot");
+    private static final Set<String> INLINED_ON_OTHER_CPUS = Set.of("native_halt", "instr_sysvec_reboot",
+            "run_sysvec_on_irqstack_cond");
 
     private record Loaded(List<Backtrace> traces, Kallsyms symbols, int panicCpu) {}
 
@@ -54,7 +56,7 @@ class BacktraceFixtureTest {
             Loaded l = load(Fixtures.variants(dir).get(0));
             Set<String> inlined = new HashSet<>(INLINED_ON_OTHER_CPUS);
             truth.at("/crashed/panic_cpu_task/stack_trace_from_prstatus").forEach(f -> {
-                if (f.get("inline").asBoolean()) {
+                if (f.path("inline").asBoolean()) {
                     inlined.add(f.get("function").asText());
                 }
             });
@@ -99,8 +101,11 @@ class BacktraceFixtureTest {
             assertEquals(cpu, l.panicCpu(), dir + " panic_cpu");
             List<Long> expected = new ArrayList<>();
             for (JsonNode f : truth.at("/crashed/panic_cpu_task/stack_trace_from_prstatus")) {
+                if (!f.path("pc").isTextual()) {
+                    continue; // drgn's closing "program counter is not known" entry
+                }
                 long pc = Long.parseUnsignedLong(f.get("pc").asText().substring(2), 16);
-                if (!f.get("inline").asBoolean() && pc < 0) {
+                if (!f.path("inline").asBoolean() && pc < 0) {
                     expected.add(pc);
                 }
             }
@@ -159,9 +164,13 @@ class BacktraceFixtureTest {
                     // Nothing anchors these frames; crash's (found its own way) must all be among them.
                     assertInOrder(want.frames(), allFrames, where);
                 } else {
-                    assertInOrder(ourFrames, want.frames(), where);
+                    // The entry frame of a user-mode interrupt is compared by name only: on 5.10, where
+                    // error_entry moved pt_regs to the task stack, crash reads the stale return address of
+                    // "call error_entry" one slot below the real one of "call sysvec_reboot" (ORC's).
+                    assertInOrder(ourFrames.subList(0, ourFrames.size() - 1), want.frames(), where);
                 }
-                assertEquals(want.frames().get(want.frames().size() - 1), allFrames.get(allFrames.size() - 1), where);
+                assertEquals(functionOf(want.frames().get(want.frames().size() - 1)),
+                        functionOf(allFrames.get(allFrames.size() - 1)), where);
                 assertTrue(ours.endsWith(want.lastRegisters()), where + ": user registers\n" + ours);
                 if (want.exceptionRip() != null) {
                     assertTrue(ours.contains(want.exceptionRip()), where + ": " + want.exceptionRip());
@@ -191,6 +200,11 @@ class BacktraceFixtureTest {
                 assertEquals(first, CrashBtFormat.text(load(p).traces()), p.toString());
             }
         }
+    }
+
+    /** "[slot] name at pc" to name. */
+    private static String functionOf(String frameLine) {
+        return frameLine.split(" ")[1];
     }
 
     /** Every line of {@code part} occurs in {@code whole}, in the same order. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.crashpipe.parsers.btf.KernelBtf;
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.dump.Dumps;
 import io.crashpipe.parsers.view.KernelView;
@@ -21,8 +22,9 @@ import org.junit.jupiter.api.Test;
  * Dumps made with {@code ../shared/lab/make-dump.py} (other crash kinds: NMI, lockups, oopses),
  * found through {@code -Dcrashpipe.lab.dumps=$LAB_DATA/dumps}; skipped without it. For each dump
  * the panic CPU's trace must contain, in order, the reliable frames of the Call Trace the kernel
- * printed from panic() (serial.log), from {@code panic} on: the kernel unwound the same stack
- * with the same ORC data a moment earlier.
+ * printed (serial.log): from panic() on, or for an oops the oops' own trace, module frames
+ * included (lkdtm rows): the kernel unwound the same stack with the same ORC data a moment
+ * earlier.
  */
 class LabDumpBacktraceTest {
     private static final Pattern FRAME = Pattern.compile("^\\[\\s*[\\d.]+\\]\\s+(\\? )?([\\w.]+)\\+0x[0-9a-f]+/0x[0-9a-f]+(\\s+\\[\\w+\\])?\\s*$");
@@ -41,7 +43,7 @@ class LabDumpBacktraceTest {
             assertFalse(kernel.isEmpty(), dir + ": no Call Trace from panic in serial.log");
             try (Dump d = Dumps.open(dumpOf(dir))) {
                 KernelView v = KernelView.of(d);
-                BacktraceReader r = BacktraceReader.withoutBtf(v, d.cpuRegisters());
+                BacktraceReader r = BacktraceReader.of(v, d.cpuRegisters(), KernelBtf.find(v));
                 Backtrace bt = r.forCpu(r.panicCpu().orElseThrow());
                 List<String> ours = bt.frames().stream().map(f -> f.name().orElse("?")).toList();
                 int at = 0;
@@ -69,32 +71,45 @@ class LabDumpBacktraceTest {
         }
     }
 
-    /** The first Call Trace block that contains panic: its reliable, non-module frames from panic on. */
+    /**
+     * The kernel's own trace of the crash: the first Call Trace block that contains panic (from
+     * panic on), else (an oops with panic_on_oops, where panic() prints no second trace) the last
+     * block before the "Kernel panic" line. Its reliable frames, module frames included.
+     */
     private static List<String> kernelFrames(List<String> log) {
-        List<String> out = new ArrayList<>();
-        boolean inTrace = false;
+        List<String> last = new ArrayList<>();
+        List<String> block = null;
         for (String line : log) {
             if (line.contains("Call Trace:")) {
-                if (out.contains("panic")) {
+                block = new ArrayList<>();
+                continue;
+            }
+            if (line.contains("Kernel panic - not syncing")) {
+                if (block != null && !block.isEmpty()) {
+                    last = block;
+                }
+                block = null;
+                if (last.contains("panic")) {
                     break;
                 }
-                out.clear();
-                inTrace = true;
                 continue;
             }
-            if (!inTrace) {
+            if (block == null) {
                 continue;
             }
-            if (line.contains("---[ end")) {
-                break;
+            if (line.contains("---[ end") || line.contains("</TASK>")) {
+                if (block.contains("panic")) {
+                    return block.subList(block.indexOf("panic"), block.size());
+                }
+                last = block.isEmpty() ? last : block;
+                block = null;
+                continue;
             }
             Matcher m = FRAME.matcher(line);
-            if (m.find() && m.group(1) == null && m.group(3) == null) {
-                if (m.group(2).equals("panic") || !out.isEmpty()) {
-                    out.add(m.group(2));
-                }
+            if (m.find() && m.group(1) == null) {
+                block.add(m.group(2));
             }
         }
-        return out.contains("panic") ? out : List.of();
+        return last.contains("panic") ? last.subList(last.indexOf("panic"), last.size()) : last;
     }
 }

@@ -3,7 +3,8 @@ package io.crashpipe.parsers.arch.x86_64;
 import io.crashpipe.parsers.kernel.VirtualMemory;
 import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.orc.OrcEntry;
-import io.crashpipe.parsers.orc.OrcTable;
+import io.crashpipe.parsers.orc.OrcReg;
+import io.crashpipe.parsers.orc.OrcTables;
 import io.crashpipe.parsers.orc.OrcType;
 import io.crashpipe.parsers.unwind.ExceptionFrame;
 import io.crashpipe.parsers.unwind.Frame;
@@ -23,14 +24,18 @@ import java.util.Optional;
  * pt_regs / iret frame (an interrupt or exception, whose registers are reported).
  */
 public final class OrcUnwinder {
+    /** The kernel's orc_fp_entry: CFA = rbp + 16, the caller's rbp saved at rbp. */
+    private static final OrcEntry FRAME_POINTER_ENTRY = new OrcEntry(16, -16, OrcReg.BP, OrcReg.PREV_SP, OrcType.CALL,
+            false);
+
     /** Deeper than any real kernel call chain across all its stacks. */
     static final int MAX_FRAMES = 256;
 
-    private final OrcTable orc;
+    private final OrcTables orc;
     private final VirtualMemory memory;
     private final Symbolizer symbols;
 
-    public OrcUnwinder(OrcTable orc, VirtualMemory memory, Symbolizer symbols) {
+    public OrcUnwinder(OrcTables orc, VirtualMemory memory, Symbolizer symbols) {
         this.orc = orc;
         this.memory = memory;
         this.symbols = symbols;
@@ -51,9 +56,9 @@ public final class OrcUnwinder {
         s.signal = true;
         List<TraceStep> steps = new ArrayList<>();
         if (regs.userMode()) {
-            return new Unwind(steps, Optional.empty(), s.sp);
+            return new Unwind(steps, Optional.empty(), s.sp, s.bp);
         }
-        steps.add(new Frame(s.ip, Frame.NO_SLOT, symbols.symbolize(s.ip), true));
+        steps.add(Frame.named(symbols, s.ip, Frame.NO_SLOT, false, true));
         return walk(s, steps, stacks);
     }
 
@@ -69,7 +74,7 @@ public final class OrcUnwinder {
         s.bp = bp;
         s.signal = false;
         List<TraceStep> steps = new ArrayList<>();
-        steps.add(new Frame(returnAddress, slot, symbols.symbolizeReturn(returnAddress), true));
+        steps.add(Frame.named(symbols, returnAddress, slot, true, true));
         return walk(s, steps, stacks);
     }
 
@@ -83,11 +88,17 @@ public final class OrcUnwinder {
                 return stop(steps, s, "ORC data for " + hex(s.ip) + " not in the dump: " + e.getMessage());
             }
             if (found.isEmpty()) {
-                return stop(steps, s, "no ORC entry for " + hex(s.ip) + " (not kernel text, or in a module)");
+                // Like the kernel's unwinder: code ORC does not know (BPF programs, ftrace trampolines) is
+                // assumed to keep a frame pointer, for one step, when rbp points at a frame on this stack.
+                if (!framePointerFrame(s, stacks)) {
+                    return stop(steps, s, "no ORC entry for " + hex(s.ip) + " (not in the kernel's or a loaded module's"
+                            + " text) and rbp is no frame pointer");
+                }
+                found = Optional.of(FRAME_POINTER_ENTRY);
             }
             OrcEntry e = found.get();
             if (e.type() == OrcType.END_OF_STACK) {
-                return new Unwind(steps, Optional.empty(), s.sp);
+                return new Unwind(steps, Optional.empty(), s.sp, s.bp);
             }
             if (e.type() == OrcType.UNDEFINED) {
                 return stop(steps, s, "ORC marks " + hex(s.ip) + " as having no unwind information");
@@ -103,7 +114,7 @@ public final class OrcUnwinder {
                 return stop(steps, s, "stack not readable: " + f.getMessage());
             }
             if (s.userMode) {
-                return new Unwind(steps, Optional.empty(), s.sp);
+                return new Unwind(steps, Optional.empty(), s.sp, s.bp);
             }
             StackKind after = stacks.kindOf(s.sp);
             if (after != before) {
@@ -116,8 +127,7 @@ public final class OrcUnwinder {
             if (s.ip == 0) {
                 return stop(steps, s, "return address 0 at " + hex(s.slot));
             }
-            var sym = s.slot == Frame.NO_SLOT ? symbols.symbolize(s.ip) : symbols.symbolizeReturn(s.ip);
-            steps.add(new Frame(s.ip, s.slot, sym, true));
+            steps.add(Frame.named(symbols, s.ip, s.slot, s.slot != Frame.NO_SLOT, true));
         }
         return stop(steps, s, "more than " + MAX_FRAMES + " frames");
     }
@@ -130,7 +140,7 @@ public final class OrcUnwinder {
             case BP -> cfa = s.bp + e.spOffset();
             case SP_INDIRECT -> cfa = memory.u64(s.sp) + e.spOffset();
             case BP_INDIRECT -> cfa = memory.u64(s.bp + e.spOffset());
-            case R10, R13, DI, DX -> {
+            case R10, R13, DI, DX, AX -> {
                 if (s.regs == null || !s.fullRegs) {
                     return false;
                 }
@@ -138,6 +148,7 @@ public final class OrcUnwinder {
                     case R10 -> "r10";
                     case R13 -> "r13";
                     case DI -> "rdi";
+                    case AX -> "rax";
                     default -> "rdx";
                 });
             }
@@ -187,6 +198,11 @@ public final class OrcUnwinder {
         return true;
     }
 
+    private static boolean framePointerFrame(State s, KernelStacks stacks) {
+        return s.bp != 0 && (s.bp & 7) == 0 && stacks.kindOf(s.bp) == stacks.kindOf(s.sp)
+                && Long.compareUnsigned(s.bp, s.sp) >= 0 && Long.compareUnsigned(s.bp + 16, stacks.topOf(s.sp)) <= 0;
+    }
+
     private static void enterRegs(State s, Registers r) {
         s.slot = Frame.NO_SLOT;
         s.ip = r.pc();
@@ -196,22 +212,11 @@ public final class OrcUnwinder {
     }
 
     private static Unwind stop(List<TraceStep> steps, State s, String why) {
-        return new Unwind(steps, Optional.of(why), s.sp);
+        return new Unwind(steps, Optional.of(why), s.sp, s.bp);
     }
 
     private static String hex(long v) {
         return "0x" + Long.toHexString(v);
-    }
-
-    /** The result: the steps found, why the walk stopped early (if it did), and the last SP reached. */
-    public record Unwind(List<TraceStep> steps, Optional<String> stop, long lastSp) {
-        public Unwind {
-            steps = List.copyOf(steps);
-        }
-
-        public boolean complete() {
-            return stop.isEmpty();
-        }
     }
 
     private static final class State {

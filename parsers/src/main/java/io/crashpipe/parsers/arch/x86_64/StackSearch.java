@@ -26,14 +26,14 @@ final class StackSearch {
         this.scanner = scanner;
     }
 
-    Optional<List<TraceStep>> resume(long from, long to, long bp, boolean anchored, KernelStacks stacks, Predicate<OrcUnwinder.Unwind> accept) {
+    Optional<List<TraceStep>> resume(long from, long to, long bp, boolean anchored, KernelStacks stacks, Predicate<Unwind> accept) {
         for (Frame candidate : scanner.scan(from, to)) {
-            OrcUnwinder.Unwind u = unwinder.unwindFromReturnAddress(candidate.slot(), candidate.pc(), bp, stacks);
+            Unwind u = unwinder.unwindFromReturnAddress(candidate.slot(), candidate.pc(), bp, stacks);
             if (u.complete() && accept.test(u)) {
                 List<TraceStep> steps = new ArrayList<>(u.steps());
                 for (int i = 0; i < steps.size(); i++) {
                     if (steps.get(i) instanceof Frame f && (i == 0 || !anchored)) {
-                        steps.set(i, new Frame(f.pc(), f.slot(), f.symbol(), false));
+                        steps.set(i, f.unreliable());
                     }
                 }
                 return Optional.of(steps);

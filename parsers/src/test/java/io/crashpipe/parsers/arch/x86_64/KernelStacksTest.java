@@ -45,4 +45,31 @@ class KernelStacksTest {
             }
         }
     }
+
+    /**
+     * The running task's stack top from per-CPU data alone (cpu_current_top_of_stack, pcpu_hot,
+     * or the TSS's sp1 on 5.10) is its task_struct.stack + THREAD_SIZE (offset from BTF), less
+     * FRED's padding on 7.2.
+     */
+    @Test
+    void runningTasksStackTopIsFoundOnEveryPerCpuLayout() throws Exception {
+        for (Path dir : ArchFixtures.withKallsyms("x86_64")) {
+            var curr = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(java.nio.file.Files.readString(Fixtures.truth(dir, "drgn.json"))).get("cpu_curr");
+            try (Dump d = Dumps.open(Fixtures.variants(dir).get(0))) {
+                KernelView v = KernelView.of(d);
+                long stackField = io.crashpipe.parsers.btf.KernelBtf.find(v).orElseThrow().field("task_struct.stack").offset();
+                PerCpuSymbols percpu = PerCpuSymbols.of(v.kallsyms(), v.memory());
+                for (int cpu = 0; cpu < d.cpuRegisters().size(); cpu++) {
+                    long task = Long.parseUnsignedLong(curr.get(Integer.toString(cpu)).get("task").asText().substring(2), 16);
+                    long stack = v.memory().u64(task + stackField);
+                    String where = dir.getFileName() + " CPU " + cpu + " stack " + Long.toHexString(stack);
+                    long top = KernelStacks.taskStackTop(percpu, cpu).orElseThrow(() -> new AssertionError(where));
+                    assertEquals(stack, KernelStacks.stackBase(top), where);
+                    long padding = stack + KernelStacks.THREAD_SIZE - top;
+                    assertTrue(padding == 0 || padding == KernelStacks.FRED_PADDING, where + " padding " + padding);
+                }
+            }
+        }
+    }
 }
