@@ -60,12 +60,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
         Optional<TaskTable> tasks = x.require(TaskTableExtractor.INSTANCE);
         Optional<List<KernelModule>> modules = x.require(ModuleListExtractor.INSTANCE);
         KernelLog log = x.require(KernelLogExtractor.INSTANCE);
-        out.write(CrashSysFormat.text(s, tasks.map(SysTasks::of)).getBytes(StandardCharsets.UTF_8));
+        out.write(TerminalText.escape(CrashSysFormat.text(s, tasks.map(SysTasks::of))).getBytes(StandardCharsets.UTF_8));
         out.write('\n');
-        out.write(PanicSection.text(log).getBytes(StandardCharsets.UTF_8));
+        out.write(TerminalText.escape(PanicSection.text(log)).getBytes(StandardCharsets.UTF_8));
         out.write('\n');
         if (notes != null) {
-            out.write(FaultSection.text(view, notes).getBytes(StandardCharsets.UTF_8));
+            out.write(TerminalText.escape(FaultSection.text(view, notes)).getBytes(StandardCharsets.UTF_8));
             out.write('\n');
         }
         // Without BTF the task and module layouts are unknown: say so once instead of guessing.

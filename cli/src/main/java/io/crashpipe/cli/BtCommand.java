@@ -66,7 +66,7 @@ public final class BtCommand implements Callable<Integer> {
                 traces.forEach(t -> arr.add(toJson(t)));
                 Json.print(out, arr);
             } else {
-                out.print(CrashBtFormat.text(traces));
+                out.print(TerminalText.escape(CrashBtFormat.text(traces)));
                 out.flush();
             }
         });

@@ -79,7 +79,7 @@ public final class ForeachCommand implements Callable<Integer> {
                 traces.forEach(t -> arr.add(BtCommand.toJson(t)));
                 Json.print(out, arr);
             } else {
-                out.print(CrashBtFormat.text(traces));
+                out.print(TerminalText.escape(CrashBtFormat.text(traces)));
                 out.flush();
             }
         });

@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code crashpipe log DUMP}: the kernel log, byte for byte as {@code makedumpfile --dump-dmesg}. */
 @Command(name = "log", header = "The kernel log, byte for byte as makedumpfile --dump-dmesg prints it.", mixinStandardHelpOptions = true,
@@ -32,6 +34,9 @@ public final class LogCommand implements Callable<Integer> {
             description = "print each record's caller id ([    T123] / [      C1]) as makedumpfile 1.7.5 and later do;"
                     + " without it the output is that of makedumpfile up to 1.7.4 (e.g. Debian 12's 1.7.2)")
     boolean callerIds;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
@@ -51,6 +56,10 @@ public final class LogCommand implements Callable<Integer> {
                         callerIds ? MakedumpfileDmesg.CallerIds.PRINT : MakedumpfileDmesg.CallerIds.OMIT);
             }
             out.flush();
+            // stdout stays makedumpfile's bytes; what failed the ring's own checks goes to stderr.
+            for (String d : log.damage()) {
+                spec.commandLine().getErr().println("crashpipe log: incomplete: " + TerminalText.escape(d));
+            }
         });
         return 0;
     }

@@ -40,7 +40,7 @@ public final class PsCommand implements Callable<Integer> {
                 table.tasks().forEach(t -> a.add(toJson(table, t)));
                 Json.print(out, a);
             } else {
-                out.print(CrashPsFormat.text(table));
+                out.print(TerminalText.escape(CrashPsFormat.text(table)));
                 out.flush();
             }
             if (!table.skipped().isEmpty()) {

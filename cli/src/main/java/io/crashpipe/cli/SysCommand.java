@@ -48,7 +48,7 @@ public final class SysCommand implements Callable<Integer> {
             if (json) {
                 Json.print(out, toJson(s, tasks));
             } else {
-                out.print(CrashSysFormat.text(s, tasks));
+                out.print(TerminalText.escape(CrashSysFormat.text(s, tasks)));
                 out.flush();
             }
         });

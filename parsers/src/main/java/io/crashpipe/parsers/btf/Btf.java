@@ -121,15 +121,22 @@ public final class Btf {
 
     /** Size in bytes of a type, looking through aliases; arrays multiply out. */
     public long sizeOf(int id) {
+        return sizeOf(id, 0);
+    }
+
+    private long sizeOf(int id, int depth) {
+        if (depth == MAX_ALIAS_DEPTH) { // arrays of arrays (or vars) that loop back: damaged BTF
+            throw new BtfLookupException("array/var chain from type id " + id + " does not end in " + source);
+        }
         BtfType t = strip(id);
         return switch (t) {
             case BtfType.Int i -> i.size();
             case BtfType.Ptr p -> pointerSize;
-            case BtfType.Array a -> a.length() * sizeOf(a.elementType());
+            case BtfType.Array a -> a.length() * sizeOf(a.elementType(), depth + 1);
             case BtfType.Composite c -> c.size();
             case BtfType.Enumeration e -> e.size();
             case BtfType.Float f -> f.size();
-            case BtfType.Var v -> sizeOf(v.type());
+            case BtfType.Var v -> sizeOf(v.type(), depth + 1);
             case BtfType.DataSec d -> d.size();
             default -> throw new BtfLookupException(describe(t) + " has no size");
         };

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * only where the dump carries no better evidence of a layout change.
  */
 public record KernelVersion(int major, int minor, int patch) implements Comparable<KernelVersion> {
-    private static final Pattern RELEASE = Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
+    private static final Pattern RELEASE = Pattern.compile("^(\\d{1,5})\\.(\\d{1,5})(?:\\.(\\d{1,5}))?"); // bounded: a damaged OSRELEASE is UNKNOWN, not an overflow
 
     /** An unknown release compares below every real one. */
     public static final KernelVersion UNKNOWN = new KernelVersion(0, 0, 0);

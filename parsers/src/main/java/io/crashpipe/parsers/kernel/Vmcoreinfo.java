@@ -58,6 +58,10 @@ public record Vmcoreinfo(
             String value = line.substring(eq + 1);
             try {
                 if (!parseKind(key, value, symbols, offsets, sizes, lengths, numbers)) {
+                    if (outOfRange(key, value)) {
+                        throw new IllegalArgumentException("VMCOREINFO line " + (i + 1) + ": PAGESIZE is " + value
+                                + ", expected a power of two from " + MIN_PAGE_SIZE + " to " + MAX_PAGE_SIZE);
+                    }
                     plain.put(key, value);
                 }
             } catch (NumberFormatException e) {
@@ -87,6 +91,28 @@ public record Vmcoreinfo(
             }
         }
         return true;
+    }
+
+    /** The kernel's page sizes: 4 KiB (x86_64, most arm64) up to 1 MiB; anything else is damage. */
+    static final long MIN_PAGE_SIZE = 4096;
+    static final long MAX_PAGE_SIZE = 1 << 20;
+
+    /**
+     * The plain keys the accessors read as numbers are checked here (a NumberFormatException names
+     * the line), so that a damaged value is refused once instead of failing, or giving negative
+     * memory sizes, wherever it is used. True when PAGESIZE is a number but not a page size.
+     */
+    private static boolean outOfRange(String key, String value) {
+        switch (key) {
+            case "PAGESIZE" -> {
+                long ps = Long.parseLong(value);
+                return ps < MIN_PAGE_SIZE || ps > MAX_PAGE_SIZE || Long.bitCount(ps) != 1;
+            }
+            case "KERNELOFFSET" -> Long.parseUnsignedLong(stripHexPrefix(value), 16);
+            case "CRASHTIME" -> Long.parseLong(value);
+            default -> { }
+        }
+        return false;
     }
 
     private static long parseNumber(String value) {

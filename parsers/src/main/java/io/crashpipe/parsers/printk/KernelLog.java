@@ -12,6 +12,25 @@ import java.util.List;
  *     still present, plus any gaps); 0 when the format cannot tell
  * @param failedReservations the ring buffer's {@code fail} counter: messages the kernel could not
  *     store at all (lockless ring only)
+ * @param damage what failed its own checks (a descriptor whose data block is out of the ring or
+ *     carries another id, a ring whose head and tail ids are further apart than its size), one
+ *     line each; such records are left out, and the log is {@link #incomplete()}
  */
 public record KernelLog(LogFormat format, List<LogRecord> records, byte[] rawText, long lostRecords,
-        long failedReservations) {}
+        long failedReservations, List<String> damage) {
+
+    public KernelLog {
+        damage = List.copyOf(damage);
+    }
+
+    /** A log whose structures all passed their own checks. */
+    public KernelLog(LogFormat format, List<LogRecord> records, byte[] rawText, long lostRecords,
+            long failedReservations) {
+        this(format, records, rawText, lostRecords, failedReservations, List.of());
+    }
+
+    /** True when some descriptor or record failed its own checks: the log shown is incomplete. */
+    public boolean incomplete() {
+        return !damage.isEmpty();
+    }
+}

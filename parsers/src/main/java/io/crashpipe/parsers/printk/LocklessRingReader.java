@@ -24,9 +24,12 @@ public final class LocklessRingReader {
     private static final long ID_MASK = ~(3L << STATE_SHIFT);
     private static final int COMMITTED = 1;
     private static final int FINALIZED = 2;
+    /** printk_info is 88 bytes and prb_desc 24 in every kernel with this ring; a page is a generous cap. */
+    private static final long MAX_STRUCT = 4096;
 
     private final VirtualMemory mem;
     private final Vmcoreinfo vi;
+    private final List<String> damage = new ArrayList<>();
 
     private LocklessRingReader(VirtualMemory mem, Vmcoreinfo vi) {
         this.mem = mem;
@@ -63,11 +66,21 @@ public final class LocklessRingReader {
                     + " has implausible sizes: count_bits " + countBits + ", size_bits " + sizeBits);
         }
         Layout l = new Layout(vi, 1L << countBits, sizeBits, descs, infos, data);
+        l.check();
+        long span = (headId - tailId) & ID_MASK;
+        if (span >= l.count) {
+            damage.add("head id " + headId + " and tail id " + tailId + " are " + span
+                    + " apart, more than the ring's " + l.count + " descriptors");
+        }
         List<LogRecord> records = new ArrayList<>();
         long id = tailId;
         for (long n = 0; n <= l.count; n++) { // at most one pass over the ring
             LogRecord r = record(l, id);
             if (r != null) {
+                if (!records.isEmpty() && Long.compareUnsigned(r.sequence(), records.getLast().sequence()) <= 0) {
+                    damage.add("descriptor id " + id + ": sequence " + r.sequence() + " does not follow "
+                            + records.getLast().sequence());
+                }
                 records.add(r);
             }
             if (id == headId) {
@@ -75,7 +88,10 @@ public final class LocklessRingReader {
             }
             id = (id + 1) & ID_MASK;
         }
-        return new KernelLog(LogFormat.LOCKLESS_RING, List.copyOf(records), new byte[0], lost(records), fail);
+        if (records.isEmpty() && damage.isEmpty()) {
+            damage.add("no committed record between tail id " + tailId + " and head id " + headId);
+        }
+        return new KernelLog(LogFormat.LOCKLESS_RING, List.copyOf(records), new byte[0], lost(records), fail, damage);
     }
 
     static long lost(List<LogRecord> records) {
@@ -104,6 +120,30 @@ public final class LocklessRingReader {
                     vi.offset("printk_info", "caller_id").orElse(-1), vi.offset("printk_info", "dev_info").orElse(-1),
                     vi.offset("dev_printk_info", "subsystem").orElse(0), (int) vi.length("printk_info_subsystem").orElse(0),
                     vi.offset("dev_printk_info", "device").orElse(0), (int) vi.length("printk_info_device").orElse(0));
+        }
+
+        /** Every field VMCOREINFO places must lie inside its structure, or a record read would run off it. */
+        void check() {
+            fits("prb_desc", descSize, stateVar, 8);
+            fits("prb_desc", descSize, blkBegin, 8);
+            fits("prb_desc", descSize, blkNext, 8);
+            fits("printk_info", infoSize, seq, 8);
+            fits("printk_info", infoSize, tsNsec, 8);
+            fits("printk_info", infoSize, textLen, 4); // text_len, facility, flags:5/level:3
+            if (callerId >= 0) {
+                fits("printk_info", infoSize, callerId, 4);
+            }
+            if (devInfo >= 0) {
+                fits("printk_info", infoSize, devInfo + subsystem, Math.max(0, subsystemLen));
+                fits("printk_info", infoSize, devInfo + device, Math.max(0, deviceLen));
+            }
+        }
+
+        private static void fits(String struct, long size, long offset, int width) {
+            if (size <= 0 || size > MAX_STRUCT || offset < 0 || offset + width > size) {
+                throw new IllegalStateException("VMCOREINFO's printk layout does not fit: SIZE(" + struct + ")=" + size
+                        + " but a field at offset " + offset + " needs " + (offset + width) + " bytes");
+            }
         }
     }
 
@@ -145,12 +185,23 @@ public final class LocklessRingReader {
                 blockSize = 0;
             }
             long payload = blockSize - 8; // the block starts with its descriptor id
-            if (blockStart < 0 || payload < 0) {
-                dataless = true;
-            } else {
-                int n = (int) Math.min(textLen, payload);
-                text = mem.read(l.data + blockStart + 8, n);
+            if (blockStart < 0 || payload < 0 || blockStart + blockSize > size) {
+                damage.add("descriptor id " + id + ": text block [" + begin + ", " + next
+                        + ") does not fit the " + size + "-byte data ring");
+                return null;
             }
+            long blockId = mem.u64(l.data + blockStart);
+            if (blockId != id) {
+                damage.add("descriptor id " + id + ": its text block at ring offset " + blockStart
+                        + " carries id " + blockId);
+                return null;
+            }
+            if (textLen > payload) {
+                damage.add("descriptor id " + id + ": text_len " + textLen + " is longer than its "
+                        + payload + "-byte block; text cut");
+            }
+            int n = (int) Math.min(textLen, payload);
+            text = mem.read(l.data + blockStart + 8, n);
         }
         return new LogRecord(seq, ts, level, facility, caller, text, subsystem, device, dataless);
     }

@@ -39,6 +39,9 @@ public record DiskDumpHeader(int headerVersion, Utsname utsname, Instant timesta
         b.position(408);
         long sec = b.getLong();
         long usec = b.getLong();
+        if (sec < Instant.MIN.getEpochSecond() || sec > Instant.MAX.getEpochSecond() - 1) {
+            throw new DumpFormatException(src.name(), 408, "a timestamp (seconds since 1970) that is a date", "" + sec);
+        }
         DiskDumpHeader h = new DiskDumpHeader(version, uts, Instant.ofEpochSecond(sec, Math.floorMod(usec, 1_000_000L) * 1000),
                 b.getInt(), b.getInt(), b.getInt(), Integer.toUnsignedLong(b.getInt()), Integer.toUnsignedLong(b.getInt()),
                 Integer.toUnsignedLong(b.getInt()), Integer.toUnsignedLong(b.getInt()), Integer.toUnsignedLong(b.getInt()),

@@ -16,6 +16,8 @@ public record KdumpSubHeader(long physBase, int dumpLevel, boolean split, long s
 
     private static final int SIZE_V6 = 104;
 
+    static final long MAX_PHYS_BYTES = 1L << 52;
+
     public static KdumpSubHeader read(ByteSource src, DiskDumpHeader dh) throws IOException {
         long at = dh.blockSize();
         int len = Math.min(SIZE_V6, dh.subHdrSize() * dh.blockSize());
@@ -47,8 +49,11 @@ public record KdumpSubHeader(long physBase, int dumpLevel, boolean split, long s
         }
         check(src, at + 32, "VMCOREINFO", offVi, sizeVi, 16 << 20);
         check(src, at + 48, "ELF notes", offNote, sizeNote, 64 << 20);
-        if (maxMapnr < 0 || maxMapnr > (1L << 52)) {
-            throw new DumpFormatException(src.name(), at + 96, "max_mapnr below 2^52 page frames", "" + maxMapnr);
+        // 52 bits is the widest physical address of x86_64 and arm64; more page frames than that
+        // is damage, and would overflow every memory size computed from it.
+        if (maxMapnr < 0 || maxMapnr > MAX_PHYS_BYTES / dh.blockSize()) {
+            throw new DumpFormatException(src.name(), at + 96, "max_mapnr of at most 2^52 bytes of "
+                    + dh.blockSize() + "-byte pages (" + MAX_PHYS_BYTES / dh.blockSize() + ")", "" + maxMapnr);
         }
         if (start < 0 || end < start || end > maxMapnr) {
             throw new DumpFormatException(src.name(), at + 80, "a split pfn range inside [0, " + maxMapnr + ")",
