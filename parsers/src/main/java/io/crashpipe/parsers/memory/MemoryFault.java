@@ -15,4 +15,19 @@ public final class MemoryFault extends RuntimeException {
     public Unavailable unavailable() {
         return unavailable;
     }
+
+    /** The page may still arrive (streaming): the pass must wait for it, not record a gap. */
+    public boolean mayStillArrive() {
+        return unavailable.reason() == Unavailable.Reason.NOT_YET_ARRIVED;
+    }
+
+    /**
+     * The one rule for code that turns a fault into a gap (a stop reason, an unknown field): a
+     * page that may still arrive is rethrown so the pass waits; call this first in such a catch.
+     */
+    public static void propagateIfWaiting(MemoryFault fault) {
+        if (fault.mayStillArrive()) {
+            throw fault;
+        }
+    }
 }

@@ -112,6 +112,7 @@ public final class BacktraceReader {
         try {
             task = tasks.onCpu(cpu);
         } catch (MemoryFault e) {
+            MemoryFault.propagateIfWaiting(e);
             task = Optional.empty();
         }
         return unwinder.running(cpu, task, regs);

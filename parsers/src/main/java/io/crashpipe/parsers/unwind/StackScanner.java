@@ -1,6 +1,7 @@
 package io.crashpipe.parsers.unwind;
 
 import io.crashpipe.parsers.kernel.VirtualMemory;
+import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.memory.Unavailable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,7 +32,8 @@ public final class StackScanner {
         for (long at = start; Long.compareUnsigned(at, to) < 0; ) {
             long pageEnd = (at | (PAGE - 1)) + 1;
             int n = (int) (Math.min(pageEnd, to) - at);
-            if (memory.tryRead(at, page, 0, n) instanceof Unavailable) {
+            if (memory.tryRead(at, page, 0, n) instanceof Unavailable u) {
+                MemoryFault.propagateIfWaiting(new MemoryFault(u)); // a stack page still to come: wait
                 at = pageEnd;
                 continue;
             }

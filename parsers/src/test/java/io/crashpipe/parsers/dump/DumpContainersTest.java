@@ -48,7 +48,9 @@ class DumpContainersTest {
                 // (7.2's vmcore.zlib-unfiltered) keeps everything.
                 boolean unfiltered = file.getFileName().toString().contains("unfiltered");
                 assertEquals(unfiltered ? 0 : 31, unfiltered ? 0 : d.header().dumpLevel().getAsInt());
-                assertEquals(jsonString(meta, "kernel_release"), d.header().utsname().orElseThrow().release());
+                if (!unfiltered) { // QEMU leaves the kdump header's utsname empty
+                    assertEquals(jsonString(meta, "kernel_release"), d.header().utsname().orElseThrow().release());
+                }
                 assertTrue(!d.header().incomplete());
             }
         }
@@ -80,6 +82,10 @@ class DumpContainersTest {
                         long[] compared = comparePages(ref, other);
                         if (other.header().format() == DumpFormat.ELF) {
                             // makedumpfile -E keeps short runs of filtered pages: it is a superset.
+                            assertEquals(refCounts.dumped() - refCounts.zero(), compared[0] - compared[1],
+                                    "non-zero pages of " + refFile + " all found in " + f);
+                        } else if (f.toString().contains("unfiltered")) {
+                            // QEMU's unfiltered dump holds every page: a superset of the filtered one's.
                             assertEquals(refCounts.dumped() - refCounts.zero(), compared[0] - compared[1],
                                     "non-zero pages of " + refFile + " all found in " + f);
                         } else {

@@ -48,7 +48,9 @@ class FixtureLogOopsTest {
             boolean marked = Files.readString(dmesg, StandardCharsets.ISO_8859_1).contains("<TASK>");
             assertEquals(marked ? FrameSection.TASK : FrameSection.UNMARKED, crash.section());
             assertEquals(0x20, crash.size());
-            assertTrue(r.frames().stream().anyMatch(f -> !f.reliable() && f.function().equals("_printk")));
+            // Every trace has stale "?" frames (printk, _printk since 5.15; 7.2's is from the syscall path).
+            assertTrue(r.frames().stream().anyMatch(f -> !f.reliable()), dir.toString());
+            assertTrue(r.frames().stream().filter(f -> !f.reliable()).noneMatch(f -> f.function().equals(r.guiltyFrame())));
             signatures.add(r.signature());
         }
         assertEquals(1, signatures.size(), "same bug on 6.1 and 6.12, KASLR on: one signature");

@@ -4,7 +4,6 @@ import io.crashpipe.parsers.arch.KernelUnwinder;
 import io.crashpipe.parsers.arch.UnwindContext;
 import io.crashpipe.parsers.kernel.VirtualMemory;
 import io.crashpipe.parsers.memory.MemoryFault;
-import io.crashpipe.parsers.memory.Unavailable;
 import io.crashpipe.parsers.unwind.Backtrace;
 import io.crashpipe.parsers.unwind.ExceptionFrame;
 import io.crashpipe.parsers.unwind.Frame;
@@ -83,7 +82,7 @@ final class Arm64Unwinder implements KernelUnwinder {
         try {
             recorded = fp != 0 ? stripPac(memory.u64(fp + 8)) : 0;
         } catch (MemoryFault e) {
-            rethrowIfWaiting(e);
+            MemoryFault.propagateIfWaiting(e);
         }
         if (symbols.isText(lr) && lr != recorded) {
             steps.add(new Frame(lr - 4, fp, symbols.symbolize(lr - 4), false));
@@ -95,7 +94,7 @@ final class Arm64Unwinder implements KernelUnwinder {
             long nextFp = memory.u64(fp);
             return walk(recorded, nextFp, true, steps);
         } catch (MemoryFault e) {
-            rethrowIfWaiting(e);
+            MemoryFault.propagateIfWaiting(e);
             return Optional.of("frame record at " + hex(fp) + " cannot be read: " + e.unavailable().describe());
         }
     }
@@ -113,7 +112,7 @@ final class Arm64Unwinder implements KernelUnwinder {
             long lr = memory.u64(savedSp + 8);
             stop = walk(lr, fp, true, steps);
         } catch (MemoryFault e) {
-            rethrowIfWaiting(e);
+            MemoryFault.propagateIfWaiting(e);
             stop = Optional.of("the switch frame at " + hex(savedSp) + " cannot be read: " + e.unavailable().describe());
         }
         return new Backtrace(task.cpu(), Optional.of(task), Optional.empty(), steps, Backtrace.Method.FRAME_POINTER,
@@ -147,7 +146,7 @@ final class Arm64Unwinder implements KernelUnwinder {
                 nextFp = memory.u64(fp);
                 nextPc = memory.u64(fp + 8);
             } catch (MemoryFault e) {
-                rethrowIfWaiting(e);
+                MemoryFault.propagateIfWaiting(e);
                 return Optional.of("frame record at " + hex(fp) + " cannot be read: " + e.unavailable().describe());
             }
             if (inEntryText(pc)) {
@@ -156,7 +155,7 @@ final class Arm64Unwinder implements KernelUnwinder {
                 try {
                     saved = Arm64Registers.read(memory, fp - PT_REGS_STACKFRAME);
                 } catch (MemoryFault e) {
-                    rethrowIfWaiting(e);
+                    MemoryFault.propagateIfWaiting(e);
                     return Optional.of("exception frame at " + hex(fp - PT_REGS_STACKFRAME) + " cannot be read");
                 }
                 steps.add(new ExceptionFrame(fp - PT_REGS_STACKFRAME, saved, false));
@@ -203,11 +202,6 @@ final class Arm64Unwinder implements KernelUnwinder {
         return (a & -Arm64.THREAD_SIZE) == (b & -Arm64.THREAD_SIZE);
     }
 
-    private static void rethrowIfWaiting(MemoryFault e) {
-        if (e.unavailable().reason() == Unavailable.Reason.NOT_YET_ARRIVED) {
-            throw e;
-        }
-    }
 
     private static String hex(long v) {
         return "0x" + Long.toHexString(v);

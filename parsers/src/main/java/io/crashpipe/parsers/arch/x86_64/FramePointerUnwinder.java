@@ -106,6 +106,7 @@ final class FramePointerUnwinder {
                 }
                 bp = next;
             } catch (MemoryFault e) {
+                MemoryFault.propagateIfWaiting(e);
                 return stop(steps, sp, bp, "stack not readable: " + e.getMessage());
             }
         }

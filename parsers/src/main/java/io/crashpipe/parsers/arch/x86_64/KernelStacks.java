@@ -52,11 +52,13 @@ public final class KernelStacks {
         try {
             irqStackTop(percpu, cpu).ifPresent(top -> out.add(new StackRange(StackKind.IRQ, top - THREAD_SIZE, top)));
         } catch (MemoryFault e) {
+            MemoryFault.propagateIfWaiting(e);
             // The per-CPU page is not in the dump: the IRQ stack stays unnamed.
         }
         try {
             exceptionStacks(percpu, cpu, out);
         } catch (MemoryFault e) {
+            MemoryFault.propagateIfWaiting(e);
             // As above, for the TSS.
         }
         return new KernelStacks(out);
@@ -144,6 +146,7 @@ public final class KernelStacks {
                 return stackTop(percpu.memory().u64(tss.getAsLong() + TSS_SP1));
             }
         } catch (MemoryFault e) {
+            MemoryFault.propagateIfWaiting(e);
             return OptionalLong.empty();
         }
         return OptionalLong.empty();

@@ -85,6 +85,7 @@ public final class OrcUnwinder {
             try {
                 found = orc.find(lookupIp);
             } catch (MemoryFault e) {
+                MemoryFault.propagateIfWaiting(e);
                 return stop(steps, s, "ORC data for " + hex(s.ip) + " not in the dump: " + e.getMessage());
             }
             if (found.isEmpty()) {
@@ -111,6 +112,7 @@ public final class OrcUnwinder {
                             + " which this frame does not have");
                 }
             } catch (MemoryFault f) {
+                MemoryFault.propagateIfWaiting(f);
                 return stop(steps, s, "stack not readable: " + f.getMessage());
             }
             if (s.userMode) {

@@ -25,6 +25,7 @@ public final class PerCpuCurrentTask implements ActiveTasks {
         try {
             found = init.isPresent() ? InitTaskLayout.find(percpu.memory(), init.getAsLong()) : Optional.empty();
         } catch (MemoryFault e) {
+            MemoryFault.propagateIfWaiting(e);
             found = Optional.empty();
         }
         this.layout = found;
@@ -50,6 +51,7 @@ public final class PerCpuCurrentTask implements ActiveTasks {
                 pid = OptionalInt.of(percpu.memory().s32(task + layout.get().pidOffset()));
                 comm = Optional.of(percpu.memory().cString(task + layout.get().commOffset(), InitTaskLayout.COMM_LEN));
             } catch (MemoryFault e) {
+                MemoryFault.propagateIfWaiting(e);
                 // The task_struct page is missing: report the address alone.
             }
         }
