@@ -10,6 +10,8 @@ import io.crashpipe.agent.FoundDump;
 import io.crashpipe.agent.MetadataBuilder;
 import io.crashpipe.localkafka.LocalKafka;
 import io.crashpipe.parsers.dump.Dump;
+import io.crashpipe.parsers.extract.Extractor;
+import io.crashpipe.parsers.extract.Sections;
 import io.crashpipe.parsers.dump.Dumps;
 import io.crashpipe.parsers.testing.Fixtures;
 import io.crashpipe.schemas.TopicAdmin;
@@ -67,7 +69,7 @@ class DumpLifecycleIT {
                     produce(kafka, Topics.DUMP_META.name(), meta.getDumpId(), serde.serialize(Topics.DUMP_META.name(), meta));
 
                     CrashReport report = awaitReport(kafka, serde, meta.getDumpId());
-                    assertEquals(List.of("sys", "ps", "mod", "log"),
+                    assertEquals(Sections.ALL.stream().map(Extractor::section).toList(),
                             report.getSections().stream().map(SectionStatus::getName).toList());
                     for (SectionStatus s : report.getSections()) {
                         assertFalse(s.getComplete(), s.getName() + " cannot be complete without pages");

@@ -184,10 +184,10 @@ class ResultSinkIT {
         assertLetter(letters, sent.get("wrong type"), dump, wrongType, "decode",
                 "a KernelLogLine event, got CrashReport");
         assertLetter(letters, sent.get("refused"), "d-absurd-host", refused, "index",
-                "400 document_parsing_exception: [1:141] failed to parse field [host.name] of type [keyword]");
+                "failed to parse field [host.name] of type [keyword]");
 
         // Dead-lettered records count as acknowledged: the group commits past them, to the end.
-        await("offsets committed past the poison", () -> committed().equals(endOffsets()));
+        await("offsets committed past the poison", () -> caughtUp());
         assertTrue(committed().get(partitionOf(goodLine)) > goodLine.offset());
         assertTrue(committed().get(partitionOf(goodReport)) > goodReport.offset());
     }
@@ -234,7 +234,7 @@ class ResultSinkIT {
         ResultSink first = startSink(config());
         await("16 documents indexed", () -> first.indexed() == 16);
         // Committed up to the end, transaction markers included, so a caught-up group shows no lag.
-        await("committed to the end of every partition", () -> committed().equals(endOffsets()));
+        await("committed to the end of every partition", () -> caughtUp());
         first.close();
 
         Map<String, GetResponse<ObjectNode>> before = documents(reportIds, lineIds);
@@ -291,7 +291,7 @@ class ResultSinkIT {
         inTransaction(lines);
         ResultSink sink = startSink(tiny);
         await("600 lines indexed", () -> sink.indexed() == 600);
-        await("all committed", () -> committed().equals(endOffsets()));
+        await("all committed", () -> caughtUp());
     }
 
     private SinkConfig config() {
@@ -434,9 +434,16 @@ class ResultSinkIT {
         }
     }
 
-    /** The end (last stable offset) of every partition of the two result topics. */
+    /** The end (last stable offset) of every partition of the result topics the sink reads. */
     private Map<TopicPartition, Long> endOffsets() {
-        return endOffsets(List.of(Topics.CRASH_REPORTS, Topics.KERNEL_LOG));
+        return endOffsets(List.of(Topics.CRASH_REPORTS, Topics.KERNEL_LOG, Topics.CRASH_GROUPS, Topics.CRASH_ALERTS));
+    }
+
+    /** The group has committed to the end of every partition (an empty one may have no commit at all). */
+    private boolean caughtUp() {
+        Map<TopicPartition, Long> committed = committed();
+        return endOffsets().entrySet().stream()
+                .allMatch(e -> committed.getOrDefault(e.getKey(), 0L).longValue() == e.getValue());
     }
 
     private Map<TopicPartition, Long> endOffsets(List<Topics.TopicSpec> topics) {
