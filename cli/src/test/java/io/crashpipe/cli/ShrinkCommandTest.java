@@ -24,7 +24,8 @@ class ShrinkCommandTest {
             // source. Where VMCOREINFO names no kallsyms tables (5.10), finding them reads the kernel
             // image's read-only data as well, so the shrunk dump keeps those pages: about three fifths.
             boolean scanned = !Files.readString(Fixtures.truth(dir, "vmcoreinfo.txt")).contains("SYMBOL(kallsyms_names)");
-            long limit = scanned ? Files.size(source) * 2 / 3 : Files.size(source) / 5;
+            // Text-only kallsyms (arm64) adds the ksymtab, BTF-header and module-memory pages: a quarter.
+            long limit = scanned ? Files.size(source) * 2 / 3 : Files.size(source) / 4;
             assertTrue(Files.size(small) < limit, small + " is " + Files.size(small) + " bytes, limit " + limit);
             assertEquals(analyze(source), analyze(small), dir.toString());
         }

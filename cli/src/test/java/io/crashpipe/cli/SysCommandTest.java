@@ -35,10 +35,17 @@ class SysCommandTest {
     void sysPrintsCrashsLinesVerbatim(Path dir, Path variant) throws Exception {
         CliRun run = CliRun.of("sys", variant.toString());
         assertEquals(0, run.exitCode(), run.err());
+        // Debian's arm64 kernel lists text only in kallsyms: tk_core and panic_cpu are neither exported
+        // nor per-CPU, so DATE and the panic task's lines are unknown there, with the reason.
+        boolean textOnlyKallsyms = dir.getFileName().toString().startsWith("arm64-");
         Path crash = Fixtures.truth(dir, "crash/sys.txt");
         if (Files.exists(crash)) {
             String expected = Files.readString(crash);
             for (String f : CRASH_FIELDS) {
+                if (textOnlyKallsyms && f.equals("DATE")) {
+                    assertTrue(line(run.out(), f).contains("tk_core"), line(run.out(), f));
+                    continue;
+                }
                 assertEquals(line(expected, f), line(run.out(), f), variant.toString());
             }
         } else { // crash 8.0.2 cannot open 6.12: drgn's uts, in crash's layout
@@ -49,7 +56,7 @@ class SysCommandTest {
         }
         // crash 8.0.2 miscounts tasks here (fixtures README): drgn's table is the reference.
         JsonNode drgn = Json.MAPPER.readTree(Fixtures.truth(dir, "drgn.json").toFile());
-        if (drgn.has("tasks")) { // drgn could not read every task of some extra (lab) dumps
+        if (drgn.has("tasks") && drgn.has("nr_threads")) { // not in every drgn record (arm64, some lab dumps)
             int tasks = drgn.path("nr_threads").asInt() + drgn.path("idle_tasks").size();
             assertEquals("       TASKS: " + tasks, line(run.out(), "TASKS"));
             JsonNode panic = drgn.path("crashed").path("panic_cpu_task");
@@ -59,6 +66,9 @@ class SysCommandTest {
         }
         for (String f : TASK_FIELDS) {
             assertTrue(!line(run.out(), f).contains("not available"), line(run.out(), f));
+        }
+        if (textOnlyKallsyms) {
+            return;
         }
         Path fromDrgn = Fixtures.truth(dir, "sys-from-drgn.json");
         if (Files.exists(fromDrgn)) { // crash's fields computed by drgn with the debug package (5.10, 7.2)
