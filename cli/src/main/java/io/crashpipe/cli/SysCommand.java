@@ -3,6 +3,7 @@ package io.crashpipe.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crashpipe.parsers.extract.BtfExtractor;
 import io.crashpipe.parsers.extract.Extraction;
+import io.crashpipe.parsers.extract.KernelLogExtractor;
 import io.crashpipe.parsers.extract.SystemSummaryExtractor;
 import io.crashpipe.parsers.extract.TaskTableExtractor;
 import io.crashpipe.parsers.memory.Fact;
@@ -58,7 +59,7 @@ public final class SysCommand implements Callable<Integer> {
     /** The task facts of sys, or why the task table cannot be had (no BTF, a missing page, a layout). */
     static Fact<SysTasks> tasks(Extraction x) {
         return Fact.readFact(() -> BtfExtractor.of(x).map(btf -> SysTasks.of(x.require(TaskTableExtractor.INSTANCE)
-                .orElseThrow())));
+                .orElseThrow(), Fact.read(() -> x.require(KernelLogExtractor.INSTANCE)).optional())));
     }
 
     static ObjectNode toJson(SystemSummary s, Fact<SysTasks> tasks) {

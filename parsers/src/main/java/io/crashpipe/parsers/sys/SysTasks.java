@@ -1,5 +1,7 @@
 package io.crashpipe.parsers.sys;
 
+import io.crashpipe.parsers.printk.KernelLog;
+import io.crashpipe.parsers.printk.LogRecord;
 import io.crashpipe.parsers.sched.Task;
 import io.crashpipe.parsers.sched.TaskTable;
 import java.util.Optional;
@@ -13,6 +15,28 @@ public record SysTasks(int count, Optional<Task> panicTask) {
     public static SysTasks of(TaskTable table) {
         return new SysTasks(table.tasks().size(), table.panicTask());
     }
+
+    /**
+     * As {@link #of(TaskTable)}, and where {@code panic_cpu} cannot be read (a kallsyms without data
+     * symbols), the task that printed the panic line: every record of the lockless ring (5.10+)
+     * carries its caller, {@code T<pid>} in task context, {@code C<cpu>} otherwise.
+     */
+    public static SysTasks of(TaskTable table, Optional<KernelLog> log) {
+        Optional<Task> panic = table.panicTask();
+        if (panic.isEmpty() && log.isPresent()) {
+            panic = log.get().records().stream()
+                    .filter(r -> r.textString().contains(PANIC_LINE))
+                    .reduce((first, later) -> later) // the last panic printed is the one that stopped the kernel
+                    .flatMap(LogRecord::caller)
+                    .flatMap(caller -> caller.startsWith("T")
+                            ? table.byPid(Integer.parseInt(caller.substring(1)))
+                            : table.cpus().stream().filter(c -> c.cpu() == Integer.parseInt(caller.substring(1)))
+                                    .findFirst().flatMap(c -> table.byAddress(c.running())));
+        }
+        return new SysTasks(table.tasks().size(), panic);
+    }
+
+    private static final String PANIC_LINE = "Kernel panic - not syncing";
 
     /** crash's verbose state name for the STATE line. */
     static String stateName(Task t) {
