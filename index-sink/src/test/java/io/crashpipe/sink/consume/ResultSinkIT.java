@@ -19,6 +19,7 @@ import io.crashpipe.schemas.results.KernelLogLine;
 import io.crashpipe.schemas.wire.ConfluentWire;
 import io.crashpipe.schemas.wire.EventSerde;
 import io.crashpipe.sink.EsClients;
+import io.crashpipe.sink.LogRetention;
 import io.crashpipe.sink.SinkIndices;
 import io.crashpipe.sink.TestElasticsearch;
 import io.crashpipe.sink.TestIndexing;
@@ -237,7 +238,7 @@ class ResultSinkIT {
         await("committed to the end of every partition", () -> caughtUp());
         first.close();
 
-        Map<String, GetResponse<ObjectNode>> before = documents(reportIds, lineIds);
+        Map<String, Stored> before = documents(reportIds, lineIds);
         ResultSink second = startSink(config());
         // One marker per partition: once each is indexed, the second sink has read every partition to its end.
         List<ProducerRecord<byte[], byte[]>> markers = new ArrayList<>();
@@ -253,9 +254,10 @@ class ResultSinkIT {
         second.close();
 
         assertEquals(markers.size(), second.indexed(), "the second sink re-indexed records the first had committed");
-        Map<String, GetResponse<ObjectNode>> after = documents(reportIds, lineIds);
+        Map<String, Stored> after = documents(reportIds, lineIds);
         for (String id : before.keySet()) {
             assertEquals(before.get(id).seqNo(), after.get(id).seqNo(), id + " was written again");
+            assertEquals(before.get(id).index(), after.get(id).index(), id);
             assertEquals(before.get(id).version(), after.get(id).version(), id);
         }
         refresh();
@@ -295,8 +297,9 @@ class ResultSinkIT {
     }
 
     private SinkConfig config() {
+        // The test lines are dated 1970: a retention sweep at start would delete their index.
         return SinkConfig.local(kafka.bootstrapServers(), registry.uri(), TestElasticsearch.uri())
-                .withIndices(indices).withGroupId(group);
+                .withIndices(indices).withGroupId(group).withLogRetention(LogRetention.FOREVER);
     }
 
     private ResultSink startSink(SinkConfig config) {
@@ -350,17 +353,28 @@ class ResultSinkIT {
         return doc.source();
     }
 
-    private Map<String, GetResponse<ObjectNode>> documents(List<String> reportIds, List<String> lineIds)
-            throws IOException {
-        Map<String, GetResponse<ObjectNode>> out = new HashMap<>();
+    /** A document's place and write count, whichever dated index behind an alias holds it. */
+    private record Stored(String index, Long seqNo, Long version) {}
+
+    private Map<String, Stored> documents(List<String> reportIds, List<String> lineIds) throws IOException {
+        refresh();
+        Map<String, Stored> out = new HashMap<>();
         for (String id : reportIds) {
-            out.put("report " + id, es.get(g -> g.index(indices.crashReports()).id(id), ObjectNode.class));
+            out.put("report " + id, stored(indices.crashReports(), id));
         }
         for (String id : lineIds) {
-            out.put("line " + id, es.get(g -> g.index(indices.kernelLog()).id(id), ObjectNode.class));
+            // kernel-log is an alias over one index per dump day: look the id up through it.
+            out.put("line " + id, stored(indices.kernelLog(), id));
         }
-        out.forEach((id, doc) -> assertTrue(doc.found(), id));
         return out;
+    }
+
+    private Stored stored(String indexOrAlias, String id) throws IOException {
+        var hits = es.search(s -> s.index(indexOrAlias).query(q -> q.ids(i -> i.values(id)))
+                .seqNoPrimaryTerm(true).version(true), ObjectNode.class).hits().hits();
+        assertEquals(1, hits.size(), id + " in " + indexOrAlias);
+        var h = hits.get(0);
+        return new Stored(h.index(), h.seqNo(), h.version());
     }
 
     private void refresh() throws IOException {
