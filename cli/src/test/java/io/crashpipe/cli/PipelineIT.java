@@ -150,8 +150,12 @@ class PipelineIT {
                         "machine", "cpu_mhz", "memory_bytes", "panic", "date_source")) {
                     assertEquals(offline.path(f).asText(), sys.path(f).asText(), e.getKey() + ": crash.sys." + f);
                 }
-                assertEquals(Instant.parse(offline.path("date").asText()), Instant.parse(sys.path("date").asText()),
-                        e.getKey() + ": crash.sys.date");
+                if (offline.path("date").isNull()) { // arm64's text-only kallsyms: the date is unknown offline too
+                    assertTrue(sys.path("date").isMissingNode() || sys.path("date").isNull(), e.getKey() + ": crash.sys.date");
+                } else {
+                    assertEquals(Instant.parse(offline.path("date").asText()), Instant.parse(sys.path("date").asText()),
+                            e.getKey() + ": crash.sys.date");
+                }
                 assertEquals(offline.path("load_average").toString(), sys.path("load_average").toString());
                 assertEquals(offline.path("release").asText(), doc.path("host").path("os").path("kernel").asText());
                 assertEquals(offline.path("panic").asText(), doc.path("error").path("message").asText());

@@ -179,12 +179,25 @@ public final class ReportBuilder {
         return rows;
     }
 
+    /** The reason that names a missing page, if any does (the most useful one to show), else the first. */
+    private static String firstMissingPage(java.util.Collection<String> reasons) {
+        return reasons.stream().filter(r -> r.contains("pfn 0x")).findFirst().orElse(reasons.iterator().next());
+    }
+
     /** A section's status; a section with parts the dump could not give is partial and lists them as field gaps. */
     private static SectionStatus status(Outcome<?> o) {
         return switch (o) {
             case Outcome.Done<?> d when d.value() instanceof BacktraceSection b && !b.gaps().isEmpty() ->
                     new SectionStatus(d.section(), false, b.gaps().size() + " part(s) missing", b.gaps().stream()
                             .map(g -> new FieldGap(g.subject(), g.reason())).toList());
+            case Outcome.Done<?> d when d.value() instanceof SystemSummary sys && !sys.completeness().unknown().isEmpty() ->
+                    new SectionStatus(d.section(), false, sys.completeness().unknown().size() + " field(s) unknown: "
+                            + firstMissingPage(sys.completeness().unknown().values()),
+                            sys.completeness().unknown().entrySet().stream()
+                                    .map(g -> new FieldGap(g.getKey(), g.getValue())).toList());
+            case Outcome.Done<?> d when d.value() instanceof java.util.Optional<?> opt && opt.isEmpty() ->
+                    new SectionStatus(d.section(), false, "not produced: the layouts it needs (BTF) could not be read",
+                            List.of());
             case Outcome.Done<?> d -> new SectionStatus(d.section(), true, "", List.of());
             case Outcome.Incomplete<?> i -> new SectionStatus(i.section(), false, i.reason(), List.of());
             case Outcome.Waiting<?> w -> new SectionStatus(w.section(), false, "still waiting: " + w.missing().describe(),
