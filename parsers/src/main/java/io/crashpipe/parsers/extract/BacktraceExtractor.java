@@ -50,7 +50,7 @@ public record BacktraceExtractor(int maxBlocked) implements Extractor<BacktraceS
         if (view.cpuNotes().isEmpty()) {
             throw new IllegalStateException("the dump has no CPU register notes (NT_PRSTATUS), where backtraces start");
         }
-        BacktraceReader reader = BacktraceReader.withoutBtf(view.memory(), view.kallsyms(), view.cpuNotes());
+        BacktraceReader reader = BacktraceReader.withoutBtf(view, view.cpuNotes());
         List<BacktraceSection.Gap> gaps = new ArrayList<>();
         List<Backtrace> cpus = new ArrayList<>();
         for (int cpu = 0; cpu < reader.cpus(); cpu++) {

@@ -100,7 +100,7 @@ class BacktraceExtractorTest {
         try (Dump d = Dumps.open(file)) {
             KernelView v = KernelView.of(d);
             BacktraceSection bt = new Extraction(v).require(BacktraceExtractor.DEFAULT);
-            List<Backtrace> direct = BacktraceReader.withoutBtf(v.memory(), v.kallsyms(), d.cpuRegisters()).all();
+            List<Backtrace> direct = BacktraceReader.withoutBtf(v, d.cpuRegisters()).all();
             assertEquals(direct, bt.cpus());
             assertEquals(1, bt.panicCpu().getAsInt());
             assertEquals(1, bt.panic().orElseThrow().task().orElseThrow().pid().getAsInt());
