@@ -206,7 +206,7 @@ class PipelineIT {
         for (io.crashpipe.parsers.unwind.Backtrace bt : btA) {
             ObjectNode offline = BtCommand.toJson(bt);
             JsonNode indexed = indexedByCpu.get(bt.cpu());
-            assertEquals(offline.path("pid").asText(), indexed.path("pid").asText(), file + ": CPU " + bt.cpu() + " pid");
+            assertEquals(offline.path("pid").asText(""), indexed.path("pid").asText(""), file + ": CPU " + bt.cpu() + " pid");
             JsonNode frames = indexed.path("frame");
             assertEquals(offline.path("frames").size(), frames.size(), file + ": CPU " + bt.cpu() + " frames");
             for (int i = 0; i < frames.size(); i++) {
@@ -226,6 +226,11 @@ class PipelineIT {
                 assertEquals(offline.path("exception_frames").get(i).path("registers").path("rip").asText(),
                         indexed.path("exception").get(i).path("registers").path("rip").asText());
             }
+        }
+        if (v.architecture().name().equals("aarch64")) {
+            // arm64 prints raw return addresses (the noreturn caller shows as the next function) and its
+            // kallsyms lacks panic_cpu; Arm64BacktraceTest checks that trace against crash instead.
+            return;
         }
         // The kernel's own Call Trace in the log, from panic()'s caller on (reliable frames).
         List<io.crashpipe.parsers.oops.Frame> printed = io.crashpipe.parsers.oops.LogReports
