@@ -5,7 +5,6 @@ import io.crashpipe.parsers.kallsyms.Kallsyms;
 import io.crashpipe.parsers.kallsyms.SymbolOffset;
 import io.crashpipe.parsers.kernel.VirtualMemory;
 import io.crashpipe.parsers.memory.MemoryFault;
-import io.crashpipe.parsers.memory.Unavailable;
 import io.crashpipe.parsers.module.KernelModule;
 import io.crashpipe.parsers.module.ModuleSymbol;
 import io.crashpipe.parsers.module.ModuleSymbols;
@@ -52,9 +51,7 @@ public record UnwindContext(VirtualMemory memory, Kallsyms kallsyms, Symbolizer 
         try {
             symbols = ModuleSymbols.of(view, btf.get());
         } catch (MemoryFault e) {
-            if (e.unavailable().reason() == Unavailable.Reason.NOT_YET_ARRIVED) {
-                throw e;
-            }
+            MemoryFault.propagateIfWaiting(e);
             return new UnwindContext(view.memory(), kallsyms, kernelOnly, btf, List.of(),
                     Optional.of("the modules list cannot be read: " + e.getMessage()));
         } catch (IllegalStateException e) { // a layout BTF does not describe, a corrupt list

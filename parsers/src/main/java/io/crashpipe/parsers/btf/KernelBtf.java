@@ -2,8 +2,6 @@ package io.crashpipe.parsers.btf;
 
 import io.crashpipe.parsers.io.DumpFormatException;
 import io.crashpipe.parsers.memory.MemoryFault;
-import io.crashpipe.parsers.memory.Unavailable;
-import io.crashpipe.parsers.ksymtab.DataSymbols;
 import io.crashpipe.parsers.view.KernelView;
 import io.crashpipe.parsers.view.TableFinding;
 import java.util.Optional;
@@ -33,7 +31,7 @@ public final class KernelBtf {
         if (start.isEmpty() || stop.isEmpty()) {
             // A kallsyms without data symbols cannot bracket .BTF: look for its header instead.
             OptionalLong etext = view.kallsyms().address("_etext");
-            if (etext.isEmpty() || !DataSymbols.needed(view.kallsyms())) {
+            if (etext.isEmpty() || !view.kallsymsListsTextOnly()) {
                 return Optional.empty();
             }
             return BtfScan.scan(view.memory(), etext.getAsLong(), SCAN_LENGTH).map(BtfScan.Found::btf);
@@ -84,9 +82,7 @@ public final class KernelBtf {
                 detail = whyAbsent(view);
             }
         } catch (MemoryFault e) {
-            if (e.unavailable().reason() == Unavailable.Reason.NOT_YET_ARRIVED) {
-                throw e;
-            }
+            MemoryFault.propagateIfWaiting(e);
             source = TableFinding.Source.ABSENT;
             detail = "the .BTF section cannot be read: " + e.unavailable().describe();
         } catch (DumpFormatException | IllegalStateException e) {

@@ -1,7 +1,6 @@
 package io.crashpipe.parsers.extract;
 
 import io.crashpipe.parsers.memory.MemoryFault;
-import io.crashpipe.parsers.memory.Unavailable;
 import io.crashpipe.parsers.sched.Task;
 import io.crashpipe.parsers.sched.TaskTable;
 import io.crashpipe.parsers.unwind.Backtrace;
@@ -88,9 +87,7 @@ public record BacktraceExtractor(int maxBlocked) implements Extractor<BacktraceS
         try {
             return Optional.of(read.get());
         } catch (MemoryFault f) {
-            if (f.unavailable().reason() == Unavailable.Reason.NOT_YET_ARRIVED) {
-                throw f;
-            }
+            MemoryFault.propagateIfWaiting(f);
             gaps.add(new BacktraceSection.Gap(what, f.unavailable().describe()));
         } catch (IllegalStateException | IllegalArgumentException e) {
             gaps.add(new BacktraceSection.Gap(what, e.getMessage()));

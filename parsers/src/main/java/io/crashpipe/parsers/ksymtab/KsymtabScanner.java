@@ -155,9 +155,7 @@ public final class KsymtabScanner {
             out.putIfAbsent(n, value);
             return true;
         } catch (MemoryFault e) {
-            if (e.unavailable().reason() == Unavailable.Reason.NOT_YET_ARRIVED) {
-                throw e;
-            }
+            MemoryFault.propagateIfWaiting(e);
             return false;
         }
     }

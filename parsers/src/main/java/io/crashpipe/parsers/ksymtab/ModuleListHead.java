@@ -96,9 +96,7 @@ public final class ModuleListHead {
             }
             return len > 0 && len < n.length;
         } catch (MemoryFault e) {
-            if (e.unavailable().reason() == Unavailable.Reason.NOT_YET_ARRIVED) {
-                throw e;
-            }
+            MemoryFault.propagateIfWaiting(e);
             return false;
         }
     }

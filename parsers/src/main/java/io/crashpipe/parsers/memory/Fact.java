@@ -51,9 +51,7 @@ public sealed interface Fact<T> {
         try {
             return new Known<>(reader.get());
         } catch (MemoryFault f) {
-            if (f.unavailable().reason() == Unavailable.Reason.NOT_YET_ARRIVED) {
-                throw f;
-            }
+            MemoryFault.propagateIfWaiting(f);
             return new Unknown<>(f.unavailable().describe());
         } catch (IllegalStateException e) {
             return new Unknown<>(e.getMessage());

@@ -4,7 +4,6 @@ import io.crashpipe.parsers.btf.Btf;
 import io.crashpipe.parsers.btf.BtfField;
 import io.crashpipe.parsers.kernel.VirtualMemory;
 import io.crashpipe.parsers.memory.MemoryFault;
-import io.crashpipe.parsers.memory.Unavailable;
 import io.crashpipe.parsers.orc.OrcFormat;
 import io.crashpipe.parsers.orc.OrcTable;
 import java.util.ArrayList;
@@ -56,9 +55,7 @@ public final class ModuleOrcReader {
                     }
                 }
             } catch (MemoryFault e) {
-                if (e.unavailable().reason() == Unavailable.Reason.NOT_YET_ARRIVED) {
-                    throw e;
-                }
+                MemoryFault.propagateIfWaiting(e);
             }
         }
         return out;

@@ -17,7 +17,6 @@ import io.crashpipe.parsers.kernel.Vmcoreinfo;
 import io.crashpipe.parsers.memory.DumpMemory;
 import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.memory.PhysicalMemory;
-import io.crashpipe.parsers.memory.Unavailable;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -41,6 +40,7 @@ public final class KernelView {
     private Kallsyms kallsyms;
     private TableFinding kallsymsFinding;
     private DataSymbols dataSymbols;
+    private Boolean textOnlyKallsyms;
 
     /** The architecture decided by VMCOREINFO's keys (all the streamed topology has). */
     public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical) {
@@ -131,9 +131,7 @@ public final class KernelView {
                 kallsyms = named ? KallsymsReader.read(memory, vmcoreinfo) : KallsymsScanner.scan(memory, vmcoreinfo, physical);
                 detail = kallsyms.layout().describe() + "; " + kallsyms.agreement();
             } catch (MemoryFault e) {
-                if (e.unavailable().reason() == Unavailable.Reason.NOT_YET_ARRIVED) {
-                    throw e;
-                }
+                MemoryFault.propagateIfWaiting(e);
                 source = TableFinding.Source.ABSENT;
                 detail = (named ? "VMCOREINFO's kallsyms tables" : "the kernel image") + " cannot be read: "
                         + e.unavailable().describe();
@@ -165,9 +163,20 @@ public final class KernelView {
         return data == null ? v : data.address(name);
     }
 
+    /**
+     * kallsyms holds (almost) no data symbols (CONFIG_KALLSYMS_ALL=n), decided once: every symbol
+     * that kallsyms lacks asks it, so it must not walk the table each time.
+     */
+    public synchronized boolean kallsymsListsTextOnly() {
+        if (textOnlyKallsyms == null) {
+            textOnlyKallsyms = DataSymbols.needed(kallsyms());
+        }
+        return textOnlyKallsyms;
+    }
+
     /** The fallback for text-only kallsyms, found on first use; null when kallsyms has data symbols. */
     public synchronized DataSymbols dataSymbols() {
-        if (dataSymbols == null && DataSymbols.needed(kallsyms())) {
+        if (dataSymbols == null && kallsymsListsTextOnly()) {
             dataSymbols = DataSymbols.find(memory, vmcoreinfo, kallsyms(), () -> {
                 try {
                     return KernelBtf.find(this);

@@ -2,7 +2,6 @@ package io.crashpipe.parsers.view;
 
 import io.crashpipe.parsers.btf.KernelBtf;
 import io.crashpipe.parsers.memory.MemoryFault;
-import io.crashpipe.parsers.memory.Unavailable;
 import io.crashpipe.parsers.orc.OrcTable;
 import java.util.List;
 import java.util.Optional;
@@ -41,9 +40,7 @@ public final class TableSurvey {
                             + " (kernel built without CONFIG_UNWINDER_ORC)";
                 }
             } catch (MemoryFault e) {
-                if (e.unavailable().reason() == Unavailable.Reason.NOT_YET_ARRIVED) {
-                    throw e;
-                }
+                MemoryFault.propagateIfWaiting(e);
                 source = TableFinding.Source.ABSENT;
                 detail = "the ORC tables cannot be read: " + e.unavailable().describe();
             } catch (IllegalStateException e) {

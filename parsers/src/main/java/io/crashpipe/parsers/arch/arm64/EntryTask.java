@@ -36,9 +36,7 @@ final class EntryTask implements ActiveTasks {
         try {
             found = init.isPresent() ? InitTaskLayout.find(context.memory(), init.getAsLong()) : Optional.empty();
         } catch (MemoryFault e) {
-            if (e.unavailable().reason() == io.crashpipe.parsers.memory.Unavailable.Reason.NOT_YET_ARRIVED) {
-                throw e;
-            }
+            MemoryFault.propagateIfWaiting(e);
             found = Optional.empty();
         }
         this.layout = found;
