@@ -1,6 +1,7 @@
 package io.crashpipe.parsers.arch.arm64;
 
 import io.crashpipe.parsers.arch.AddressSpace;
+import io.crashpipe.parsers.arch.WalkCache;
 import io.crashpipe.parsers.kernel.Translation;
 import io.crashpipe.parsers.kernel.Vmcoreinfo;
 import io.crashpipe.parsers.memory.PhysicalMemory;
@@ -8,8 +9,6 @@ import io.crashpipe.parsers.memory.ReadResult;
 import io.crashpipe.parsers.memory.Unavailable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The arm64 kernel's virtual address space (TTBR1 half), rebuilt from VMCOREINFO's arm64 keys
@@ -44,12 +43,8 @@ public final class Arm64AddressSpace implements AddressSpace {
     private final long kimageVoffset;
     private final long rootPaddr;
     private final boolean lpa52;
-    private final Map<Long, long[]> leafCache = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, long[]> e) {
-            return size() > CACHE_ENTRIES;
-        }
-    };
+    /** Page -> {base paddr, block or page size} of its leaf descriptor. */
+    private final WalkCache<long[]> leafCache = new WalkCache<>(CACHE_ENTRIES);
 
     private Arm64AddressSpace(Builder b) {
         this.physical = b.physical;
@@ -133,19 +128,14 @@ public final class Arm64AddressSpace implements AddressSpace {
             return unmapped(vaddr, "not a kernel (TTBR1) address for " + vaBits + "-bit virtual addresses");
         }
         long page = vaddr >>> pageShift;
-        long[] leaf;
-        synchronized (leafCache) {
-            leaf = leafCache.get(page);
-        }
+        long[] leaf = leafCache.get(page);
         if (leaf == null) {
             Object r = walk(vaddr);
             if (r instanceof Translation t) {
                 return t;
             }
             leaf = (long[]) r;
-            synchronized (leafCache) {
-                leafCache.put(page, leaf);
-            }
+            leafCache.put(page, leaf);
         }
         long off = vaddr & (leaf[1] - 1);
         return new Translation.Mapped(leaf[0] + off, leaf[1] - off);

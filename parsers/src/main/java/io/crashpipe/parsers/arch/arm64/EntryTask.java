@@ -1,15 +1,12 @@
 package io.crashpipe.parsers.arch.arm64;
 
 import io.crashpipe.parsers.arch.UnwindContext;
-import io.crashpipe.parsers.arch.x86_64.InitTaskLayout;
 import io.crashpipe.parsers.kernel.VirtualMemory;
-import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.unwind.ActiveTasks;
+import io.crashpipe.parsers.unwind.InitTaskLayout;
 import io.crashpipe.parsers.unwind.PerCpuSymbols;
 import io.crashpipe.parsers.unwind.TaskRef;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 
 /**
  * The running task of each CPU on arm64, from kallsyms alone. arm64 keeps {@code current} in the
@@ -31,15 +28,7 @@ final class EntryTask implements ActiveTasks {
         this.percpu = context.kallsyms().address("__per_cpu_offset").isPresent()
                 && context.kallsyms().address("__entry_task").isPresent()
                 ? Optional.of(PerCpuSymbols.of(context.kallsyms(), context.memory())) : Optional.empty();
-        OptionalLong init = context.kallsyms().address("init_task");
-        Optional<InitTaskLayout> found;
-        try {
-            found = init.isPresent() ? InitTaskLayout.find(context.memory(), init.getAsLong()) : Optional.empty();
-        } catch (MemoryFault e) {
-            MemoryFault.propagateIfWaiting(e);
-            found = Optional.empty();
-        }
-        this.layout = found;
+        this.layout = InitTaskLayout.locate(context.kallsyms(), context.memory());
     }
 
     @Override
@@ -52,12 +41,6 @@ final class EntryTask implements ActiveTasks {
         if (task == 0) {
             return Optional.empty();
         }
-        OptionalInt pid = OptionalInt.empty();
-        Optional<String> comm = Optional.empty();
-        if (layout.isPresent()) {
-            pid = OptionalInt.of(memory.s32(task + layout.get().pidOffset()));
-            comm = Optional.of(memory.cString(task + layout.get().commOffset(), InitTaskLayout.COMM_LEN));
-        }
-        return Optional.of(new TaskRef(cpu, task, pid, comm));
+        return Optional.of(InitTaskLayout.describe(layout, memory, cpu, task));
     }
 }

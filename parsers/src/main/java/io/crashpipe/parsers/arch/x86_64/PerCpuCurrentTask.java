@@ -1,12 +1,11 @@
 package io.crashpipe.parsers.arch.x86_64;
 
 import io.crashpipe.parsers.kallsyms.Kallsyms;
-import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.unwind.ActiveTasks;
+import io.crashpipe.parsers.unwind.InitTaskLayout;
 import io.crashpipe.parsers.unwind.PerCpuSymbols;
 import io.crashpipe.parsers.unwind.TaskRef;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -20,15 +19,7 @@ public final class PerCpuCurrentTask implements ActiveTasks {
 
     public PerCpuCurrentTask(PerCpuSymbols percpu, Kallsyms symbols) {
         this.percpu = percpu;
-        OptionalLong init = symbols.address("init_task");
-        Optional<InitTaskLayout> found;
-        try {
-            found = init.isPresent() ? InitTaskLayout.find(percpu.memory(), init.getAsLong()) : Optional.empty();
-        } catch (MemoryFault e) {
-            MemoryFault.propagateIfWaiting(e);
-            found = Optional.empty();
-        }
-        this.layout = found;
+        this.layout = InitTaskLayout.locate(symbols, percpu.memory());
     }
 
     @Override
@@ -44,17 +35,6 @@ public final class PerCpuCurrentTask implements ActiveTasks {
         if (task == 0) {
             return Optional.empty();
         }
-        OptionalInt pid = OptionalInt.empty();
-        Optional<String> comm = Optional.empty();
-        if (layout.isPresent()) {
-            try {
-                pid = OptionalInt.of(percpu.memory().s32(task + layout.get().pidOffset()));
-                comm = Optional.of(percpu.memory().cString(task + layout.get().commOffset(), InitTaskLayout.COMM_LEN));
-            } catch (MemoryFault e) {
-                MemoryFault.propagateIfWaiting(e);
-                // The task_struct page is missing: report the address alone.
-            }
-        }
-        return Optional.of(new TaskRef(cpu, task, pid, comm));
+        return Optional.of(InitTaskLayout.describe(layout, percpu.memory(), cpu, task));
     }
 }

@@ -1,6 +1,7 @@
 package io.crashpipe.parsers.arch.x86_64;
 
 import io.crashpipe.parsers.arch.AddressSpace;
+import io.crashpipe.parsers.arch.WalkCache;
 import io.crashpipe.parsers.kernel.Translation;
 import io.crashpipe.parsers.kernel.Vmcoreinfo;
 import io.crashpipe.parsers.memory.PhysicalMemory;
@@ -8,8 +9,6 @@ import io.crashpipe.parsers.memory.ReadResult;
 import io.crashpipe.parsers.memory.Unavailable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The x86_64 kernel's virtual address space, rebuilt from what VMCOREINFO says: the kernel
@@ -39,12 +38,7 @@ public final class X86_64AddressSpace implements AddressSpace {
     private final int levels;
     private final long entryAddressMask;
     /** 2 MiB region -> what the walk found at the PMD level; keeps page walks to one read per 4 KiB page. */
-    private final Map<Long, long[]> regionCache = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, long[]> e) {
-            return size() > TRANSLATION_CACHE_ENTRIES;
-        }
-    };
+    private final WalkCache<long[]> regionCache = new WalkCache<>(TRANSLATION_CACHE_ENTRIES);
 
     /**
      * @param physBase {@code NUMBER(phys_base)}: physical address minus link address of the image
@@ -103,19 +97,14 @@ public final class X86_64AddressSpace implements AddressSpace {
             return unmapped(vaddr, "not a canonical " + (levels == 5 ? "57" : "48") + "-bit address");
         }
         long region = vaddr >>> 21;
-        long[] pmdLevel;
-        synchronized (regionCache) {
-            pmdLevel = regionCache.get(region);
-        }
+        long[] pmdLevel = regionCache.get(region);
         if (pmdLevel == null) {
             Object r = walkToPmd(vaddr);
             if (r instanceof Translation t) {
                 return t;
             }
             pmdLevel = (long[]) r;
-            synchronized (regionCache) {
-                regionCache.put(region, pmdLevel);
-            }
+            regionCache.put(region, pmdLevel);
         }
         if (pmdLevel[0] == 1) { // huge leaf: [1, base paddr of the huge page, its size]
             long off = vaddr & (pmdLevel[2] - 1);

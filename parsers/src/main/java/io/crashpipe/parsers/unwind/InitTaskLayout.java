@@ -1,9 +1,13 @@
-package io.crashpipe.parsers.arch.x86_64;
+package io.crashpipe.parsers.unwind;
 
+import io.crashpipe.parsers.kallsyms.Kallsyms;
 import io.crashpipe.parsers.kernel.VirtualMemory;
+import io.crashpipe.parsers.memory.MemoryFault;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * Offsets of {@code task_struct.pid} and {@code task_struct.comm} found in the data of
@@ -15,12 +19,50 @@ import java.util.Optional;
  *       adjacent words; {@code pid, tgid} come just before them, with the 8-byte stack canary in
  *       between on stack-protector kernels (the canary is non-zero, pid and tgid are zero).</li>
  * </ul>
+ *
+ * Architecture-neutral: both fields are generic {@code task_struct} members, so every
+ * architecture's per-CPU current-task reader names its tasks through this.
  */
 public record InitTaskLayout(int pidOffset, int commOffset) {
-    /** task_struct is below 16 KiB on every x86_64 configuration seen; bounds the search. */
+    /** task_struct is below 16 KiB on every x86_64 and arm64 configuration seen; bounds the search. */
     private static final int SEARCH = 16 * 1024;
     private static final byte[] SWAPPER = "swapper/0\0".getBytes(StandardCharsets.US_ASCII);
     public static final int COMM_LEN = 16;
+
+    /**
+     * The layout read from {@code init_task} (found through kallsyms); empty when kallsyms lacks
+     * it or its page is missing from the dump (a page still to arrive propagates).
+     */
+    public static Optional<InitTaskLayout> locate(Kallsyms symbols, VirtualMemory memory) {
+        OptionalLong init = symbols.address("init_task");
+        if (init.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return find(memory, init.getAsLong());
+        } catch (MemoryFault e) {
+            MemoryFault.propagateIfWaiting(e);
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The task at {@code task} running on {@code cpu}, with its pid and comm when {@code layout}
+     * is known and the task's page is in the dump; the address alone otherwise.
+     */
+    public static TaskRef describe(Optional<InitTaskLayout> layout, VirtualMemory memory, int cpu, long task) {
+        OptionalInt pid = OptionalInt.empty();
+        Optional<String> comm = Optional.empty();
+        if (layout.isPresent()) {
+            try {
+                pid = OptionalInt.of(memory.s32(task + layout.get().pidOffset()));
+                comm = Optional.of(memory.cString(task + layout.get().commOffset(), COMM_LEN));
+            } catch (MemoryFault e) {
+                MemoryFault.propagateIfWaiting(e); // the task_struct page is missing: what was read
+            }
+        }
+        return new TaskRef(cpu, task, pid, comm);
+    }
 
     public static Optional<InitTaskLayout> find(VirtualMemory memory, long initTask) {
         ByteBuffer b = memory.buffer(initTask, SEARCH);
