@@ -109,6 +109,7 @@ public final class PipelineCommand implements Callable<Integer> {
                 up.sealed().getChunkCount(), uploaded, searchable);
         out.printf("  host        %s%n", doc.path("host").path("name").asText());
         out.printf("  kernel      %s %s%n", crash.path("kernel").path("release").asText(), crash.path("kernel").path("version").asText());
+        out.printf("  machine     %s%n", doc.path("host").path("architecture").asText("?"));
         out.printf("  crashed     %s%n", doc.path("@timestamp").asText());
         out.printf("  panic       %s%n", doc.path("error").path("message").asText("(none found)"));
         if (crash.has("title")) {

@@ -20,11 +20,18 @@ import java.nio.ByteOrder;
  *       Linux 5.4 ("arm64: mm: Flip kernel VA space") the linear map is the lower half of the
  *       kernel range ({@code PAGE_OFFSET = -(1 << VA_BITS)}); before, it was the upper half. Which
  *       one a dump uses is read from where {@code VMALLOC_START} (or the linear-map pointer
- *       {@code mem_section}) lies, not from the release;</li>
+ *       {@code mem_section}) lies, not from the release. A kernel built for 52-bit VAs running
+ *       with fewer ({@code TCR_EL1_T1SZ}: no LVA/LPA2 in the CPU) keeps the 52-bit
+ *       {@code PAGE_OFFSET} in its arithmetic and moves {@code memstart_addr} (PHYS_OFFSET) down
+ *       instead, so the linear map lands in the smaller range (arm64_memblock_init, since 5.4's
+ *       "arm64: mm: Introduce 52-bit Kernel VAs"): the range comes from T1SZ, the offset from
+ *       VA_BITS;</li>
  *   <li>the kernel image, to find {@code swapper_pg_dir}: {@code paddr = vaddr - kimage_voffset};</li>
  *   <li>everything else (vmalloc, modules, stacks, vmemmap, the image) by walking
  *       {@code swapper_pg_dir} with the granule {@code PAGESIZE} gives (4, 16 or 64 KiB), block
- *       descriptors at the levels that allow them, and 52-bit output addresses (LPA, 64 KiB pages).</li>
+ *       descriptors at the levels that allow them, and 52-bit output addresses: LPA with 64 KiB
+ *       pages (bits 51:48 in descriptor bits 15:12), LPA2 with 4 and 16 KiB pages when the kernel
+ *       runs with 52-bit VAs (TCR_EL1.DS: bits 51:50 in descriptor bits 9:8, Linux 6.9).</li>
  * </ul>
  */
 public final class Arm64AddressSpace implements AddressSpace {
@@ -39,10 +46,13 @@ public final class Arm64AddressSpace implements AddressSpace {
     private final int vaBits;
     private final long linearStart;
     private final long linearEnd;
+    /** PAGE_OFFSET as the kernel's __lm_to_phys() uses it (built-in VA_BITS, see above). */
+    private final long pageOffset;
     private final long physOffset;
     private final long kimageVoffset;
     private final long rootPaddr;
     private final boolean lpa52;
+    private final boolean lpa2;
     /** Page -> {base paddr, block or page size} of its leaf descriptor. */
     private final WalkCache<long[]> leafCache = new WalkCache<>(CACHE_ENTRIES);
 
@@ -56,10 +66,12 @@ public final class Arm64AddressSpace implements AddressSpace {
         long rangeStart = -(1L << vaBits);
         this.linearStart = b.flippedLayout ? rangeStart : rangeStart + half;
         this.linearEnd = linearStart + half;
+        this.pageOffset = b.flippedLayout ? -(1L << Math.max(b.builtVaBits, vaBits)) : linearStart;
         this.physOffset = b.physOffset;
         this.kimageVoffset = b.kimageVoffset;
         this.rootPaddr = b.swapperPgDir - b.kimageVoffset;
         this.lpa52 = b.maxPhysmemBits == 52 && pageShift == 16;
+        this.lpa2 = vaBits == 52 && pageShift != 16;
     }
 
     /** True when the note carries the arm64 keys this address space is built from. */
@@ -74,14 +86,16 @@ public final class Arm64AddressSpace implements AddressSpace {
         // 48-bit hardware run with 48 although VA_BITS says 52).
         long t1sz = vi.number("TCR_EL1_T1SZ").orElse(64 - vaBits);
         long vmallocStart = vi.number("VMALLOC_START").orElse(0);
+        int runtimeVaBits = (int) (64 - t1sz);
         long linearHint = vmallocStart != 0 ? vmallocStart : vi.symbol("mem_section").orElse(0);
-        boolean upperHalf = linearHint != 0 && (linearHint & (1L << (vaBits - 1))) != 0;
+        boolean upperHalf = linearHint != 0 && (linearHint & (1L << (runtimeVaBits - 1))) != 0;
         // With VMALLOC_START in the upper half the linear map is the lower one (flipped layout);
         // with mem_section (itself in the linear map) it is the other way round.
         boolean flipped = vmallocStart != 0 ? upperHalf : !upperHalf;
         return builder(physical)
                 .pageSize((int) vi.pageSize().orElse(4096))
-                .vaBits((int) (64 - t1sz))
+                .vaBits(runtimeVaBits)
+                .builtVaBits(vaBits)
                 .flippedLayout(flipped)
                 .physOffset(vi.number("PHYS_OFFSET").orElseThrow(() -> missing("NUMBER(PHYS_OFFSET)")))
                 .kimageVoffset(vi.number("kimage_voffset").orElseThrow(() -> missing("NUMBER(kimage_voffset)")))
@@ -114,14 +128,14 @@ public final class Arm64AddressSpace implements AddressSpace {
 
     /** The linear-map address of a physical address (what {@code phys_to_virt} gives). */
     public long linearAddress(long paddr) {
-        return paddr - physOffset + linearStart;
+        return paddr - physOffset + pageOffset;
     }
 
     @Override
     public Translation translate(long vaddr) {
         long pageSize = 1L << pageShift;
         if (inLinearMap(vaddr)) {
-            long paddr = vaddr - linearStart + physOffset;
+            long paddr = vaddr - pageOffset + physOffset;
             return new Translation.Mapped(paddr, pageSize - (paddr & (pageSize - 1)));
         }
         if ((vaddr >> vaBits) != -1L) {
@@ -176,8 +190,14 @@ public final class Arm64AddressSpace implements AddressSpace {
         throw new IllegalStateException("unreachable");
     }
 
-    /** Output address bits [47:shift], plus bits [51:48] from descriptor bits [15:12] under LPA. */
+    /**
+     * Output address bits [47:shift], plus bits [51:48] from descriptor bits [15:12] under LPA, or
+     * bits [49:shift] and [51:50] from descriptor bits [9:8] under LPA2.
+     */
     private long outputAddress(long desc, int shift) {
+        if (lpa2) {
+            return (desc & 0x0003_ffff_ffff_ffffL & -(1L << shift)) | ((desc >>> 8) & 0x3) << 50;
+        }
         long pa = desc & 0x0000_ffff_ffff_ffffL & -(1L << shift);
         if (lpa52) {
             pa |= ((desc >>> 12) & 0xf) << 48;
@@ -194,6 +214,7 @@ public final class Arm64AddressSpace implements AddressSpace {
         private final PhysicalMemory physical;
         private int pageSize = 4096;
         private int vaBits = 48;
+        private int builtVaBits;
         private boolean flippedLayout = true;
         private long physOffset;
         private long kimageVoffset;
@@ -212,11 +233,21 @@ public final class Arm64AddressSpace implements AddressSpace {
             return this;
         }
 
+        /** The virtual-address bits the MMU uses ({@code 64 - TCR_EL1_T1SZ}). */
         public Builder vaBits(int v) {
             if (v < 36 || v > 52) {
                 throw new IllegalArgumentException("arm64 VA_BITS " + v + ", expected 36 to 52");
             }
             vaBits = v;
+            return this;
+        }
+
+        /** VMCOREINFO's VA_BITS, the kernel's configured size (52 on a 48- or 47-bit CPU); default: vaBits. */
+        public Builder builtVaBits(int v) {
+            if (v < 36 || v > 52) {
+                throw new IllegalArgumentException("arm64 VA_BITS " + v + ", expected 36 to 52");
+            }
+            builtVaBits = v;
             return this;
         }
 
