@@ -400,6 +400,73 @@ class PipelineIT {
         throw new AssertionError("no (matching) report for dump " + dumpId + " within 5 min");
     }
 
+    /** Sections every report of a sysrq fixture has. */
+    private static final Set<String> SECTIONS = Set.of("sys", "log", "ps", "mod", "bt");
+
+    /**
+     * An x86_64 and an arm64 dump of the same kernel version, sent one after the other through the
+     * same agent, gateway, broker, topology, sink and index: each report is its own dump's
+     * (architecture, panic, every section there, the panic task's first frames as offline).
+     */
+    @Test
+    @Order(5)
+    void anX86AndAnArm64DumpThroughTheSameStackEachGetTheirOwnReport() throws Exception {
+        Path x86 = Fixtures.variants(Fixtures.dir("6.1-qemu-sysrq")).get(0);
+        Path arm64 = Fixtures.variants(Fixtures.dir("arm64-6.1-qemu-sysrq")).get(0);
+        Uploader agent = new Uploader(agentOptions("agent-architectures", true));
+        String x86Id = agent.upload(FoundDump.single(x86), Progress.NONE).dumpId();
+        String arm64Id = agent.upload(FoundDump.single(arm64), Progress.NONE).dumpId();
+        assertOwnReport(x86, awaitReport(x86Id, d -> true), "x86_64", Set.of());
+        // arm64's text-only kallsyms has no tk_core: sys lacks DATE there, offline too (SystemSummaryFixtureTest).
+        assertOwnReport(arm64, awaitReport(arm64Id, d -> true), "aarch64", Set.of("sys"));
+    }
+
+    private static void assertOwnReport(Path file, ObjectNode doc, String machine, Set<String> mayBePartial) throws Exception {
+        try (Dump d = Dumps.open(file)) {
+            KernelView view = KernelView.of(d);
+            assertEquals(machine, view.architecture().name(), file + ": the dump's own architecture");
+            assertEquals(machine, doc.path("host").path("architecture").asText(), file + ": host.architecture");
+            assertEquals(machine, doc.path("crash").path("sys").path("machine").asText(), file + ": crash.sys.machine");
+            String panic = new Extraction(view).require(SystemSummaryExtractor.INSTANCE).panicMessage().orElseThrow();
+            assertEquals("Kernel panic - not syncing: sysrq triggered crash", panic);
+            assertEquals(panic, doc.path("error").path("message").asText(), file + ": error.message");
+
+            JsonNode completeness = doc.path("crash").path("completeness");
+            Set<String> partial = new java.util.HashSet<>();
+            completeness.path("partial").forEach(n -> partial.add(n.asText()));
+            Set<String> all = new java.util.HashSet<>(partial);
+            completeness.path("complete").forEach(n -> all.add(n.asText()));
+            assertTrue(all.containsAll(SECTIONS), file + ": sections " + all);
+            assertTrue(mayBePartial.containsAll(partial), file + ": partial sections " + partial + " " + completeness.path("notes"));
+
+            JsonNode panicTrace = null;
+            for (JsonNode t : doc.path("crash").path("backtrace")) {
+                if (t.path("role").asText().equals("panic")) {
+                    panicTrace = t;
+                }
+            }
+            assertTrue(panicTrace != null, file + ": no panic trace indexed");
+            io.crashpipe.parsers.unwind.Backtrace offline = io.crashpipe.parsers.unwind.BacktraceReader
+                    .withoutBtf(view, d.cpuRegisters()).forCpu(panicTrace.path("cpu").asInt());
+            assertEquals(offline.method().name(), panicTrace.path("method").asText(), file + ": unwind method");
+            JsonNode frames = panicTrace.path("frame");
+            assertEquals(offline.frames().size(), frames.size(), file + ": panic task's frame count");
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < frames.size(); i++) {
+                io.crashpipe.parsers.unwind.Frame f = offline.frames().get(i);
+                JsonNode indexed = frames.get(i);
+                names.add(indexed.path("function").asText("?"));
+                if (i < 6) { // the first frames, as `crashpipe pipeline` prints them
+                    assertEquals(f.name().orElse("?"), indexed.path("function").asText("?"), file + ": frame #" + i);
+                    assertEquals(f.symbol().map(s -> s.offset()).orElse(0L), indexed.path("offset").asLong(), file + ": frame #" + i);
+                    assertEquals(f.reliable(), indexed.path("reliable").asBoolean(), file + ": frame #" + i);
+                }
+            }
+            assertTrue(names.indexOf("panic") >= 0 && names.indexOf("panic") < names.indexOf("sysrq_handle_crash"),
+                    file + ": panic called from sysrq_handle_crash: " + names);
+        }
+    }
+
     /** The report as indexed, or null while there is none (the index or its shard may not exist yet). */
     private static ObjectNode report(String dumpId) {
         try {

@@ -1,6 +1,7 @@
 package io.crashpipe.parsers.arch;
 
 import io.crashpipe.parsers.dump.CpuRegisters;
+import io.crashpipe.parsers.unwind.ExceptionFrame;
 import io.crashpipe.parsers.unwind.Registers;
 import java.util.List;
 
@@ -40,4 +41,20 @@ public interface RegisterLayout {
      * @param savedOnStack the set was saved on a stack (pt_regs) rather than taken from a CPU note
      */
     String crashBlock(Registers regs, boolean savedOnStack);
+
+    /**
+     * The register block of an exception frame, with the functions its registers point into when
+     * the unwinder named them; layouts whose block shows no names print {@link #crashBlock(Registers, boolean)}.
+     */
+    default String crashBlock(ExceptionFrame frame) {
+        return crashBlock(frame.regs(), !frame.fromNote());
+    }
+
+    /**
+     * crash heads an interrupted kernel context with {@code [exception RIP: function+offset]}
+     * (x86_64); arm64's block names pc and lr itself instead.
+     */
+    default boolean exceptionRipLine() {
+        return true;
+    }
 }

@@ -51,10 +51,10 @@ public final class CrashBtFormat {
                 }
                 case Frame f -> out.append(frameLine(n++, f.slot(), f));
                 case ExceptionFrame e -> {
-                    if (!e.regs().userMode()) {
+                    if (!e.regs().userMode() && e.regs().layout().exceptionRipLine()) {
                         out.append(exceptionRip(e.regs().pc(), steps, i));
                     }
-                    out.append(e.regs().layout().crashBlock(e.regs(), !e.fromNote()));
+                    out.append(e.regs().layout().crashBlock(e));
                 }
                 case StackSwitch s -> out.append("--- <").append(s.left().label()).append("> ---\n");
             }

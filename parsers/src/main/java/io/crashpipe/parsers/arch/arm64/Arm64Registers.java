@@ -1,11 +1,14 @@
 package io.crashpipe.parsers.arch.arm64;
 
 import io.crashpipe.parsers.arch.RegisterLayout;
+import io.crashpipe.parsers.kallsyms.SymbolOffset;
 import io.crashpipe.parsers.kernel.VirtualMemory;
+import io.crashpipe.parsers.unwind.ExceptionFrame;
 import io.crashpipe.parsers.unwind.Registers;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * arm64's general registers: {@code struct user_pt_regs} (x0-x30, sp, pc, pstate), which is both
@@ -93,10 +96,43 @@ public final class Arm64Registers implements RegisterLayout {
     /** crash's arm64 register block: PC, LR, SP, then x29 down to x0 three to a line. */
     @Override
     public String crashBlock(Registers r, boolean savedOnStack) {
+        return crashBlock(r, Map.of());
+    }
+
+    /**
+     * An interrupted kernel context as crash prints it (arm64_print_exception_frame, KERNEL_MODE):
+     * PC and LR each on a line with the function they point into ({@code [name+decimal offset]}),
+     * SP with PSTATE, then x29 down to x0; no orig_x0/syscallno line. User contexts keep the
+     * one-line PC/LR/SP block.
+     */
+    @Override
+    public String crashBlock(ExceptionFrame frame) {
+        return crashBlock(frame.regs(), frame.symbols());
+    }
+
+    @Override
+    public boolean exceptionRipLine() {
+        return false;
+    }
+
+    private String crashBlock(Registers r, Map<Integer, SymbolOffset> symbols) {
         StringBuilder b = new StringBuilder();
-        b.append(line("PC", r.pc(), "LR", r.get(X30), "SP", r.sp()));
+        boolean kernel = !userMode(r);
+        if (kernel) {
+            b.append(String.format("     PC: %016x  %s%n", r.pc(), named(symbols.get(PC))));
+            // A link register the unwinder could name was kernel text once its pointer-authentication
+            // bits were set again; crash prints it that way too (KERNELPACMASK).
+            long lr = symbols.containsKey(X30) ? r.get(X30) | 0xffff_0000_0000_0000L : r.get(X30);
+            b.append(String.format("     LR: %016x  %s%n", lr, named(symbols.get(X30))));
+            b.append(String.format("     SP: %016x  PSTATE: %08x%n", r.sp(), r.get(PSTATE)));
+        } else {
+            b.append(line("PC", r.pc(), "LR", r.get(X30), "SP", r.sp()));
+        }
         for (int i = 29; i >= 2; i -= 3) {
             b.append(line("X" + i, r.get(i), "X" + (i - 1), r.get(i - 1), "X" + (i - 2), r.get(i - 2)));
+        }
+        if (kernel) {
+            return b.toString();
         }
         if (r.layout() == PT_REGS) {
             b.append(String.format("    ORIG_X0: %016x  SYSCALLNO: %x  PSTATE: %08x%n",
@@ -105,6 +141,13 @@ public final class Arm64Registers implements RegisterLayout {
             b.append(String.format("    PSTATE: %08x%n", r.get(PSTATE)));
         }
         return b.toString();
+    }
+
+    private static String named(SymbolOffset s) {
+        if (s == null) {
+            return "[unknown or invalid address]";
+        }
+        return "[" + s.name() + (s.offset() != 0 ? "+" + s.offset() : "") + "]";
     }
 
     private static String line(String a, long va, String b, long vb, String c, long vc) {

@@ -2,6 +2,7 @@ package io.crashpipe.parsers.arch.arm64;
 
 import io.crashpipe.parsers.arch.KernelUnwinder;
 import io.crashpipe.parsers.arch.UnwindContext;
+import io.crashpipe.parsers.kallsyms.SymbolOffset;
 import io.crashpipe.parsers.kernel.VirtualMemory;
 import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.unwind.Backtrace;
@@ -14,7 +15,9 @@ import io.crashpipe.parsers.unwind.Symbolizer;
 import io.crashpipe.parsers.unwind.TaskRef;
 import io.crashpipe.parsers.unwind.TraceStep;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -76,17 +79,8 @@ final class Arm64Unwinder implements KernelUnwinder {
      */
     private Optional<String> fromExceptionVector(Registers regs, List<TraceStep> steps) {
         steps.add(new Frame(regs.pc(), regs.fp(), symbols.symbolize(regs.pc()), true));
-        long lr = stripPac(regs.get(Arm64Registers.X30));
         long fp = regs.fp();
-        long recorded = 0;
-        try {
-            recorded = fp != 0 ? stripPac(memory.u64(fp + 8)) : 0;
-        } catch (MemoryFault e) {
-            MemoryFault.propagateIfWaiting(e);
-        }
-        if (symbols.isText(lr) && lr != recorded) {
-            steps.add(new Frame(lr - 4, fp, symbols.symbolize(lr - 4), false));
-        }
+        long recorded = leafCaller(regs.pc(), stripPac(regs.get(Arm64Registers.X30)), fp, steps);
         if (fp == 0) {
             return Optional.empty();
         }
@@ -97,6 +91,32 @@ final class Arm64Unwinder implements KernelUnwinder {
             MemoryFault.propagateIfWaiting(e);
             return Optional.of("frame record at " + hex(fp) + " cannot be read: " + e.unavailable().describe());
         }
+    }
+
+    /**
+     * The caller of an interrupted function, from the link register, when the frame record at
+     * {@code fp} does not name it: the function was a leaf (it keeps its return address in x30 and
+     * pushes no record), or had not pushed its record yet. Added as an unreliable frame, since x30
+     * may also be a stale return from a call the function already made. Returns the return address
+     * the record at {@code fp} holds (0 when there is none).
+     */
+    private long leafCaller(long pc, long lr, long fp, List<TraceStep> steps) {
+        long recorded = 0;
+        try {
+            recorded = fp != 0 ? stripPac(memory.u64(fp + 8)) : 0;
+        } catch (MemoryFault e) {
+            MemoryFault.propagateIfWaiting(e);
+        }
+        if (symbols.isText(lr) && lr != recorded) {
+            Optional<SymbolOffset> caller = symbols.symbolize(lr - 4);
+            Optional<SymbolOffset> self = symbols.symbolize(pc);
+            boolean sameFunction = caller.isPresent() && self.isPresent() && caller.get().name().equals(self.get().name())
+                    && caller.get().offset() - self.get().offset() == lr - 4 - pc;
+            if (!sameFunction) {
+                steps.add(new Frame(lr - 4, fp, caller, false));
+            }
+        }
+        return recorded;
     }
 
     /**
@@ -123,6 +143,7 @@ final class Arm64Unwinder implements KernelUnwinder {
     private Optional<String> walk(long pc, long fp, boolean pcIsReturn, List<TraceStep> steps) {
         boolean returnAddress = pcIsReturn;
         long lastFp = 0;
+        long interruptedLr = 0; // the link register of a kernel context an exception interrupted
         for (int n = 0; n < MAX_FRAMES; n++) {
             // A return address is shown as the call instruction before it (crash does the same), so the
             // frame names the caller even when the call was the function's last instruction.
@@ -131,6 +152,10 @@ final class Arm64Unwinder implements KernelUnwinder {
                 steps.add(new StackSwitch(StackKind.IRQ));
             }
             steps.add(new Frame(shown, fp, symbols.symbolize(shown), true));
+            if (interruptedLr != 0) {
+                leafCaller(pc, interruptedLr, fp, steps);
+                interruptedLr = 0;
+            }
             if (fp == 0) {
                 return Optional.empty();
             }
@@ -158,7 +183,7 @@ final class Arm64Unwinder implements KernelUnwinder {
                     MemoryFault.propagateIfWaiting(e);
                     return Optional.of("exception frame at " + hex(fp - PT_REGS_STACKFRAME) + " cannot be read");
                 }
-                steps.add(new ExceptionFrame(fp - PT_REGS_STACKFRAME, saved, false));
+                steps.add(new ExceptionFrame(fp - PT_REGS_STACKFRAME, saved, false, namedPcAndLr(saved)));
                 if (saved.userMode() || nextFp == 0) {
                     return Optional.empty();
                 }
@@ -167,6 +192,7 @@ final class Arm64Unwinder implements KernelUnwinder {
                 fp = nextFp;
                 pc = nextPc;
                 returnAddress = false;
+                interruptedLr = stripPac(saved.get(Arm64Registers.X30));
                 continue;
             }
             if (nextFp == 0 && nextPc == 0) {
@@ -178,6 +204,20 @@ final class Arm64Unwinder implements KernelUnwinder {
             returnAddress = true;
         }
         return Optional.of("more than " + MAX_FRAMES + " frames");
+    }
+
+    /** The functions an interrupted kernel context's pc and link register point into, for its register block. */
+    private Map<Integer, SymbolOffset> namedPcAndLr(Registers saved) {
+        if (saved.userMode()) {
+            return Map.of();
+        }
+        Map<Integer, SymbolOffset> names = new HashMap<>();
+        symbols.symbolize(saved.pc()).ifPresent(s -> names.put(Arm64Registers.PC, s));
+        long lr = stripPac(saved.get(Arm64Registers.X30));
+        if (symbols.isText(lr)) {
+            symbols.symbolize(lr).ifPresent(s -> names.put(Arm64Registers.X30, s));
+        }
+        return names;
     }
 
     /**
