@@ -24,8 +24,6 @@ public final class LocklessRingReader {
     private static final long ID_MASK = ~(3L << STATE_SHIFT);
     private static final int COMMITTED = 1;
     private static final int FINALIZED = 2;
-    /** printk_info is 88 bytes and prb_desc 24 in every kernel with this ring; a page is a generous cap. */
-    private static final long MAX_STRUCT = 4096;
 
     private final VirtualMemory mem;
     private final Vmcoreinfo vi;
@@ -140,10 +138,7 @@ public final class LocklessRingReader {
         }
 
         private static void fits(String struct, long size, long offset, int width) {
-            if (size <= 0 || size > MAX_STRUCT || offset < 0 || offset + width > size) {
-                throw new IllegalStateException("VMCOREINFO's printk layout does not fit: SIZE(" + struct + ")=" + size
-                        + " but a field at offset " + offset + " needs " + (offset + width) + " bytes");
-            }
+            LayoutCheck.fits(struct, size, offset, width);
         }
     }
 
