@@ -147,7 +147,14 @@ public final class LocklessRingReader {
         ByteBuffer desc = mem.buffer(l.descs + slot * l.descSize, (int) l.descSize);
         long state = desc.getLong((int) l.stateVar);
         int s = (int) (state >>> STATE_SHIFT);
-        if ((state & ID_MASK) != id || (s != COMMITTED && s != FINALIZED)) {
+        long stateId = state & ID_MASK;
+        if (stateId != id && stateId != ((id + l.count) & ID_MASK)) {
+            // Between tail and head a slot holds its own id, or the next id of the slot once a writer
+            // recycled it; any other id is not a state the kernel writes.
+            damage.add("descriptor id " + id + ": its state_var carries id " + stateId);
+            return null;
+        }
+        if (stateId != id || (s != COMMITTED && s != FINALIZED)) {
             return null; // reserved by a writer, reusable, or already recycled for a newer id
         }
         long begin = desc.getLong((int) l.blkBegin);
