@@ -90,7 +90,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         s.section("bt", () -> BacktraceText.of(new Outcome.Done<>("bt", s.require(BacktraceExtractor.DEFAULT, x))));
         s.raw("log", () -> {
             KernelLog l = log.orElseGet(() -> s.require(KernelLogExtractor.INSTANCE, x));
-            l.damage().forEach(d -> err.println("crashpipe analyze: log incomplete: " + d));
+            l.damageSummary(3).forEach(d -> err.println("crashpipe analyze: log incomplete: " + d));
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             MakedumpfileDmesg.write(l, b); // byte for byte as makedumpfile, which escapes what it prints
             return b.toByteArray();

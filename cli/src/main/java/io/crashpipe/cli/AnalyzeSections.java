@@ -81,7 +81,9 @@ final class AnalyzeSections {
         } catch (MemoryFault f) {
             MemoryFault.propagateIfWaiting(f);
             text = unavailable(name, f.getMessage());
-        } catch (Unavailable | IllegalStateException | IllegalArgumentException | UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
+            text = unavailable(name, e.getCause().getMessage());
+        } catch (Unavailable | IllegalStateException | IllegalArgumentException e) {
             text = unavailable(name, e.getMessage());
         } catch (IOException e) {
             text = unavailable(name, e.getMessage());

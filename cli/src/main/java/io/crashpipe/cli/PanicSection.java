@@ -14,7 +14,7 @@ final class PanicSection {
         PrintWriter out = new PrintWriter(w);
         out.println("PANIC");
         // Reports may sit in records that failed the ring's own checks: say so before what was found.
-        log.damage().forEach(d -> out.println("incomplete: kernel log: " + d));
+        log.damageSummary(3).forEach(d -> out.println("incomplete: kernel log: " + d));
         OopsCommand.writeText(LogReports.of(log), out);
         out.flush();
         return w.toString();

@@ -19,6 +19,19 @@ import java.util.OptionalInt;
 public record TaskTable(List<Task> tasks, List<CpuTasks> cpus, OptionalInt panicCpu, long totalRamPages,
         int pageSize, List<Long> skipped, Completeness completeness) {
 
+    /**
+     * Why the number of tasks is not known, when it is not: the task lists could not be walked
+     * whole and the PID index could not make up for them. Either one whole is enough.
+     */
+    public Optional<String> countGap() {
+        var unknown = completeness.unknown();
+        Optional<String> lists = Optional.ofNullable(unknown.get("tasks")).or(() -> Optional.ofNullable(unknown.get("threads")));
+        if (lists.isPresent() && unknown.containsKey("pid_index")) {
+            return lists;
+        }
+        return Optional.empty();
+    }
+
     public Optional<Task> byAddress(long address) {
         return tasks.stream().filter(t -> t.address() == address).findFirst();
     }
