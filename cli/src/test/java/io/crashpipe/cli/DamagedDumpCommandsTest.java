@@ -50,6 +50,7 @@ class DamagedDumpCommandsTest {
     static Path btfBroken;
     static Path panicStackZeroed;
     static Path topPageTableZeroed;
+    static Path panicCpuNoteZeroed;
 
     @BeforeAll
     static void corpus() throws IOException {
@@ -79,11 +80,27 @@ class DamagedDumpCommandsTest {
             long page = DamagedDump.paddr(view, panicCpu.rsp()) & ~4095L;
             dd.patch(page, new byte[4096]);
         });
+        panicCpuNoteZeroed = build("cpu1-registers-zeroed", (dd, view, d) -> {
+            java.util.List<io.crashpipe.parsers.dump.ElfNote> notes = new java.util.ArrayList<>();
+            int prstatus = 0;
+            for (var n : d.notes()) {
+                if (n.isPrstatus() && prstatus++ == 1) {
+                    byte[] desc = n.desc().clone();
+                    java.util.Arrays.fill(desc, PR_REG, PR_REG + 27 * 8, (byte) 0);
+                    n = new io.crashpipe.parsers.dump.ElfNote(n.name(), n.type(), desc, n.fileOffset());
+                }
+                notes.add(n);
+            }
+            dd.notes(notes);
+        });
         topPageTableZeroed = build("top-page-table-zeroed", (dd, view, d) -> {
             long pgd = view.requireSymbol("init_top_pgt");
             dd.patch(DamagedDump.paddr(view, pgd), new byte[4096]);
         });
     }
+
+    /** PRSTATUS: pr_reg (27 x86_64 registers) starts at byte 112 of the descriptor. */
+    private static final int PR_REG = 112;
 
     private static String section(String out, String from, String to) {
         int a = out.indexOf(from);
@@ -147,6 +164,14 @@ class DamagedDumpCommandsTest {
         assertFalse(section(r.out(), "PID: 119", "PID: 1 ").contains("incomplete"), "CPU 0's trace is whole");
         CliRun json = CliRun.of("bt", "-a", "--json", panicStackZeroed.toString());
         assertTrue(json.out().contains("\"incomplete\" : \"the unwind stopped after 1 frame (return address 0 at 0x"), json.out());
+    }
+
+    @Test
+    void zeroedRegistersInTheNoteFlagThatCpusTraceAndKeepTheOthers() {
+        CliRun r = CliRun.of("bt", "-a", panicCpuNoteZeroed.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("CPU: 1    COMMAND: \"init\"\n    incomplete: "), r.out());
+        assertFalse(section(r.out(), "PID: 119", "CPU: 1 ").contains("incomplete"), "CPU 0's trace is whole");
     }
 
     @Test
