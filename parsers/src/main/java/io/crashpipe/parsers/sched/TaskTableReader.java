@@ -92,9 +92,14 @@ public final class TaskTableReader {
         // The PID IDR first: its task count bounds the list walks (a damaged link can lead into
         // foreign memory, such as a free-page list millions of nodes long), and where a walk went
         // wrong the IDR tells the tasks it reached from the foreign nodes.
-        List<Long> indexed = PidIndex.tasks(view, btf, gaps);
-        Set<Long> known = Set.copyOf(indexed);
-        long limit = indexed.isEmpty() ? listLimit() : indexed.size() + SLACK;
+        // Only an index read whole can bound or vouch: one with missing pages knows too few tasks.
+        Completeness.Builder indexGaps = new Completeness.Builder();
+        List<Long> indexed = PidIndex.tasks(view, btf, indexGaps);
+        Map<String, String> indexUnknown = indexGaps.build().unknown();
+        gaps.addAll(indexUnknown);
+        boolean wholeIndex = !indexed.isEmpty() && indexUnknown.isEmpty();
+        Set<Long> known = wholeIndex ? Set.copyOf(indexed) : Set.of();
+        long limit = wholeIndex ? indexed.size() + SLACK : listLimit();
         KernelLists.Walk leaders = KernelLists.listHead(mem, init + layout.tasks(), layout.tasks(), limit);
         for (long leader : trusted("tasks", leaders, known, indexed.size())) {
             if (leader == init) {

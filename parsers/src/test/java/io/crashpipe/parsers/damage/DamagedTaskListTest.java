@@ -8,7 +8,6 @@ import io.crashpipe.parsers.btf.KernelBtf;
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.dump.Dumps;
 import io.crashpipe.parsers.dump.PageState;
-import io.crashpipe.parsers.sched.Task;
 import io.crashpipe.parsers.sched.TaskTable;
 import io.crashpipe.parsers.sched.TaskTableReader;
 import io.crashpipe.parsers.testing.DamagedDump;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class DamagedTaskListTest {
     private static final Path FIXTURE = Fixtures.dir("6.1-qemu-sysrq").resolve("vmcore.zlib-d31");
 
-    /** The table's rows as "pid comm", for comparing. */
+    /** The table's rows as "pid comm address", for comparing. */
     private static List<String> rows(TaskTable t) {
         return t.tasks().stream().map(x -> x.pid() + " " + x.comm() + " " + Long.toHexString(x.address())).toList();
     }
@@ -81,9 +80,5 @@ class DamagedTaskListTest {
 
     private static long countLeaders(TaskTable t) {
         return t.tasks().stream().filter(x -> x.pid() > 0 && x.pid() == x.tgid()).count();
-    }
-
-    static Task any(TaskTable t) {
-        return t.tasks().getFirst();
     }
 }
