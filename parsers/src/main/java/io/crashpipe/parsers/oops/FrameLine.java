@@ -69,8 +69,13 @@ final class FrameLine {
         }
         m = STRONG.matcher(s);
         if (m.lookingAt()) {
-            return Optional.of(new Raw(m.group(2), hex(m.group(3)), hex(m.group(4)),
-                    m.group(5) == null || m.group(5).equals("inline") ? "" : m.group(5), m.group(1) == null, true));
+            long offset = hex(m.group(3));
+            long size = hex(m.group(4));
+            // offset 0 with a known size is a return address just past a noreturn call at the end of the
+            // function before this one (see GuiltyFrame): the caller is unknown, the frame is not reliable
+            boolean afterNoreturn = offset == 0 && size > 0;
+            return Optional.of(new Raw(m.group(2), offset, size,
+                    m.group(5) == null || m.group(5).equals("inline") ? "" : m.group(5), m.group(1) == null && !afterNoreturn, true));
         }
         m = WEAK.matcher(s);
         if (m.lookingAt()) {

@@ -17,6 +17,13 @@ final class GuiltyFrame {
     /** 32-bit arm: {@code [<c0>] (callee) from [<c0>] (caller+0x..)}, two frames on one line. */
     private static final Pattern ARM = Pattern.compile(
             "^[ \\t]*" + FramePlan.PC + " \\((?<callee>[A-Za-z0-9_.]+)\\) from " + FramePlan.PC + " \\(" + FramePlan.FUNC);
+    /**
+     * A return address at offset 0 of a function: the call was the last instruction of the function before
+     * it in memory (a call to a noreturn function such as panic() or do_exit(), whose return address falls on
+     * the next symbol; arm64 prints the raw lr). The name printed is the next function, not the caller, so
+     * the frame names nothing.
+     */
+    private static final Pattern AFTER_NORETURN = Pattern.compile("\\+0x0/0x[0-9a-f]+");
     /** 32-bit arm since 5.17: {@code callee from caller+0x../0x..}, no addresses or parentheses. */
     private static final Pattern ARM_BARE = Pattern.compile("^[ \\t]*(?<callee>[A-Za-z_][A-Za-z0-9_.]*) from " + FramePlan.FUNC);
 
@@ -103,7 +110,9 @@ final class GuiltyFrame {
                 }
                 Matcher fm = FRAME.matcher(l);
                 if (fm.lookingAt()) {
-                    add(out, fm.group("fn"), skips);
+                    if (!AFTER_NORETURN.matcher(l).region(fm.end("fn"), l.length()).lookingAt()) {
+                        add(out, fm.group("fn"), skips);
+                    }
                     framesSeen = true;
                 }
             }
