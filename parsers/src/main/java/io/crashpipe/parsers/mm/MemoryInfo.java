@@ -1,20 +1,29 @@
 package io.crashpipe.parsers.mm;
 
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * crash's {@code kmem -i} figures, in pages, from the kernel's own counters.
  *
- * @param shared shmem pages ({@code NR_SHMEM}); crash instead counts pages mapped more than once
- *     by walking every struct page, so the two differ
+ * @param census the struct page walk SHARED comes from (crash counts non-reserved pages with a
+ *     reference count above one; no kernel counter holds that); empty when VMCOREINFO lacks the
+ *     section table, and SHARED is then left out as crash 9.0 leaves it out by default
+ * @param slab the two slab vmstat counters, as /proc/meminfo's {@code Slab:} and crash 8.0.3+
+ *     (crash 8.0.2 on 5.9+ kernels counts PG_slab pages instead, {@link PageCensus#slab()})
  * @param hugeTotal empty when the kernel has no hugetlb state to read
  */
-public record MemoryInfo(long pageSize, long total, long free, long shared, long buffers, long cached, long slab,
-        OptionalLong hugeTotal, OptionalLong hugeFree, long swapTotal, long swapFree, long commitLimit,
-        long committed) {
+public record MemoryInfo(long pageSize, long total, long free, Optional<PageCensus> census, long buffers,
+        long cached, long slab, OptionalLong hugeTotal, OptionalLong hugeFree, long swapTotal, long swapFree,
+        long commitLimit, long committed) {
 
     public long used() {
         return total - free;
+    }
+
+    /** crash's SHARED: non-reserved pages referenced more than once. */
+    public OptionalLong shared() {
+        return census.map(c -> OptionalLong.of(c.shared())).orElse(OptionalLong.empty());
     }
 
     /** crash's {@code kmem -i} text. */
@@ -23,7 +32,7 @@ public record MemoryInfo(long pageSize, long total, long free, long shared, long
         total(sb, "TOTAL MEM", total);
         row(sb, "FREE", free, total, "TOTAL MEM");
         row(sb, "USED", used(), total, "TOTAL MEM");
-        row(sb, "SHARED", shared, total, "TOTAL MEM");
+        census.ifPresent(c -> row(sb, "SHARED", c.shared(), total, "TOTAL MEM"));
         row(sb, "BUFFERS", buffers, total, "TOTAL MEM");
         row(sb, "CACHED", cached, total, "TOTAL MEM");
         row(sb, "SLAB", slab, total, "TOTAL MEM");
