@@ -191,4 +191,19 @@ class TriageCommandsTest {
         assertEquals(truth(f, "sys-t.txt"), run("sys", "-t", f.dump().toString()));
         assertEquals(truth(f, "foreach-UN-bt.txt"), run("foreach", f.dump().toString(), "UN", "bt"));
     }
+
+    /**
+     * arm64's ground truth has sys -t and foreach UN bt (crash ran in an emulated arm64 user space
+     * there, without the other triage commands). Its kallsyms lists text only, so tainted_mask is
+     * found through the code of the exported get_taint() and the letters are the documented ones.
+     */
+    @org.junit.jupiter.api.Test
+    void arm64SysTaintAndForeachUninterruptibleEqualCrash() throws IOException {
+        Path dir = Fixtures.dir("arm64-6.1-qemu-sysrq");
+        Path taint = Fixtures.truth(dir, "crash/sys-t.txt");
+        assumeTrue(Files.exists(taint), "arm64 fixture has no crash sys -t ground truth");
+        String dump = dir.resolve("vmcore.zlib-d31").toString();
+        assertEquals(Files.readString(taint), run("sys", "-t", dump));
+        assertEquals(Files.readString(Fixtures.truth(dir, "crash/foreach-UN-bt.txt")), run("foreach", dump, "UN", "bt"));
+    }
 }
