@@ -101,13 +101,22 @@ class TriageAgainstDrgnTest {
         List<JsonNode> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (JsonNode fr : f.drgn().get("crashed").get("panic_cpu_task").get("stack_trace_from_prstatus")) {
-            String pc = fr.get("pc").asText();
+            String pc = fr.path("pc").asText("");
             // An inlined function shares its caller's pc: one check per address, with the real symbol.
-            if (!fr.get("inline").asBoolean() && pc.startsWith("0xffffffff") && seen.add(pc)) {
+            if (!fr.path("inline").asBoolean() && pc.startsWith("0xffffffff") && seen.add(pc)) {
                 out.add(fr);
             }
         }
         return out;
+    }
+
+    /**
+     * By design kallsyms may name a global label inside the function drgn names from the ELF
+     * symbol table (entry_SYSCALL_64_after_hwframe inside entry_SYSCALL_64); crash, which also
+     * prints the label, agrees with us there.
+     */
+    private static boolean sameFunction(String drgn, String ours) {
+        return ours.equals(drgn) || ours.startsWith(drgn + "_");
     }
 
     @ParameterizedTest
@@ -128,7 +137,7 @@ class TriageAgainstDrgnTest {
             Matcher last = DIS_LINE.matcher(lines.get(lines.size() - 1));
             assertTrue(last.matches(), lines.get(lines.size() - 1));
             assertEquals(pc, last.group(1));
-            assertEquals(fr.get("symbol").asText(), last.group(2), pc);
+            assertTrue(sameFunction(fr.get("symbol").asText(), last.group(2)), pc + ": " + last.group(2));
             Matcher first = DIS_LINE.matcher(lines.get(0));
             assertTrue(first.matches() && first.group(3) == null, "dis -r starts at the function: " + lines.get(0));
             if (i > 0) {
@@ -155,7 +164,8 @@ class TriageAgainstDrgnTest {
         int found = 0;
         for (JsonNode fr : frames.subList(1, frames.size())) {
             if (!fr.get("symbol").isNull()) {
-                assertTrue(rd.contains(" " + fr.get("symbol").asText() + "+"), fr + " on the stack:\n" + rd);
+                String sym = Pattern.quote(fr.get("symbol").asText());
+                assertTrue(Pattern.compile(" " + sym + "(_\\w+)?\\+\\d+").matcher(rd).find(), fr + " on the stack");
                 found++;
             }
         }
