@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crashpipe.parsers.arch.UnwindContext;
 import io.crashpipe.parsers.btf.KernelBtf;
-import io.crashpipe.parsers.io.DumpFormatException;
 import io.crashpipe.parsers.triage.dis.CrashDisFormat;
 import io.crashpipe.parsers.triage.dis.Disassembler;
 import io.crashpipe.parsers.triage.dis.Instruction;
@@ -85,7 +84,11 @@ public final class DisCommand implements Callable<Integer> {
      * Kernel text named from kallsyms and module text from each module's own symbols (the module
      * list needs BTF; without it module addresses stay unnamed and cannot be disassembled by -r).
      */
-    static KernelDisassembly disassembly(KernelView view) throws DumpFormatException {
+    static KernelDisassembly disassembly(KernelView view) throws IOException {
+        if (!view.architecture().name().equals("x86_64")) {
+            throw new IOException("dis decodes x86-64 only (GNU objdump's i386:x86-64, as crash and gdb print it);"
+                    + " this dump's kernel is " + view.architecture().name());
+        }
         Symbolizer symbols = UnwindContext.of(view, KernelBtf.find(view)).symbolizer();
         return new KernelDisassembly(view.memory(), symbols, Disassembler.system());
     }

@@ -67,10 +67,14 @@ public final class KmemCommand implements Callable<Integer> {
                 o.put("slab", m.slab());
                 o.put("huge_total", m.hugeTotal().orElse(0));
                 o.put("huge_free", m.hugeFree().orElse(0));
-                o.put("swap_total", m.swapTotal());
-                o.put("swap_free", m.swapFree());
-                o.put("commit_limit", m.commitLimit());
-                o.put("committed", m.committed());
+                m.swap().value().ifPresentOrElse(w -> {
+                    o.put("swap_total", w.total());
+                    o.put("swap_free", w.free());
+                }, () -> o.put("swap_unknown", m.swap().whyUnknown()));
+                m.commit().value().ifPresentOrElse(c -> {
+                    o.put("commit_limit", c.limit());
+                    o.put("committed", c.committed());
+                }, () -> o.put("commit_unknown", m.commit().whyUnknown()));
                 Json.print(out, o);
             } else {
                 out.print(m.crashText());

@@ -206,4 +206,36 @@ class TriageCommandsTest {
         assertEquals(Files.readString(taint), run("sys", "-t", dump));
         assertEquals(Files.readString(Fixtures.truth(dir, "crash/foreach-UN-bt.txt")), run("foreach", dump, "UN", "bt"));
     }
+
+    /**
+     * The files commands crash 8.0.2 failed ("invalid task or pid value": it drops every task but
+     * the active ones from its PID table on 6.1) work here: the header names the task drgn lists
+     * at that address (PID, COMMAND), and each lists at least the standard descriptors.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"6.1-kdump-sysrq", "6.1-qemu-sysrq"})
+    void filesOfTasksCrashCouldNotFindNameDrgnsTask(String name) throws IOException {
+        Fixture f = fixture(name);
+        String commands = Files.readString(Fixtures.truth(f.dir(), "crash/commands.txt"));
+        var drgn = Json.MAPPER.readTree(Fixtures.truth(f.dir(), "drgn.json").toFile());
+        Matcher m = Pattern.compile("(?m)^files-(\\d+)\\.txt\\s+<- files ([0-9a-f]+)\\s+\\[failed").matcher(commands);
+        int checked = 0;
+        while (m.find()) {
+            String task = m.group(2);
+            String comm = null;
+            for (var t : drgn.get("tasks")) {
+                if (t.get("task").asText().equals("0x" + task)) {
+                    assertEquals(Integer.parseInt(m.group(1)), t.get("pid").asInt(), task);
+                    comm = t.get("comm").asText();
+                }
+            }
+            assertTrue(comm != null, "drgn lists no task " + task);
+            String out = run("files", f.dump().toString(), task);
+            assertTrue(out.matches("(?s)PID: " + m.group(1) + " +TASK: " + task + " +CPU: \\d+ +COMMAND: \""
+                    + Pattern.quote(comm) + "\"\n.*"), out);
+            assertTrue(out.contains("\n FD       FILE            DENTRY           INODE       TYPE PATH\n"), out);
+            checked++;
+        }
+        assertEquals(3, checked);
+    }
 }

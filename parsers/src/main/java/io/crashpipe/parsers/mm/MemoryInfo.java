@@ -12,10 +12,29 @@ import java.util.OptionalLong;
  * @param slab the two slab vmstat counters, as /proc/meminfo's {@code Slab:} and crash 8.0.3+
  *     (crash 8.0.2 on 5.9+ kernels counts PG_slab pages instead, {@link PageCensus#slab()})
  * @param hugeTotal empty when the kernel has no hugetlb state to read
+ * @param swap and {@code commit}: empty, with the reason, when a counter they need has no name in
+ *     this dump (static variables under text-only kallsyms, as on arm64 without KALLSYMS_ALL)
  */
 public record MemoryInfo(long pageSize, long total, long free, Optional<PageCensus> census, long buffers,
-        long cached, long slab, OptionalLong hugeTotal, OptionalLong hugeFree, long swapTotal, long swapFree,
-        long commitLimit, long committed) {
+        long cached, long slab, OptionalLong hugeTotal, OptionalLong hugeFree, Known<Swap> swap,
+        Known<Commit> commit) {
+
+    /** Swap pages in total and free ({@code total_swap_pages}, {@code nr_swap_pages}). */
+    public record Swap(long total, long free) {}
+
+    /** The overcommit limit and the committed address space ({@code vm_committed_as}), in pages. */
+    public record Commit(long limit, long committed) {}
+
+    /** A figure, or why it is unknown. */
+    public record Known<T>(Optional<T> value, String whyUnknown) {
+        public static <T> Known<T> of(T v) {
+            return new Known<>(Optional.of(v), null);
+        }
+
+        public static <T> Known<T> unknown(String why) {
+            return new Known<>(Optional.empty(), why);
+        }
+    }
 
     public long used() {
         return total - free;
@@ -41,13 +60,21 @@ public record MemoryInfo(long pageSize, long total, long free, Optional<PageCens
         total(sb, "TOTAL HUGE", ht);
         row(sb, "HUGE FREE", hugeFree.orElse(0), ht, "TOTAL HUGE");
         sb.append('\n');
-        total(sb, "TOTAL SWAP", swapTotal);
-        row(sb, "SWAP USED", swapTotal - swapFree, swapTotal, "TOTAL SWAP");
-        row(sb, "SWAP FREE", swapFree, swapTotal, "TOTAL SWAP");
+        swap.value().ifPresentOrElse(w -> {
+            total(sb, "TOTAL SWAP", w.total());
+            row(sb, "SWAP USED", w.total() - w.free(), w.total(), "TOTAL SWAP");
+            row(sb, "SWAP FREE", w.free(), w.total(), "TOTAL SWAP");
+        }, () -> unknown(sb, "TOTAL SWAP", swap.whyUnknown()));
         sb.append('\n');
-        total(sb, "COMMIT LIMIT", commitLimit);
-        row(sb, "COMMITTED", committed, commitLimit, "TOTAL LIMIT");
+        commit.value().ifPresentOrElse(c -> {
+            total(sb, "COMMIT LIMIT", c.limit());
+            row(sb, "COMMITTED", c.committed(), c.limit(), "TOTAL LIMIT");
+        }, () -> unknown(sb, "COMMIT LIMIT", commit.whyUnknown()));
         return sb.toString();
+    }
+
+    private static void unknown(StringBuilder sb, String label, String why) {
+        sb.append(String.format("%13s  unknown (%s)%n", label, why));
     }
 
     private void total(StringBuilder sb, String label, long pages) {

@@ -4,6 +4,9 @@ import io.crashpipe.parsers.btf.Btf;
 import io.crashpipe.parsers.triage.TypedReader;
 import io.crashpipe.parsers.view.KernelView;
 import io.crashpipe.parsers.kernel.MissingVmcoreinfoException;
+import io.crashpipe.parsers.mm.MemoryInfo.Commit;
+import io.crashpipe.parsers.mm.MemoryInfo.Known;
+import io.crashpipe.parsers.mm.MemoryInfo.Swap;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -38,15 +41,41 @@ public final class MemoryInfoReader {
         long slab = slab(pageSize);
         OptionalLong hugeTotal = OptionalLong.empty();
         OptionalLong hugeFree = OptionalLong.empty();
-        long swapTotal = view.symbol("total_swap_pages").isPresent() ? word("total_swap_pages") : 0;
-        long swapFree = view.symbol("nr_swap_pages").isPresent() ? word("nr_swap_pages") : 0;
+        Known<Swap> swap = swap();
+        return new MemoryInfo(pageSize, total, free, census(), buffers, cached, slab, hugeTotal, hugeFree, swap,
+                commit(pageSize, total, swap));
+    }
+
+    private Known<Swap> swap() {
+        Optional<String> missing = missing("total_swap_pages", "nr_swap_pages");
+        if (missing.isPresent()) {
+            return Known.unknown(missing.get());
+        }
+        return Known.of(new Swap(word("total_swap_pages"), word("nr_swap_pages")));
+    }
+
+    private Known<Commit> commit(long pageSize, long total, Known<Swap> swap) {
+        Optional<String> missing = missing("sysctl_overcommit_ratio", "vm_committed_as");
+        if (missing.isPresent() || swap.value().isEmpty()) {
+            return Known.unknown(missing.orElse(swap.whyUnknown()));
+        }
         long ratio = view.memory().u32(view.requireSymbol("sysctl_overcommit_ratio"));
         long kbytes = view.symbol("sysctl_overcommit_kbytes").isPresent() ? word("sysctl_overcommit_kbytes") : 0;
-        long limit = (kbytes != 0 ? kbytes / (pageSize / 1024) : total * ratio / 100) + swapTotal;
+        long limit = (kbytes != 0 ? kbytes / (pageSize / 1024) : total * ratio / 100) + swap.value().get().total();
         // /proc/meminfo's Committed_AS (and crash) read the counter's central count only.
         long committed = Math.max(0, r.s(view.requireSymbol("vm_committed_as"), "percpu_counter.count"));
-        return new MemoryInfo(pageSize, total, free, census(), buffers, cached, slab, hugeTotal, hugeFree, swapTotal,
-                swapFree, limit, committed);
+        return Known.of(new Commit(limit, committed));
+    }
+
+    /** The first of these symbols the dump does not name, as a reason. */
+    private Optional<String> missing(String... symbols) {
+        for (String s : symbols) {
+            if (view.symbol(s).isEmpty()) {
+                return Optional.of("no symbol " + s + (view.kallsymsListsTextOnly()
+                        ? ": kallsyms lists text only and it is not exported" : " in VMCOREINFO or kallsyms"));
+            }
+        }
+        return Optional.empty();
     }
 
     /**
