@@ -28,7 +28,7 @@ while IFS='|' read -r ours theirs; do
   if [ $have_crash = 1 ]; then
     echo "$theirs" > /tmp/triage-bench.cmd; echo q >> /tmp/triage-bench.cmd
     t0=$(now); crash -s --kaslr="$KASLR" "$VMLINUX" "$DUMP" -i /tmp/triage-bench.cmd >/dev/null 2>&1 || true; t1=$(now)
-    b=$(echo "$t1 - $t0" | bc); r=$(echo "scale=2; $a / $b" | bc)
+    b=$(printf '%.2fs' "$(echo "$t1 - $t0" | bc)"); r=$(echo "scale=2; $a / ${b%s}" | bc)
   else b=-; r=-; fi
   printf '%-34s %9.2fs %10s %7s\n' "$theirs" "$a" "$b" "$r"
 done <<LIST

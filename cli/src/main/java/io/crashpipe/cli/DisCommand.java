@@ -2,10 +2,14 @@ package io.crashpipe.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crashpipe.parsers.arch.UnwindContext;
+import io.crashpipe.parsers.btf.KernelBtf;
 import io.crashpipe.parsers.triage.dis.CrashDisFormat;
 import io.crashpipe.parsers.triage.dis.Disassembler;
 import io.crashpipe.parsers.triage.dis.Instruction;
 import io.crashpipe.parsers.triage.dis.KernelDisassembly;
+import io.crashpipe.parsers.unwind.Symbolizer;
+import io.crashpipe.parsers.view.KernelView;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -23,8 +27,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {"A SYMBOL alone prints its whole function; an ADDRESS alone one instruction; COUNT",
             "instructions from either; -r from the start of the function up to and including ADDRESS",
-            "(the faulting instruction, say). Function extents come from kallsyms; decoding is GNU",
-            "objdump's (binutils, the disassembler gdb and crash use; CRASHPIPE_OBJDUMP overrides)."})
+            "(the faulting instruction, say). Function extents come from kallsyms, and in module text",
+            "from the module's own symbol table; decoding is GNU objdump's (binutils, the disassembler",
+            "gdb and crash use; CRASHPIPE_OBJDUMP overrides)."})
 public final class DisCommand implements Callable<Integer> {
     @Option(names = "-r", description = "from the function's start up to ADDRESS")
     boolean reverse;
@@ -52,7 +57,7 @@ public final class DisCommand implements Callable<Integer> {
         KernelAccess.with(dump.path(), view -> {
             long addr = RdCommand.resolve(view, where);
             boolean symbol = !RdCommand.isHex(where) || where.startsWith("0x") ? view.symbol(where).isPresent() : false;
-            KernelDisassembly dis = new KernelDisassembly(view.memory(), view.kallsyms(), Disassembler.system());
+            KernelDisassembly dis = disassembly(view);
             List<Instruction> insns;
             if (reverse) {
                 insns = dis.upTo(addr);
@@ -73,6 +78,19 @@ public final class DisCommand implements Callable<Integer> {
             }
         });
         return 0;
+    }
+
+    /**
+     * Kernel text named from kallsyms and module text from each module's own symbols (the module
+     * list needs BTF; without it module addresses stay unnamed and cannot be disassembled by -r).
+     */
+    static KernelDisassembly disassembly(KernelView view) throws IOException {
+        if (!view.architecture().name().equals("x86_64")) {
+            throw new IOException("dis decodes x86-64 only (GNU objdump's i386:x86-64, as crash and gdb print it);"
+                    + " this dump's kernel is " + view.architecture().name());
+        }
+        Symbolizer symbols = UnwindContext.of(view, KernelBtf.find(view)).symbolizer();
+        return new KernelDisassembly(view.memory(), symbols, Disassembler.system());
     }
 
     static ArrayNode toJson(List<Instruction> insns, CrashDisFormat format, KernelDisassembly dis) {

@@ -1,15 +1,17 @@
 package io.crashpipe.cli;
 
 import io.crashpipe.parsers.btf.KernelBtf;
+import io.crashpipe.parsers.dump.CpuRegisters;
 import io.crashpipe.parsers.triage.dis.CrashDisFormat;
-import io.crashpipe.parsers.triage.dis.Disassembler;
 import io.crashpipe.parsers.triage.dis.KernelDisassembly;
+import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.triage.taint.TaintReader;
 import io.crashpipe.parsers.unwind.Backtrace;
 import io.crashpipe.parsers.unwind.BacktraceReader;
 import io.crashpipe.parsers.unwind.ExceptionFrame;
 import io.crashpipe.parsers.unwind.TraceStep;
 import io.crashpipe.parsers.view.KernelView;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -20,11 +22,11 @@ import java.util.List;
 final class FaultSection {
     private FaultSection() {}
 
-    static String text(KernelView view, List<io.crashpipe.parsers.dump.CpuRegisters> notes) {
+    static String text(KernelView view, List<CpuRegisters> notes) {
         StringBuilder sb = new StringBuilder();
         try {
             sb.append(TaintReader.read(view, KernelBtf.require(view)).crashText());
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException | IOException e) {
             waitIfNotArrived(e);
             sb.append("TAINTED_MASK: unknown (").append(e.getMessage()).append(")\n");
         }
@@ -32,7 +34,7 @@ final class FaultSection {
         return sb.toString();
     }
 
-    private static String faulting(KernelView view, List<io.crashpipe.parsers.dump.CpuRegisters> notes) {
+    private static String faulting(KernelView view, List<CpuRegisters> notes) {
         try {
             BacktraceReader reader = BacktraceReader.withoutBtf(view, notes);
             if (reader.cpus() == 0) {
@@ -41,12 +43,12 @@ final class FaultSection {
             Backtrace bt = reader.forCpu(reader.panicCpu().orElse(0));
             for (TraceStep s : bt.steps()) {
                 if (s instanceof ExceptionFrame e && !e.fromNote() && !e.regs().userMode()) {
-                    KernelDisassembly dis = new KernelDisassembly(view.memory(), view.kallsyms(), Disassembler.system());
+                    KernelDisassembly dis = DisCommand.disassembly(view);
                     return new CrashDisFormat(dis::symbolize).line(dis.from(e.regs().pc(), 1).get(0));
                 }
             }
             return "none (the panic task's stack has no kernel exception frame: panic() was called directly)";
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             waitIfNotArrived(e);
             return "unknown (" + e.getMessage() + ")";
         }
@@ -54,9 +56,8 @@ final class FaultSection {
 
     /** A page still to come (streaming) is never reported unknown: the pass must wait for it. */
     private static void waitIfNotArrived(Exception e) {
-        if (e instanceof io.crashpipe.parsers.memory.MemoryFault f
-                && f.unavailable().reason() == io.crashpipe.parsers.memory.Unavailable.Reason.NOT_YET_ARRIVED) {
-            throw f;
+        if (e instanceof MemoryFault f) {
+            MemoryFault.propagateIfWaiting(f);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.crashpipe.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.dump.Dumps;
 import io.crashpipe.parsers.kallsyms.SymbolOffset;
@@ -35,6 +37,9 @@ public final class RdCommand implements Callable<Integer> {
 
     @Option(names = "-s", description = "show words that point into kernel symbols as symbol+offset")
     boolean symbolic;
+
+    @Option(names = "--json", description = "print a JSON array, one object per word (address, value, symbol with -s)")
+    boolean json;
 
     @Mixin
     DumpArgument dump;
@@ -76,11 +81,26 @@ public final class RdCommand implements Callable<Integer> {
             LongFunction<Optional<SymbolOffset>> symbols) throws IOException {
         try {
             List<MemoryWords.Word> words = MemoryWords.read(src, addr, count, symbols);
+            if (json) {
+                Json.print(out, toJson(words));
+                return;
+            }
             out.print(MemoryWords.text(words, symbolic));
             out.flush();
         } catch (MemoryFault e) {
             throw new IOException(name + ": rd cannot read " + e.unavailable().describe(), e);
         }
+    }
+
+    static ArrayNode toJson(List<MemoryWords.Word> words) {
+        ArrayNode arr = Json.MAPPER.createArrayNode();
+        for (MemoryWords.Word w : words) {
+            ObjectNode o = arr.addObject();
+            o.put("address", String.format("%016x", w.address()));
+            o.put("value", String.format("%016x", w.value()));
+            w.symbol().ifPresent(s -> o.put("symbol", s));
+        }
+        return arr;
     }
 
     /** Kernel-image symbols only, as crash's {@code in_ksymbol_range}; empty when kallsyms is absent. */
@@ -93,9 +113,9 @@ public final class RdCommand implements Callable<Integer> {
     }
 
     /** An address in hex, else a symbol from VMCOREINFO or kallsyms; {@code 0x} forces hex. */
-    static long resolve(KernelView view, String text) {
+    static long resolve(KernelView view, String text) throws IOException {
         if (text.startsWith("0x") || text.startsWith("0X")) {
-            return parseHex(text);
+            return hexArgument(text);
         }
         var sym = view.symbol(text);
         if (sym.isPresent()) {
@@ -104,7 +124,18 @@ public final class RdCommand implements Callable<Integer> {
         if (isHex(text)) {
             return parseHex(text);
         }
-        throw new IllegalArgumentException("'" + text + "' is neither a hex address nor a kernel symbol of this dump");
+        String why = view.hasKallsyms() && view.kallsymsListsTextOnly()
+                ? " (this kernel's kallsyms lists text only: a static variable has no name here)" : "";
+        throw new IOException("'" + text + "' is neither a hex address nor a symbol in this dump's VMCOREINFO or kallsyms"
+                + why);
+    }
+
+    private static long hexArgument(String text) throws IOException {
+        try {
+            return parseHex(text);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     static boolean isHex(String s) {

@@ -2,8 +2,10 @@ package io.crashpipe.parsers.fs;
 
 import io.crashpipe.parsers.sched.Task;
 import io.crashpipe.parsers.triage.TypedReader;
+import io.crashpipe.parsers.memory.MemoryFault;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A task's open files from its {@code files_struct}: {@code files->fdt} (the current fdtable),
@@ -26,8 +28,8 @@ public final class OpenFilesReader {
 
     public TaskFiles read(Task t) {
         long fs = r.u(t.address(), "task_struct.fs");
-        String root = fs == 0 ? "" : pathOf(fs + r.offset("fs_struct.root"));
-        String cwd = fs == 0 ? "" : pathOf(fs + r.offset("fs_struct.pwd"));
+        String root = fs == 0 ? "" : readable(() -> pathOf(fs + r.offset("fs_struct.root")));
+        String cwd = fs == 0 ? "" : readable(() -> pathOf(fs + r.offset("fs_struct.pwd")));
         List<OpenFile> files = new ArrayList<>();
         long filesStruct = r.u(t.address(), "task_struct.files");
         if (filesStruct != 0) {
@@ -45,12 +47,38 @@ public final class OpenFilesReader {
     }
 
     private OpenFile openFile(int fd, long file) {
+        try {
+            return readFile(fd, file);
+        } catch (MemoryFault e) {
+            MemoryFault.propagateIfWaiting(e);
+            return new OpenFile(fd, file, 0, 0, "UNKN", unreadable(e));
+        }
+    }
+
+    private OpenFile readFile(int fd, long file) {
         long dentry = r.u(file, "file.f_path.dentry");
         long mnt = r.u(file, "file.f_path.mnt");
         long inode = r.find(file, "file.f_inode").orElseGet(() -> dentry == 0 ? 0 : r.u(dentry, "dentry.d_inode"));
         String type = inode == 0 ? "UNKN" : type((int) r.u(inode, "inode.i_mode"));
-        String path = dentry == 0 ? "" : paths.path(mnt, dentry);
+        String path = dentry == 0 ? "" : readable(() -> paths.path(mnt, dentry));
         return new OpenFile(fd, file, dentry, inode, type, path);
+    }
+
+    /**
+     * A path, or where the dump lacks a page of its dentry or mount chain (a filtered dump), what
+     * is missing: the other files are still listed.
+     */
+    private static String readable(Supplier<String> path) {
+        try {
+            return path.get();
+        } catch (MemoryFault e) {
+            MemoryFault.propagateIfWaiting(e);
+            return unreadable(e);
+        }
+    }
+
+    private static String unreadable(MemoryFault e) {
+        return "(unreadable: " + e.unavailable().describe() + ")";
     }
 
     /** A {@code struct path} (mnt, dentry) at {@code at}. */

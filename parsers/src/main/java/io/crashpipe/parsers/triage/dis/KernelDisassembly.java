@@ -1,16 +1,17 @@
 package io.crashpipe.parsers.triage.dis;
 
-import io.crashpipe.parsers.kallsyms.Kallsyms;
 import io.crashpipe.parsers.kallsyms.SymbolOffset;
 import io.crashpipe.parsers.kernel.VirtualMemory;
+import io.crashpipe.parsers.unwind.Symbolizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What crash's {@code dis} shows of kernel text, found without debug information: a function
- * spans from its kallsyms symbol to the next symbol (crash's own fallback when gdb knows no
- * range), less the int3/NOP padding the compiler puts between functions.
+ * spans from its symbol to the next symbol (crash's own fallback when gdb knows no range), less
+ * the int3/NOP padding the compiler puts between functions. Symbols are kallsyms' in the image
+ * and each module's own table in module text (a faulting lkdtm_EXCEPTION, say).
  */
 public final class KernelDisassembly {
     /** Longest x86 instruction. */
@@ -19,12 +20,12 @@ public final class KernelDisassembly {
     private static final int MAX_FUNCTION = 1 << 20;
 
     private final VirtualMemory memory;
-    private final Kallsyms kallsyms;
+    private final Symbolizer symbols;
     private final Disassembler disassembler;
 
-    public KernelDisassembly(VirtualMemory memory, Kallsyms kallsyms, Disassembler disassembler) {
+    public KernelDisassembly(VirtualMemory memory, Symbolizer symbols, Disassembler disassembler) {
         this.memory = memory;
-        this.kallsyms = kallsyms;
+        this.symbols = symbols;
         this.disassembler = disassembler;
     }
 
@@ -72,12 +73,12 @@ public final class KernelDisassembly {
     }
 
     public Optional<SymbolOffset> symbolize(long address) {
-        return kallsyms.symbolize(address);
+        return symbols.symbolize(address);
     }
 
     private SymbolOffset containing(long address) {
-        return kallsyms.symbolize(address).orElseThrow(() -> new DisassemblerException("0x"
-                + Long.toHexString(address) + " is not in the kernel's text (no kallsyms symbol contains it)"));
+        return symbols.symbolize(address).orElseThrow(() -> new DisassemblerException("0x"
+                + Long.toHexString(address) + " is not in kernel or module text (no kallsyms or module symbol contains it)"));
     }
 
     private static int functionSize(SymbolOffset s) {

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * disassembler prints, and gdb's disassembler is libopcodes, which is also objdump's: the AT&T
  * text comes out the same, only symbol names are left for {@link CrashDisFormat} to add.
  * (iced-x86's Java build, the first choice, is not served by the Maven repository this project
- * builds from.)
+ * builds from: a 404 for com.github.icedland:iced-x86, checked again on 2026-12-06. Should it
+ * become available, a second {@link Disassembler} beside this one is all it takes.)
  */
 public final class ObjdumpDisassembler implements Disassembler {
     private static final Pattern LINE = Pattern.compile("^\\s*([0-9a-f]+):\\t(?:([0-9a-f]{2}(?: [0-9a-f]{2})*)\\s*\\t)?(.*)$");

@@ -22,12 +22,21 @@ public final class TaintReader {
             "FORCED_RMMOD", "MACHINE_CHECK", "BAD_PAGE", "USER", "DIE", "OVERRIDDEN_ACPI_TABLE", "WARN", "CRAP",
             "FIRMWARE_WORKAROUND", "OOT_MODULE", "UNSIGNED_MODULE", "SOFTLOCKUP", "LIVEPATCH", "AUX", "RANDSTRUCT",
             "TEST", "FWCTL");
+    /**
+     * The letters by bit (Documentation/admin-guide/tainted-kernels.rst), for a kernel whose
+     * {@code taint_flags[]} cannot be found (text-only kallsyms): like the bit numbers, the
+     * letters are user-visible and never change.
+     */
+    static final String LETTERS = "PFSRMBUDAWCIOELKXTNJ";
     private static final int MAX_FLAGS = 64;
 
     private TaintReader() {}
 
     public static KernelTaint read(KernelView view, Btf btf) {
-        long mask = view.memory().u64(view.requireSymbol("tainted_mask"));
+        long mask = view.memory().u64(maskAddress(view));
+        if (view.symbol("taint_flags").isEmpty() && view.kallsymsListsTextOnly()) {
+            return fromDocumentedLetters(mask);
+        }
         long table = view.requireSymbol("taint_flags");
         TypedReader r = new TypedReader(btf, view.memory());
         long size = btf.sizeOf("taint_flag").orElseThrow(() -> new IllegalStateException(
@@ -46,6 +55,28 @@ public final class TaintReader {
             }
             String name = i < NAMES.size() ? "TAINT_" + NAMES.get(i) : "TAINT_BIT_" + i;
             flags.add(new TaintFlag(i, t, f, name, (mask >>> i & 1) != 0));
+        }
+        return new KernelTaint(mask, List.copyOf(flags));
+    }
+
+    /** {@code tainted_mask}, or where text-only kallsyms lacks it, the variable get_taint() loads. */
+    private static long maskAddress(KernelView view) {
+        var direct = view.symbol("tainted_mask");
+        if (direct.isPresent()) {
+            return direct.getAsLong();
+        }
+        long getTaint = view.symbol("get_taint").orElseThrow(() -> new IllegalStateException(
+                "neither tainted_mask nor get_taint() is in kallsyms"));
+        return GetTaintCode.taintedMaskAddress(view.memory(), view.architecture().name(), getTaint)
+                .orElseThrow(() -> new IllegalStateException("tainted_mask is not in kallsyms and get_taint() at 0x"
+                        + Long.toHexString(getTaint) + " does not start with the load it expects"));
+    }
+
+    private static KernelTaint fromDocumentedLetters(long mask) {
+        List<TaintFlag> flags = new ArrayList<>();
+        for (int i = 0; i < LETTERS.length(); i++) {
+            flags.add(new TaintFlag(i, LETTERS.charAt(i), i == 0 ? 'G' : ' ', "TAINT_" + NAMES.get(i),
+                    (mask >>> i & 1) != 0));
         }
         return new KernelTaint(mask, List.copyOf(flags));
     }
