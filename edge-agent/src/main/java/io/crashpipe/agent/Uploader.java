@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crashpipe.parsers.dump.Dump;
-import io.crashpipe.parsers.dump.Dumps;
 import io.crashpipe.schemas.EventTypes;
 import io.crashpipe.schemas.events.DumpMetadata;
 import io.crashpipe.schemas.events.PageChunk;
@@ -65,7 +64,7 @@ public final class Uploader {
         }
         AtomicLong bytes = new AtomicLong();
         client.hello();
-        try (Dump dump = Dumps.open(found.file())) {
+        try (Dump dump = ReadAheadSource.open(found.file())) {
             SplitOrder order = chooseOrder(ckpt, dump, options.hotPagesFirst());
             if (!ckpt.metadataSent()) {
                 DumpMetadata meta = MetadataBuilder.build(dumpId, found, dump, options.agentVersion(), options.host());
