@@ -1,32 +1,42 @@
 #!/usr/bin/env bash
-# Issue 6 benchmark: agent -> gateway -> Kafka throughput (MB/s of page data) next to a raw
-# loopback TCP copy of the same file, in the same run, plus bytes sent versus the file size.
-# Files: the largest fixture (the unpacked ELF vmcore) and, if present, a 2 GiB-guest dump.
-# Usage: bench/ingest.sh [FILE...]
+# Issue 18 parts 5 and 6: bulk ingest agent -> gateway -> Kafka, and the agent's footprint.
+#
+# For each build (BASE=DIR adds a baseline checkout, built, measured first as "before"; this tree
+# is "after"), on a fresh `crashpipe up --ingest-only` stack of that build:
+#  - per file: MB/s of page data (non-zero page bytes carried in chunks) from `crashpipe upload`,
+#    next to a raw loopback TCP copy of the same file run just before it (same load); the CPU
+#    seconds of the agent and of the stack (gateway + Kafka + registry, from /proc), and CPU ms
+#    per page MB (what a busy machine pays, independent of how busy it is); the agent's peak RSS;
+#    and a second upload of the same dump with the same state directory.
+#  - the footprint: peak RSS of the agent (/usr/bin/time) uploading a BIG_GIB (default 64) GiB
+#    dump made by bench/make-big-dump.sh (the 6.1 kdump fixture's ELF plus sparse zero memory),
+#    then the repeated upload's time. With BASE_BIG_TIMEOUT=S the baseline's big upload is stopped
+#    after S seconds (its peak RSS so far, reached in the first seconds; no repeat): a baseline
+#    reads the whole dump again on a repeat.
+# Files: default the 6.1 kdump fixture's ELF and the lab's ELF dumps under $LAB_DATA/dumps
+# (LAB_DATA default /work/labdata). The machine's load is printed at the start and the end.
+# Usage: [BASE=DIR] [BIG_GIB=64] [BASE_BIG_TIMEOUT=S] [PORT=48080] bench/ingest.sh [FILE...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/crashpipe" --version >/dev/null   # builds if needed
-. "$root/bin/jdk.sh"; crashpipe_select_jdk
 work=${TMPDIR:-/tmp}/crashpipe-bench-ingest; rm -rf "$work"; mkdir -p "$work"
+port=${PORT:-48080}
 files=("$@")
 if [ ${#files[@]} -eq 0 ]; then
-  elf="$work/vmcore.elf-d31"
-  zstd -q -d -f "$root/../shared/fixtures/6.1-kdump-sysrq/vmcore.elf-d31.zst" -o "$elf"
-  files+=("$elf")
-  for big in /work/lab-data/dumps/2g-*/vmcore.elf /work/lab-data/dumps/2g-*/vmcore.mdf-zlib-d31; do
-    [ -r "$big" ] && files+=("$big")
-  done
+  zstd -q -d -f "$root/../shared/fixtures/6.1-kdump-sysrq/vmcore.elf-d31.zst" -o "$work/vmcore.elf-d31"
+  files+=("$work/vmcore.elf-d31")
+  for big in "${LAB_DATA:-/work/labdata}"/dumps/*/vmcore.elf; do [ -r "$big" ] && files+=("$big"); done
 fi
-export CRASHPIPE_HOME="$work/home"
-"$root/crashpipe" up --ingest-only --gateway-port 28080 --registry-port 28081 --kafka-port 29092 > "$work/up.log" 2>&1 &
-up=$!
-trap 'kill -TERM $up 2>/dev/null; wait $up 2>/dev/null || true' EXIT
-for i in $(seq 1 120); do grep -q '^crashpipe ready' "$work/up.log" && break; sleep 1; done
-grep '^crashpipe ready' "$work/up.log" >/dev/null || { cat "$work/up.log"; exit 1; }
+big="$work/big.elf"
+"$root/bench/make-big-dump.sh" "$big" "${BIG_GIB:-64}" >/dev/null
+builds=()
+[ -n "${BASE:-}" ] && builds+=("before:$BASE")
+builds+=("after:$root")
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 
 raw_copy() {  # MB/s of one file through a loopback TCP socket into a discarding reader
   python3 - "$1" <<'PY'
-import socket, sys, threading, time, os
+import socket, sys, threading, time
 path = sys.argv[1]
 srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
 got = [0]
@@ -45,20 +55,66 @@ s.close(); t.join()
 print("%.1f" % (got[0] / (time.time() - t0) / 1e6))
 PY
 }
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 
-printf '%-28s %10s %12s %12s %10s %12s %12s %10s\n' file "size MB" "raw MB/s" "page MB" "seconds" "page MB/s" "file MB/s" "sent/size"
-for f in "${files[@]}"; do
-  cat "$f" > /dev/null   # warm cache for both measurements
-  raw=$(raw_copy "$f")
-  json=$("$root/crashpipe" upload --no-progress --json --gateway http://127.0.0.1:28080/ \
-      --state "$work/state" "$f")
-  python3 - "$f" "$raw" "$json" <<'PY'
-import json, sys, os
-f, raw, j = sys.argv[1], float(sys.argv[2]), json.loads(sys.argv[3])
-size = os.path.getsize(f)
-# page MB: non-zero page data carried in chunks (zero pages travel as pfn runs only)
-print("%-28s %10.1f %12.1f %12.1f %10.1f %12.1f %12.1f %10.3f" % (os.path.basename(os.path.dirname(f)) + "/" + os.path.basename(f)[:14],
-      size / 1e6, raw, j["pageBytes"] / 1e6, j["seconds"], j["pageBytes"] / 1e6 / j["seconds"], size / 1e6 / j["seconds"],
-      j["bytesSent"] / size))
+# upload BUILD_ROOT STATE FILE OUT: one upload under /usr/bin/time; OUT.json, OUT.time ("maxrss_kb user sys wall")
+upload() {
+  CRASHPIPE_NO_BUILD=1 /usr/bin/time -f "%M %U %S %e" -o "$4.time" "$1/crashpipe" upload --no-progress --json \
+      --gateway "http://127.0.0.1:$port/" --state "$2" "$3" > "$4.json" 2> "$4.err" || { cat "$4.err" >&2; return 1; }
+}
+
+printf '%-7s %-30s %8s %9s %8s %7s %9s %6s %7s %7s %9s %8s %8s\n' build file "size MB" "raw MB/s" "page MB" "sec" \
+    "page MB/s" "% raw" "agent s" "stack s" "CPU ms/MB" "RSS MiB" "again s"
+for b in "${builds[@]}"; do
+  name=${b%%:*}; tree=${b#*:}
+  export CRASHPIPE_HOME="$work/home-$name"
+  CRASHPIPE_NO_BUILD=1 "$tree/crashpipe" up --ingest-only --gateway-port "$port" --registry-port $((port + 1)) \
+      --kafka-port $((port + 2)) > "$work/up-$name.log" 2>&1 &
+  up=$!
+  for i in $(seq 1 180); do grep -q '^crashpipe ready' "$work/up-$name.log" && break; sleep 1; done
+  grep -q '^crashpipe ready' "$work/up-$name.log" || { cat "$work/up-$name.log"; kill $up; exit 1; }
+  stack=$(pgrep -P $up java || echo $up)   # the launcher execs java: usually the same pid
+  for f in "${files[@]}"; do
+    cat "$f" > /dev/null   # warm cache for both measurements
+    raw=$(raw_copy "$f")
+    c0=$(cpu_s "$stack")
+    upload "$tree" "$work/state-$name" "$f" "$work/$name-1"
+    c1=$(cpu_s "$stack")
+    upload "$tree" "$work/state-$name" "$f" "$work/$name-2"
+    python3 - "$name" "$f" "$raw" "$c0" "$c1" "$work/$name-1" "$work/$name-2" <<'PY'
+import json, os, sys
+name, f, raw, c0, c1, one, two = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), sys.argv[6], sys.argv[7]
+j = json.load(open(one + ".json")); rss, user, sysc, wall = map(float, open(one + ".time").read().split()[-4:])
+j2 = json.load(open(two + ".json"))
+mb = j["pageBytes"] / 1e6
+label = os.path.basename(os.path.dirname(f)) + "/" + os.path.basename(f)
+print("%-7s %-30s %8.1f %9.1f %8.1f %7.1f %9.1f %6.1f %7.2f %7.2f %9.1f %8.1f %8.1f" % (name, label[-30:],
+      os.path.getsize(f) / 1e6, raw, mb, j["seconds"], mb / j["seconds"], 100 * mb / j["seconds"] / raw,
+      user + sysc, c1 - c0, 1000 * (user + sysc + c1 - c0) / mb, rss / 1024, j2["seconds"]))
 PY
+  done
+  # the footprint on the big dump
+  if [ "$name" = before ] && [ -n "${BASE_BIG_TIMEOUT:-}" ]; then
+    CRASHPIPE_NO_BUILD=1 /usr/bin/time -f "%M %U %S %e" -o "$work/$name-big.time" timeout "$BASE_BIG_TIMEOUT" "$tree/crashpipe" upload \
+        --no-progress --json --gateway "http://127.0.0.1:$port/" --state "$work/state-big-$name" "$big" \
+        > "$work/$name-big.json" 2> "$work/$name-big.err" || true
+    again="(not run: the first was stopped after ${BASE_BIG_TIMEOUT} s)"
+  else
+    upload "$tree" "$work/state-big-$name" "$big" "$work/$name-big"
+    upload "$tree" "$work/state-big-$name" "$big" "$work/$name-big2"
+    again=$(python3 -c "import json,sys; print('%.1f s' % json.load(open(sys.argv[1]))['seconds'])" "$work/$name-big2.json")
+  fi
+  python3 - "$name" "$big" "$work/$name-big" "$again" <<'PY'
+import json, os, sys
+name, big, one, again = sys.argv[1:5]
+rss, user, sysc, wall = map(float, open(one + ".time").read().split()[-4:])
+try:
+    j = json.load(open(one + ".json")); took = "%.1f s" % j["seconds"]
+except Exception:
+    took = "%.1f s (stopped)" % wall
+print("%-7s big dump %.1f GiB: agent peak RSS %.1f MiB, upload %s, CPU %.1f s; repeated upload %s" % (name,
+      os.path.getsize(big) / 2**30, rss / 1024, took, user + sysc, again))
+PY
+  kill -TERM $up; wait $up 2>/dev/null || true
 done
+echo "machine: load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"

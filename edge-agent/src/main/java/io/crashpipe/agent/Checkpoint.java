@@ -1,18 +1,23 @@
 package io.crashpipe.agent;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What the gateway has acknowledged for one dump, in an append-only text file
- * ({@code order ...}, {@code metadata}, {@code chunk N}, {@code sealed} lines), so an agent
+ * ({@code order ...}, {@code metadata}, {@code chunk N [after CURSOR]}, {@code sealed} lines), so an agent
  * restarted at any point resumes where it stopped. A torn last line (crash while appending) is
  * ignored, and cut off before the next line is appended.
  *
@@ -26,7 +31,11 @@ import java.util.Optional;
  */
 public final class Checkpoint {
     private final Path file;
+    private static final Pattern CHUNK = Pattern.compile("chunk (\\d{1,9})(?: (after .*))?");
+
     private final BitSet chunks = new BitSet();
+    /** Cursors after acknowledged chunks, from the end of the acknowledged prefix on. */
+    private final TreeMap<Integer, SplitCursor> cursors = new TreeMap<>();
     private boolean metadata;
     private boolean sealed;
     private SplitOrder order;
@@ -41,30 +50,47 @@ public final class Checkpoint {
         Files.createDirectories(stateDir);
         Checkpoint c = new Checkpoint(stateDir.resolve(dumpId + ".ckpt"));
         if (Files.exists(c.file)) {
-            byte[] bytes = Files.readAllBytes(c.file);
-            c.tornTail = bytes.length > 0 && bytes[bytes.length - 1] != '\n';
-            int end = bytes.length;
-            while (end > 0 && bytes[end - 1] != '\n') {
-                end--;
-            }
-            c.completeLength = end;
-            String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n");
-            // a last line without its newline is torn ("chunk 12" cut to "chunk 1"): not recorded
-            for (String line : Arrays.asList(lines).subList(0, c.tornTail ? lines.length - 1 : lines.length)) {
-                if (SplitOrder.isCheckpointLine(line)) {
-                    if (c.order == null) {
-                        c.order = SplitOrder.fromCheckpointLine(line).orElse(null);
+            // line by line: a 64 GiB dump's checkpoint holds tens of thousands of lines
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(c.file), 1 << 16)) {
+                ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+                long offset = 0;
+                for (int b; (b = in.read()) >= 0; ) {
+                    offset++;
+                    if (b != '\n') {
+                        line.write(b);
+                        continue;
                     }
-                } else if (line.equals("metadata")) {
-                    c.metadata = true;
-                } else if (line.equals("sealed")) {
-                    c.sealed = true;
-                } else if (line.matches("chunk \\d{1,9}")) {
-                    c.chunks.set(Integer.parseInt(line.substring(6)));
+                    c.apply(line.toString(StandardCharsets.UTF_8));
+                    line.reset();
+                    c.completeLength = offset;
                 }
+                // a last line without its newline is torn ("chunk 12" cut to "chunk 1"): not recorded
+                c.tornTail = line.size() > 0;
             }
         }
         return c;
+    }
+
+    private void apply(String line) {
+        if (SplitOrder.isCheckpointLine(line)) {
+            if (order == null) {
+                order = SplitOrder.fromCheckpointLine(line).orElse(null);
+            }
+        } else if (line.equals("metadata")) {
+            metadata = true;
+        } else if (line.equals("sealed")) {
+            sealed = true;
+        } else {
+            Matcher m = CHUNK.matcher(line);
+            if (m.matches()) {
+                int seq = Integer.parseInt(m.group(1));
+                chunks.set(seq);
+                if (m.group(2) != null) {
+                    SplitCursor.parse(m.group(2)).ifPresent(cur -> cursors.put(seq, cur));
+                    prune();
+                }
+            }
+        }
     }
 
     public boolean exists() {
@@ -121,6 +147,36 @@ public final class Checkpoint {
         if (!chunks.get(seq)) {
             append("chunk " + seq);
             chunks.set(seq);
+        }
+    }
+
+    /** Records an acknowledged chunk with the split cursor right after it. */
+    public synchronized void recordChunk(int seq, SplitCursor after) throws IOException {
+        if (!chunks.get(seq)) {
+            append("chunk " + seq + " " + after.toText());
+            chunks.set(seq);
+            cursors.put(seq, after);
+            prune();
+        }
+    }
+
+    /**
+     * Where a split can start again without reading what was acknowledged: the cursor after the
+     * last chunk of the longest acknowledged prefix {@code 0..N} whose cursor is known; the start
+     * when there is none. Chunks after it that were acknowledged too are still split (read) but
+     * not sent.
+     */
+    public synchronized SplitCursor resumeCursor() {
+        int firstMissing = chunks.nextClearBit(0);
+        java.util.Map.Entry<Integer, SplitCursor> e = cursors.floorEntry(firstMissing - 1);
+        return e == null ? SplitCursor.start() : e.getValue();
+    }
+
+    /** Only the cursor ending the acknowledged prefix and the ones above it can ever be resumed from. */
+    private void prune() {
+        Integer floor = cursors.floorKey(chunks.nextClearBit(0) - 1);
+        if (floor != null) {
+            cursors.headMap(floor, false).clear();
         }
     }
 

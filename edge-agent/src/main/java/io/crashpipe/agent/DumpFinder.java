@@ -14,11 +14,16 @@ import java.util.regex.Pattern;
 import io.crashpipe.schemas.events.DumpLayout;
 
 /**
- * Finds finished dumps under a crash directory, in the layouts the capture tools leave:
+ * Finds dumps under a crash directory, in the layouts the capture tools leave:
  * Debian/Ubuntu kdump-tools ({@code YYYYMMDDHHMM/dump.YYYYMMDDHHMM} and {@code dmesg.*}) and
- * RHEL kdump ({@code HOST-DATE-TIME/vmcore} and {@code vmcore-dmesg.txt}). A dump still being
- * written is skipped: kdump-tools' {@code dump-incomplete}, RHEL's {@code vmcore-incomplete},
- * and any file modified within the quiet period.
+ * RHEL kdump ({@code HOST-DATE-TIME/vmcore} and {@code vmcore-dmesg.txt}).
+ *
+ * <p>Both tools write the dump under a temporary name and rename it when it is complete
+ * (kdump-tools {@code dump-incomplete -> dump.STAMP}, RHEL {@code vmcore-incomplete -> vmcore}),
+ * so a dump under its final name with no {@code -incomplete} file beside it is a
+ * {@link #candidates candidate}. {@link #find} adds the old rule for one-shot scans: a candidate
+ * also counts only once unmodified for the quiet period (a dump copied into place by hand is
+ * written under its final name). The watcher decides completion itself, see {@link DumpWatcher}.
  */
 public final class DumpFinder {
     private static final Pattern KDUMP_TOOLS_DIR = Pattern.compile("\\d{12}");
@@ -31,26 +36,56 @@ public final class DumpFinder {
         this.quietPeriod = quietPeriod;
     }
 
+    /** Candidates unmodified for the quiet period, in path order. */
     public List<FoundDump> find(Path crashDir) throws IOException {
+        List<FoundDump> out = new ArrayList<>();
+        for (FoundDump d : candidates(crashDir)) {
+            if (settled(d.file())) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /** Every dump under its final name with no {@code -incomplete} file beside it, in path order. */
+    public static List<FoundDump> candidates(Path crashDir) throws IOException {
         List<FoundDump> out = new ArrayList<>();
         if (!Files.isDirectory(crashDir)) {
             return out;
         }
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(crashDir, Files::isDirectory)) {
             for (Path d : dirs) {
-                String name = d.getFileName().toString();
-                if (KDUMP_TOOLS_DIR.matcher(name).matches()) {
-                    kdumpTools(d).ifPresent(out::add);
-                } else if (RHEL_DIR.matcher(name).matches()) {
-                    rhel(d).ifPresent(out::add);
-                }
+                candidate(d).ifPresent(out::add);
             }
         }
         out.sort((a, b) -> a.file().compareTo(b.file()));
         return out;
     }
 
-    private Optional<FoundDump> kdumpTools(Path dir) throws IOException {
+    /** Whether a directory's name is one a capture tool gives a dump directory. */
+    public static boolean isDumpDirectory(Path dir) {
+        String name = dir.getFileName().toString();
+        return KDUMP_TOOLS_DIR.matcher(name).matches() || RHEL_DIR.matcher(name).matches();
+    }
+
+    /** The candidate in one dump directory, if its layout has one under its final name. */
+    public static Optional<FoundDump> candidate(Path dir) throws IOException {
+        String name = dir.getFileName().toString();
+        if (KDUMP_TOOLS_DIR.matcher(name).matches()) {
+            return kdumpTools(dir);
+        }
+        if (RHEL_DIR.matcher(name).matches()) {
+            return rhel(dir);
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code fileName} in a dump directory is a tool's name for a dump still being written. */
+    static boolean isIncompleteName(String fileName) {
+        return fileName.startsWith("dump-incomplete") || fileName.equals("vmcore-incomplete");
+    }
+
+    private static Optional<FoundDump> kdumpTools(Path dir) throws IOException {
         Path dump = null;
         Path dmesg = null;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -65,14 +100,16 @@ public final class DumpFinder {
                     dmesg = f;
                 }
             }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return Optional.empty(); // removed between listing and reading
         }
-        return dump != null && settled(dump)
+        return dump != null && Files.isRegularFile(dump)
                 ? Optional.of(new FoundDump(dump, Optional.ofNullable(dmesg), DumpLayout.KDUMP_TOOLS)) : Optional.empty();
     }
 
-    private Optional<FoundDump> rhel(Path dir) throws IOException {
+    private static Optional<FoundDump> rhel(Path dir) {
         Path dump = dir.resolve("vmcore");
-        if (Files.exists(dir.resolve("vmcore-incomplete")) || !Files.isRegularFile(dump) || !settled(dump)) {
+        if (Files.exists(dir.resolve("vmcore-incomplete")) || !Files.isRegularFile(dump)) {
             return Optional.empty();
         }
         Path dmesg = dir.resolve("vmcore-dmesg.txt");

@@ -21,6 +21,10 @@ import io.crashpipe.schemas.events.PageChunk;
  * same dump in the same order always yields the same sequence numbers: that is what makes resume
  * and re-upload idempotent. Pages that cannot be read (corrupt in the file) are left out and
  * counted; the consumer treats them as missing.
+ *
+ * <p>The checksum is chained per chunk, so that a walk can restart from a {@link SplitCursor}:
+ * {@code c = sha256(c || sha256(pfn as 8 bytes little-endian, page bytes, ... of the chunk's payload pages))}
+ * for each chunk in sequence order, starting from 32 zero bytes.
  */
 public final class DumpSplitter {
     public static final int MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -28,6 +32,11 @@ public final class DumpSplitter {
     /** Receives each chunk still to be sent, payload uncompressed ({@link #compress} before sending). */
     public interface ChunkSink {
         void accept(PageChunk chunk) throws IOException, InterruptedException;
+
+        /** The chunk with the cursor right after it (to checkpoint with its acknowledgement). */
+        default void accept(PageChunk chunk, SplitCursor after) throws IOException, InterruptedException {
+            accept(chunk);
+        }
     }
 
     /** Decides whether a sequence number still has to be sent. */
@@ -38,13 +47,22 @@ public final class DumpSplitter {
     /**
      * What a full pass produced.
      *
-     * @param sealed chunk count, page counts and the checksum over pfn and data of every page with
-     *        data, in chunk order
+     * @param sealed chunk count, page counts and the chained checksum over pfn and data of every
+     *        page with data, in chunk order
      * @param hotChunks the first {@code hotChunks} chunks (sequences {@code 0..hotChunks-1}) hold
      *        only hot pages; 0 in pfn order
      * @param hotPages readable hot pages (with data or all-zero) in those chunks
      */
-    public record Result(DumpSealed sealed, long unreadablePages, long payloadBytes, int hotChunks, long hotPages) {}
+    public record Result(DumpSealed sealed, long unreadablePages, long payloadBytes, int hotChunks, long hotPages) {
+
+        /** The result a finished walk's last cursor stands for. */
+        static Result of(String dumpId, SplitCursor end) {
+            DumpSealed sealed = DumpSealed.newBuilder().setDumpId(dumpId).setChunkCount(end.nextSequence())
+                    .setPageCount(end.pages()).setZeroPageCount(end.zeros())
+                    .setPageDataSha256(HexFormat.of().formatHex(end.chain())).build();
+            return new Result(sealed, end.unreadable(), end.payloadBytes(), end.hotChunks(), end.hotPages());
+        }
+    }
 
     private DumpSplitter() {}
 
@@ -60,23 +78,29 @@ public final class DumpSplitter {
 
     public static Result split(String dumpId, Dump dump, SplitOrder order, SentFilter sent, ChunkSink sink)
             throws IOException, InterruptedException {
-        Pass pass = new Pass(dumpId, dump, sent, sink);
-        int hotChunks = 0;
-        long hotPages = 0;
-        if (order.hotPfnCount() > 0) {
+        return split(dumpId, dump, order, SplitCursor.start(), sent, sink);
+    }
+
+    /**
+     * Splits from {@code from} on (a cursor this dump's walk in this order produced): pages before
+     * it are not read, and the result is the same as a walk from the start.
+     */
+    public static Result split(String dumpId, Dump dump, SplitOrder order, SplitCursor from, SentFilter sent,
+            ChunkSink sink) throws IOException, InterruptedException {
+        Pass pass = new Pass(dumpId, dump, sent, sink, from);
+        if (order.hotPfnCount() > 0 && pass.phase == 0) {
             pass.walk(order::isHot);
-            pass.flush(); // the last hot chunk holds only hot pages, even if it is not full
-            hotChunks = pass.seq;
-            hotPages = pass.pages + pass.zeros;
-            pass.walk(pfn -> !order.isHot(pfn));
-        } else {
-            pass.walk(pfn -> true);
+            // the rest starts from the first pfn; the last hot chunk holds only hot pages, even if not full
+            pass.hotChunks = pass.seq + (pass.chunk.isEmpty() ? 0 : 1);
+            pass.hotPages = pass.pages + pass.zeros;
+            pass.phase = 1;
+            pass.nextPfn = 0;
+            pass.flush();
         }
+        pass.phase = 1;
+        pass.walk(order.hotPfnCount() > 0 ? pfn -> !order.isHot(pfn) : pfn -> true);
         pass.flush();
-        DumpSealed sealed = DumpSealed.newBuilder().setDumpId(dumpId).setChunkCount(pass.seq)
-                .setPageCount(pass.pages).setZeroPageCount(pass.zeros)
-                .setPageDataSha256(HexFormat.of().formatHex(pass.sha.digest())).build();
-        return new Result(sealed, pass.unreadable, pass.payload, hotChunks, hotPages);
+        return Result.of(dumpId, pass.cursor());
     }
 
     private static final class Abort extends RuntimeException {
@@ -93,16 +117,22 @@ public final class DumpSplitter {
         final ChunkSink sink;
         final int pageSize;
         final ChunkBuilder chunk;
-        final MessageDigest sha = DumpId.sha256();
+        final MessageDigest chunkSha = DumpId.sha256();
+        final MessageDigest chainSha = DumpId.sha256();
         final byte[] page;
         final ByteBuffer pfnBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] chain;
+        int phase;
+        long nextPfn;
         long pages;
         long zeros;
         long unreadable;
         long payload;
         int seq;
+        int hotChunks;
+        long hotPages;
 
-        Pass(String dumpId, Dump dump, SentFilter sent, ChunkSink sink) {
+        Pass(String dumpId, Dump dump, SentFilter sent, ChunkSink sink, SplitCursor from) {
             this.dumpId = dumpId;
             this.dump = dump;
             this.sent = sent;
@@ -110,13 +140,28 @@ public final class DumpSplitter {
             this.pageSize = dump.pageSize();
             this.chunk = new ChunkBuilder(pageSize, MAX_PAYLOAD_BYTES);
             this.page = new byte[pageSize];
+            this.phase = from.phase();
+            this.nextPfn = from.nextPfn();
+            this.seq = from.nextSequence();
+            this.pages = from.pages();
+            this.zeros = from.zeros();
+            this.unreadable = from.unreadable();
+            this.payload = from.payloadBytes();
+            this.hotChunks = from.hotChunks();
+            this.hotPages = from.hotPages();
+            this.chain = from.chain().clone();
         }
 
-        /** Adds, in walk (pfn) order, every present page {@code include} accepts. */
+        SplitCursor cursor() {
+            return new SplitCursor(phase, nextPfn, seq, pages, zeros, unreadable, payload, hotChunks, hotPages, chain.clone());
+        }
+
+        /** Adds, in walk (pfn) order, every present page from {@code nextPfn} on that {@code include} accepts. */
         void walk(LongPredicate include) throws IOException, InterruptedException {
+            long from = nextPfn;
             try {
                 dump.forEachPresentPfn(pfn -> {
-                    if (!include.test(pfn)) {
+                    if (pfn < from || !include.test(pfn)) {
                         return;
                     }
                     try {
@@ -135,6 +180,7 @@ public final class DumpSplitter {
 
         private void add(long pfn) throws IOException, InterruptedException {
             ReadResult r = dump.readPage(pfn, page);
+            nextPfn = pfn + 1;
             if (!(r instanceof ReadResult.Ok)) {
                 unreadable++;
                 return;
@@ -143,8 +189,8 @@ public final class DumpSplitter {
                 zeros++;
             } else {
                 pages++;
-                sha.update(pfnBytes.clear().putLong(pfn).array());
-                sha.update(page, 0, pageSize);
+                chunkSha.update(pfnBytes.clear().putLong(pfn).array());
+                chunkSha.update(page, 0, pageSize);
             }
             if (chunk.isFull()) {
                 emit();
@@ -159,12 +205,15 @@ public final class DumpSplitter {
 
         private void emit() throws IOException, InterruptedException {
             int s = seq++;
+            chainSha.update(chain);
+            chainSha.update(chunkSha.digest());
+            chain = chainSha.digest();
             boolean skip = sent.alreadySent(s);
             PageChunk c = chunk.build(dumpId, s, skip);
-            if (!skip) {
-                sink.accept(c);
-            }
             payload += c.getUncompressedSize();
+            if (!skip) {
+                sink.accept(c, cursor());
+            }
         }
     }
 }

@@ -57,9 +57,7 @@ final class GatewayClient {
             HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(timeoutSec))
                     .header("Authorization", "Bearer " + options.token());
             if (body != null) {
-                byte[] bytes = new byte[body.remaining()];
-                body.duplicate().get(bytes);
-                b.header("Content-Type", "application/avro").method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
+                b.header("Content-Type", "application/avro").method(method, publisher(body));
             } else {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
             }
@@ -87,6 +85,16 @@ final class GatewayClient {
             }
         }
         throw last;
+    }
+
+    /** The body without a copy when it has an array (an encoded event always has); never changes it. */
+    private static HttpRequest.BodyPublisher publisher(ByteBuffer body) {
+        if (body.hasArray()) {
+            return HttpRequest.BodyPublishers.ofByteArray(body.array(), body.arrayOffset() + body.position(), body.remaining());
+        }
+        byte[] bytes = new byte[body.remaining()];
+        body.duplicate().get(bytes);
+        return HttpRequest.BodyPublishers.ofByteArray(bytes);
     }
 
     private Duration backoff(int attempt, Optional<Duration> retryAfter) {

@@ -3,6 +3,7 @@ package io.crashpipe.agent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +18,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crashpipe.parsers.dump.Dump;
-import io.crashpipe.parsers.dump.Dumps;
 import io.crashpipe.schemas.EventTypes;
 import io.crashpipe.schemas.events.DumpMetadata;
 import io.crashpipe.schemas.events.PageChunk;
@@ -44,16 +44,31 @@ public final class Uploader {
     }
 
     public UploadResult upload(FoundDump found, Progress progress) throws IOException, InterruptedException {
+        return upload(found, progress, null);
+    }
+
+    /**
+     * Uploads, resuming from the checkpoint: chunks acknowledged in an unbroken run from the first
+     * are skipped without reading their pages again, and a sealed dump is not read at all.
+     *
+     * @param detected when the watcher judged the dump complete (carried in the metadata), or null
+     */
+    public UploadResult upload(FoundDump found, Progress progress, Instant detected) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         String dumpId = DumpId.of(found.file());
         Checkpoint ckpt = Checkpoint.open(options.stateDir(), dumpId);
         boolean fresh = !ckpt.exists();
+        SplitCursor from = ckpt.resumeCursor();
+        if (ckpt.sealed() && from.nextSequence() > 0) {
+            return alreadySealed(found, dumpId, ckpt, from, progress, t0);
+        }
         AtomicLong bytes = new AtomicLong();
         client.hello();
-        try (Dump dump = Dumps.open(found.file())) {
+        try (Dump dump = ReadAheadSource.open(found.file())) {
             SplitOrder order = chooseOrder(ckpt, dump, options.hotPagesFirst());
             if (!ckpt.metadataSent()) {
                 DumpMetadata meta = MetadataBuilder.build(dumpId, found, dump, options.agentVersion(), options.host());
+                meta.setDetectedAt(detected);
                 ByteBuffer body = meta.toByteBuffer();
                 bytes.addAndGet(body.remaining());
                 client.send("PUT", "/v1/dumps/" + dumpId + "/metadata", body);
@@ -74,22 +89,30 @@ public final class Uploader {
             int[] sent = {0};
             DumpSplitter.Result result;
             try {
-                result = DumpSplitter.split(dumpId, dump, order, ckpt::chunkSent, chunk -> {
-                    slots.acquire();
-                    rethrow(firstFailure.get()); // stop reading the dump once a chunk was given up
-                    pending.removeIf(Future::isDone);
-                    sent[0]++;
-                    pending.add(pool.submit(() -> {
-                        try {
-                            sendChunk(chunk, ckpt, bytes, progress);
-                            return null;
-                        } catch (IOException | InterruptedException | RuntimeException e) {
-                            firstFailure.compareAndSet(null, e);
-                            throw e;
-                        } finally {
-                            slots.release();
-                        }
-                    }));
+                result = DumpSplitter.split(dumpId, dump, order, from, ckpt::chunkSent, new DumpSplitter.ChunkSink() {
+                    @Override
+                    public void accept(PageChunk chunk) {
+                        throw new UnsupportedOperationException("chunks come with their cursor");
+                    }
+
+                    @Override
+                    public void accept(PageChunk chunk, SplitCursor after) throws IOException, InterruptedException {
+                        slots.acquire();
+                        rethrow(firstFailure.get()); // stop reading the dump once a chunk was given up
+                        pending.removeIf(Future::isDone);
+                        sent[0]++;
+                        pending.add(pool.submit(() -> {
+                            try {
+                                sendChunk(chunk, after, ckpt, bytes, progress);
+                                return null;
+                            } catch (IOException | InterruptedException | RuntimeException e) {
+                                firstFailure.compareAndSet(null, e);
+                                throw e;
+                            } finally {
+                                slots.release();
+                            }
+                        }));
+                    }
                 });
                 for (Future<?> f : pending) {
                     f.get();
@@ -130,14 +153,27 @@ public final class Uploader {
         return order;
     }
 
-    private void sendChunk(PageChunk raw, Checkpoint ckpt, AtomicLong bytes, Progress progress)
+    /** A repeated upload of a sealed dump: the checkpoint's last cursor says everything, nothing is read. */
+    private static UploadResult alreadySealed(FoundDump found, String dumpId, Checkpoint ckpt, SplitCursor end,
+            Progress progress, long t0) throws IOException {
+        DumpSplitter.Result result = DumpSplitter.Result.of(dumpId, end);
+        progress.started(dumpId, end.pages() + end.zeros(), ckpt.chunksSent());
+        SplitOrder order = ckpt.recordedOrder().orElse(SplitOrder.pfn());
+        UploadResult r = new UploadResult(dumpId, result.sealed(), 0, 0, result.payloadBytes(), result.unreadablePages(),
+                Files.size(found.file()), (System.nanoTime() - t0) / 1e9, order.hotPagesFirst(), result.hotChunks(),
+                result.hotPages(), null);
+        progress.finished(r);
+        return r;
+    }
+
+    private void sendChunk(PageChunk raw, SplitCursor after, Checkpoint ckpt, AtomicLong bytes, Progress progress)
             throws IOException, InterruptedException {
         PageChunk chunk = DumpSplitter.compress(raw);
         ByteBuffer body = chunk.toByteBuffer();
         int size = body.remaining();
         limiter.acquire(size);
         client.send("PUT", "/v1/dumps/" + chunk.getDumpId() + "/chunks/" + chunk.getSequence(), body);
-        ckpt.recordChunk(chunk.getSequence());
+        ckpt.recordChunk(chunk.getSequence(), after);
         bytes.addAndGet(size);
         long pages = chunk.getPages().stream().mapToLong(p -> p.getCount()).sum()
                 + chunk.getZeroPages().stream().mapToLong(p -> p.getCount()).sum();

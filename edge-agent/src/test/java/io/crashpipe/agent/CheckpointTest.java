@@ -76,4 +76,34 @@ class CheckpointTest {
         assertFalse(third.chunkSent(1));
         assertEquals(Optional.of(SplitOrder.pfn()), third.recordedOrder());
     }
+
+    private static SplitCursor after(int seq) {
+        return new SplitCursor(1, 1000L * (seq + 1), seq + 1, 100L * (seq + 1), 7, 0, 409600L * (seq + 1), 0, 0, new byte[32]);
+    }
+
+    @Test
+    void resumesFromTheCursorEndingTheAcknowledgedPrefixAfterAReopen(@TempDir Path dir) throws Exception {
+        Checkpoint c = Checkpoint.open(dir, "abc");
+        assertEquals(SplitCursor.start(), c.resumeCursor());
+        c.recordChunk(1, after(1)); // acknowledged out of order: 0 is still missing
+        assertEquals(SplitCursor.start(), c.resumeCursor());
+        c.recordChunk(0, after(0));
+        c.recordChunk(3, after(3));
+        assertEquals(after(1), c.resumeCursor(), "2 is missing: resume after 1");
+        Files.writeString(dir.resolve("abc.ckpt"), "chunk 2 aft", StandardOpenOption.APPEND); // torn
+        Checkpoint again = Checkpoint.open(dir, "abc");
+        assertEquals(after(1), again.resumeCursor());
+        again.recordChunk(2, after(2));
+        assertEquals(after(3), Checkpoint.open(dir, "abc").resumeCursor());
+    }
+
+    @Test
+    void aChunkLineWithoutACursorCountsAsSentButCannotBeResumedFrom(@TempDir Path dir) throws Exception {
+        Checkpoint c = Checkpoint.open(dir, "abc");
+        c.recordChunk(0, after(0));
+        c.recordChunk(1); // learnt from the gateway: no cursor
+        Checkpoint again = Checkpoint.open(dir, "abc");
+        assertTrue(again.chunkSent(1));
+        assertEquals(after(0), again.resumeCursor());
+    }
 }

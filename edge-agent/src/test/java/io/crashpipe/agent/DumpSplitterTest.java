@@ -58,4 +58,58 @@ class DumpSplitterTest {
             }
         }).distinct().count());
     }
+
+    /** Counts page reads and the lowest pfn read, passing everything else through. */
+    private static Dump counting(Dump d, long[] reads, long[] lowest) {
+        return (Dump) java.lang.reflect.Proxy.newProxyInstance(Dump.class.getClassLoader(), new Class<?>[] {Dump.class},
+                (proxy, m, args) -> {
+                    if (m.getName().equals("readPage")) {
+                        reads[0]++;
+                        lowest[0] = Math.min(lowest[0], (long) args[0]);
+                    }
+                    try {
+                        return m.invoke(d, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void aSplitResumedFromACursorReadsNoPageBeforeItAndEndsWithTheSameSeal() throws Exception {
+        Path file = Fixtures.variants(Fixtures.dir("6.1-qemu-sysrq")).get(0);
+        try (Dump d = Dumps.open(file)) {
+            List<SplitCursor> cursors = new ArrayList<>();
+            List<PageChunk> all = new ArrayList<>();
+            DumpSplitter.ChunkSink keep = new DumpSplitter.ChunkSink() {
+                @Override
+                public void accept(PageChunk chunk) {
+                    all.add(chunk);
+                }
+
+                @Override
+                public void accept(PageChunk chunk, SplitCursor after) {
+                    all.add(chunk);
+                    cursors.add(after);
+                }
+            };
+            long[] fullReads = {0};
+            long[] unused = {Long.MAX_VALUE};
+            DumpSplitter.Result full = DumpSplitter.split("id", counting(d, fullReads, unused), SplitOrder.pfn(), s -> false, keep);
+            SplitCursor mid = cursors.get(39); // after chunk 39: 40 of 57 chunks done
+            assertEquals(40, mid.nextSequence());
+
+            long[] reads = {0};
+            long[] lowest = {Long.MAX_VALUE};
+            List<PageChunk> rest = new ArrayList<>();
+            DumpSplitter.Result resumed = DumpSplitter.split("id", counting(d, reads, lowest), SplitOrder.pfn(), mid,
+                    s -> false, rest::add);
+            assertEquals(full, resumed, "same seal, counters and checksum as the whole walk");
+            assertEquals(all.subList(40, all.size()), rest);
+            assertTrue(lowest[0] >= mid.nextPfn(), "read pfn " + lowest[0] + " before the cursor " + mid.nextPfn());
+            assertTrue(reads[0] < fullReads[0] / 2, reads[0] + " of " + fullReads[0] + " pages read again");
+            SplitCursor end = cursors.get(cursors.size() - 1);
+            assertEquals(full, DumpSplitter.Result.of("id", end), "the last cursor alone gives the seal");
+        }
+    }
 }

@@ -99,21 +99,27 @@ class HotPagesFirstTest {
     }
 
     /** The seal's checksum recomputed from the chunks as received: pfn and bytes of data pages, in chunk order. */
+    /** The seal's checksum recomputed from the chunks: chained per chunk, see {@link DumpSplitter}. */
     static String checksumInChunkOrder(List<PageChunk> chunks, int pageSize) {
-        MessageDigest sha = DumpId.sha256();
+        MessageDigest chain = DumpId.sha256();
+        byte[] c = new byte[32];
         ByteBuffer pfnBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         byte[] page = new byte[pageSize];
-        for (PageChunk c : chunks) {
-            ByteBuffer payload = c.getPayload().duplicate();
-            for (PfnRun run : c.getPages()) {
+        for (PageChunk chunk : chunks) {
+            MessageDigest sha = DumpId.sha256();
+            ByteBuffer payload = chunk.getPayload().duplicate();
+            for (PfnRun run : chunk.getPages()) {
                 for (long pfn = run.getStartPfn(); pfn < run.getStartPfn() + run.getCount(); pfn++) {
                     payload.get(page);
                     sha.update(pfnBytes.clear().putLong(pfn).array());
                     sha.update(page);
                 }
             }
+            chain.update(c);
+            chain.update(sha.digest());
+            c = chain.digest();
         }
-        return HexFormat.of().formatHex(sha.digest());
+        return HexFormat.of().formatHex(c);
     }
 
     @ParameterizedTest

@@ -200,8 +200,21 @@ public final class Gateway implements AutoCloseable {
         };
     }
 
+    /**
+     * HTTP/2's default flow-control window is 64 KiB per stream and per connection: an agent could
+     * have only 64 KiB of chunk bodies on the wire before waiting a round trip for WINDOW_UPDATE,
+     * which on a busy host held a whole upload to a few MB/s. A window of {@link #STREAM_WINDOW}
+     * per stream (Netty gives the connection twice that) lets several 1 MiB chunks be in flight;
+     * larger frames cut the per-frame work.
+     */
+    static final int STREAM_WINDOW = 4 << 20;
+    static final int MAX_FRAME = 1 << 20;
+
     private static io.netty.handler.codec.http2.Http2FrameCodec http2Codec() {
-        return Http2FrameCodecBuilder.forServer().build();
+        return Http2FrameCodecBuilder.forServer()
+                .initialSettings(io.netty.handler.codec.http2.Http2Settings.defaultSettings()
+                        .initialWindowSize(STREAM_WINDOW).maxFrameSize(MAX_FRAME))
+                .build();
     }
 
     private static SslContext sslContext(GatewayConfig.Tls tls) throws IOException {

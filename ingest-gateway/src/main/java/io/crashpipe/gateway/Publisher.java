@@ -43,6 +43,8 @@ final class Publisher implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // Page payloads arrive zstd-compressed by the agent: compressing batches again costs CPU for nothing.
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_EVENT_BYTES + 1024);
         // The budget is below buffer.memory, so send() never blocks a Netty event loop on space.

@@ -26,11 +26,14 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--watch", required = true, description = "crash directory, e.g. /var/crash")
     Path watch;
 
-    @Option(names = "--interval", defaultValue = "30", description = "seconds between scans (default: ${DEFAULT-VALUE})")
+    @Option(names = "--interval", defaultValue = "30",
+            description = "seconds between full rescans and upload retries; file-system events are handled at once (default: ${DEFAULT-VALUE})")
     long interval;
 
     @Option(names = "--quiet-period", defaultValue = "60",
-            description = "a dump counts as finished when unmodified for this many seconds (default: ${DEFAULT-VALUE})")
+            description = {"a dump written in place under its final name counts as finished when unmodified for this many seconds;",
+                "a dump renamed into place (kdump-tools dump-incomplete -> dump.STAMP, RHEL vmcore-incomplete -> vmcore)",
+                "goes at once (default: ${DEFAULT-VALUE})"})
     long quietPeriod;
 
     @Option(names = "--once", description = "scan once, upload, and exit")
@@ -77,6 +80,8 @@ public final class AgentCommand implements Callable<Integer> {
 
     static void report(PrintWriter err, DumpWatcher.Outcome o) {
         switch (o) {
+            case DumpWatcher.Outcome.Detected d ->
+                err.printf("detected %s at %s: %s%n", d.dump().file(), d.at(), d.signal());
             case DumpWatcher.Outcome.Uploaded u -> {
                 AgentMeters.uploaded(u.result());
                 err.printf("uploaded %s as %s: %d chunks, %d bytes%n",

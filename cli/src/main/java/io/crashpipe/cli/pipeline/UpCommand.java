@@ -44,10 +44,12 @@ public final class UpCommand implements Callable<Integer> {
     Path watch;
 
     @Option(names = "--quiet-period", defaultValue = "5",
-            description = "with --watch: a dump counts as finished when unmodified for this many seconds (default: ${DEFAULT-VALUE})")
+            description = {"with --watch: a dump written in place under its final name counts as finished when unmodified for this",
+                "many seconds; a dump renamed into place (kdump-tools, RHEL kdump) goes at once (default: ${DEFAULT-VALUE})"})
     long quietPeriod;
 
-    @Option(names = "--scan-interval", defaultValue = "2", description = "with --watch: seconds between scans (default: ${DEFAULT-VALUE})")
+    @Option(names = "--scan-interval", defaultValue = "10",
+            description = "with --watch: seconds between full rescans and upload retries; file-system events are handled at once (default: ${DEFAULT-VALUE})")
     long scanInterval;
 
     @Option(names = "--no-hot-pages", description = "with --watch: send pages in pfn order instead of the analysed pages first")

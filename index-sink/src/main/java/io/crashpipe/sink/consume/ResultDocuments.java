@@ -151,7 +151,8 @@ public final class ResultDocuments {
     }
 
     private static Timings timings(ReportTimings t) {
-        return new Timings(Optional.ofNullable(t.getFirstSeen()), Optional.ofNullable(t.getSealed()),
+        return new Timings(Optional.ofNullable(t.getDetected()), Optional.ofNullable(t.getFirstSeen()),
+                Optional.ofNullable(t.getSealed()),
                 OptionalLong.of(t.getAnalysisMillis()), OptionalInt.of(t.getPasses()), OptionalInt.of(t.getChunksSeen()));
     }
 

@@ -200,7 +200,9 @@ public final class ResultSink implements AutoCloseable {
         this.decoder = new ResultDecoder(new EventSerde(new SchemaRegistryClient(config.registry())), config.indices(),
                 Clock.systemUTC());
         this.writer = new BulkSink<>(es, config.bulk(), new Acks(),
-                (source, letter) -> deadLetters.store(source, DeadLetterHeaders.Stage.INDEX, reason(letter)));
+                (source, letter) -> deadLetters.store(source, DeadLetterHeaders.Stage.INDEX, reason(letter)))
+                // a report is searchable as soon as it is written; the kernel log's bulk keeps the index's interval
+                .searchableAtOnce(Set.of(config.indices().crashReports()));
         consumer.subscribe(List.of(Topics.CRASH_REPORTS.name(), Topics.KERNEL_LOG.name(), Topics.CRASH_GROUPS.name(),
                 Topics.CRASH_ALERTS.name()), new Rebalance());
         this.poller = new Thread(this::run, THREAD_NAME);

@@ -12,6 +12,7 @@ import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -32,6 +33,10 @@ import java.util.concurrent.TimeUnit;
  *       record with {@link Backoff}; poison (other 4xx) goes to the {@link DeadLetterHandler}.
  *   <li>Memory is bounded: at most {@link Settings#maxPending()} records are in flight or waiting
  *       for a retry; {@link #submit} blocks beyond that.
+ *   <li>Searchable at once where it matters: a document for an index named by
+ *       {@link #searchableAtOnce} is sent without waiting for the flush interval, and that index is
+ *       refreshed as soon as the bulk holding it is written, instead of at the index's next
+ *       periodic refresh. Bulk indices (the kernel log) keep their interval.
  * </ul>
  */
 public final class BulkSink<C> implements AutoCloseable {
@@ -59,12 +64,15 @@ public final class BulkSink<C> implements AutoCloseable {
     private final BulkIngester<Attempt<C>> ingester;
     private final ScheduledExecutorService retries;
     private final Semaphore pending;
+    private final ElasticsearchClient client;
+    private volatile Set<String> refreshOnWrite = Set.of();
 
     public BulkSink(ElasticsearchClient client, Settings settings, AckListener<C> acks, DeadLetterHandler<C> deadLetters) {
         this.settings = settings;
         this.acks = acks;
         this.deadLetters = deadLetters;
         this.pending = new Semaphore(settings.maxPending());
+        this.client = client;
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "crashpipe-sink-retry");
             t.setDaemon(true);
@@ -79,10 +87,19 @@ public final class BulkSink<C> implements AutoCloseable {
                 .listener(new Listener()));
     }
 
+    /** Documents for these indices are flushed at once and their index refreshed right after the write. */
+    public BulkSink<C> searchableAtOnce(Set<String> indices) {
+        this.refreshOnWrite = Set.copyOf(indices);
+        return this;
+    }
+
     /** Queues a record; blocks while {@code maxPending} records are unsettled. */
     public void submit(SinkDocument document, C context) throws InterruptedException {
         pending.acquire();
         send(new Attempt<>(document, context, 1));
+        if (refreshOnWrite.contains(document.index())) {
+            ingester.flush();
+        }
     }
 
     /** Sends what is buffered now instead of waiting for the flush interval. */
@@ -194,6 +211,34 @@ public final class BulkSink<C> implements AutoCloseable {
         settle(a, new Ack.DeadLettered(a.document(), letter));
     }
 
+    /**
+     * Refreshes, off the client's I/O thread, each refresh-on-write index this bulk wrote to. A
+     * failed refresh only delays searchability until the index's periodic refresh.
+     */
+    private void refreshWritten(List<Attempt<C>> contexts, List<BulkResponseItem> items) {
+        Set<String> wrote = new java.util.TreeSet<>();
+        for (int i = 0; i < contexts.size() && i < items.size(); i++) {
+            String index = contexts.get(i).document().index(); // as named (an alias stays an alias)
+            if (items.get(i).error() == null && refreshOnWrite.contains(index)) {
+                wrote.add(index);
+            }
+        }
+        if (wrote.isEmpty()) {
+            return;
+        }
+        try {
+            retries.execute(() -> {
+                try {
+                    client.indices().refresh(r -> r.index(List.copyOf(wrote)));
+                } catch (java.io.IOException | RuntimeException e) {
+                    SinkMeters.bulkFailure("refresh");
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // shutting down: the periodic refresh will do
+        }
+    }
+
     private final class Listener implements BulkListener<Attempt<C>> {
         @Override
         public void beforeBulk(long executionId, BulkRequest request, List<Attempt<C>> contexts) {}
@@ -201,6 +246,7 @@ public final class BulkSink<C> implements AutoCloseable {
         @Override
         public void afterBulk(long executionId, BulkRequest request, List<Attempt<C>> contexts, BulkResponse response) {
             List<BulkResponseItem> items = response.items();
+            refreshWritten(contexts, items);
             RuntimeException listenerFailure = null;
             for (int i = 0; i < contexts.size(); i++) {
                 // A throwing callback must not leave the rest of the bulk unsettled.

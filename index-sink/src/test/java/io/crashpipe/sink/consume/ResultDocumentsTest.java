@@ -115,6 +115,9 @@ class ResultDocumentsTest {
         assertEquals(4, timings.at("/passes").asInt());
         assertEquals(118, timings.at("/chunks_seen").asInt());
         assertEquals(29_000, timings.at("/report_after_ms").asLong());
+        assertEquals("2025-11-20T09:15:07Z", timings.at("/detected").asText(), "the agent's detection, via the topology");
+        assertEquals("2025-11-20T09:15:37Z", timings.at("/indexed").asText(), "when the sink wrote it");
+        assertEquals(30_000, timings.at("/detected_to_indexed_ms").asLong());
 
         assertEquals(List.of(1L, 1432L), crash.get("tasks").findValues("pid").stream().map(JsonNode::asLong).toList());
         assertEquals("RU", crash.at("/tasks/1/state").asText());

@@ -83,6 +83,7 @@ public final class ResultEvents {
                         section("mod", false, "pfn 0x3c2f1 excluded by the dump filter (makedumpfile -d 31)"),
                         section("log", true, "")))
                 .setTimings(ReportTimings.newBuilder()
+                        .setDetected(CRASH_TIME.plusSeconds(40))
                         .setFirstSeen(CRASH_TIME.plusSeconds(41)).setSealed(CRASH_TIME.plusSeconds(63))
                         .setAnalysisMillis(912).setPasses(4).setChunksSeen(118).build())
                 .setArchitecture("x86_64")
