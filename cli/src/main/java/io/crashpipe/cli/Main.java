@@ -12,6 +12,6 @@ public final class Main {
 
     /** Runs the command line and returns its exit code (kept separate for tests). */
     public static int run(String... args) {
-        return CrashpipeCommand.commandLine().execute(args);
+        return CrashpipeCommand.commandLine(args).execute(args);
     }
 }
