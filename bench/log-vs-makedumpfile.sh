@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Times `crashpipe log DUMP` (JVM start included) against `makedumpfile --dump-dmesg DUMP OUT` on
-# the same dumps, one run each, checks that the outputs are byte-identical and prints the ratio.
-# Also times `crashpipe --version` (JVM + command-line start, no dump work) to show how much of
-# crashpipe's time is start-up.
+# Cold start: `crashpipe log DUMP` (a new JVM each run, launcher included) against
+# `makedumpfile --dump-dmesg DUMP OUT` on the same dump, runs interleaved so both see the same
+# machine; the outputs must be byte-identical. Also `crashpipe --version` (JVM and command-line
+# start, no dump work). Prints the median and best wall time and the median CPU time (user+sys)
+# of RUNS runs each, the ratio of medians, and the machine's load before and after.
 #   bench/log-vs-makedumpfile.sh [DUMP...]
-# Default dumps: the zlib kdump file of the largest fixture (by guest memory), and the 2 GiB lab
-# dump /work/lab-data/dumps/2g-6.12 when present (make it with ../shared/lab: see the lab README).
-# makedumpfile 1.7.2 (Debian) cannot read snappy/zstd variants, hence zlib.
+#   RUNS=11 (default) runs of each command.
+#   BASELINE=/path/to/other/checkout: times that checkout's ./crashpipe too, in the same runs
+#     (before/after: e.g. a `git archive main | tar -x` copy, built once by its launcher).
+# Default dump: the kdump-tools file of the largest fixture (by guest memory: the 1 GiB genuine
+# kdump), and the 2 GiB lab dump $LAB_DATA/dumps/2g-6.12 when present. makedumpfile 1.7.2 (Debian)
+# cannot read snappy/zstd variants, hence zlib. Target (issue 18): crashpipe log <= 0.25 s.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 # The baseline comes from Debian's package; as root the bench installs it itself.
@@ -21,29 +25,83 @@ if [ ${#dumps[@]} -eq 0 ]; then
   fixtures="$root/../shared/fixtures"
   [ -d "$fixtures" ] || fixtures=/work/shared/fixtures
   largest=$(for m in "$fixtures"/*/meta.json; do
-      python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); v=str(m.get("mem","0")).upper(); print(int(float(v[:-1]) * (1024 if v.endswith("G") else 1)), sys.argv[1])' "$m" 2>/dev/null || true
-    done | sort -n | tail -1 | cut -d' ' -f2-)
+      # this machine's makedumpfile reads x86_64 dumps only (no "arch" is x86_64); a genuine kdump first on a tie
+      python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); v=str(m.get("mem","0")).upper()
+if m.get("arch", "x86_64") == "x86_64": print(int(float(v[:-1]) * (1024 if v.endswith("G") else 1)), int(bool(m.get("kdump"))), sys.argv[1])' "$m" 2>/dev/null || true
+    done | sort -n -k1,1 -k2,2 | tail -1 | cut -d' ' -f3-)
   if [ -n "$largest" ]; then  # its zlib kdump file: vmcore.zlib-d31, or what kdump-tools wrote
     zlib=$(ls "$(dirname "$largest")"/vmcore.zlib-d31 "$(dirname "$largest")"/var/crash/*/dump.* 2>/dev/null | head -1 || true)
     [ -n "$zlib" ] && dumps+=("$zlib")
   fi
-  [ -f /work/lab-data/dumps/2g-6.12/vmcore.mdf-zlib-d31 ] && dumps+=(/work/lab-data/dumps/2g-6.12/vmcore.mdf-zlib-d31)
+  for lab in "${LAB_DATA:-/work/labdata}" /work/lab-data; do
+    [ -f "$lab/dumps/2g-6.12/vmcore.mdf-zlib-d31" ] && { dumps+=("$lab/dumps/2g-6.12/vmcore.mdf-zlib-d31"); break; }
+  done
 fi
 [ ${#dumps[@]} -gt 0 ] || { echo "bench: no dumps given or found" >&2; exit 2; }
 
-# Build if needed and let the launcher's class-data-sharing archive learn the 'log' path, outside the timing.
-"$root/crashpipe" log "${dumps[0]}" >/dev/null 2>&1 || true
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-now() { date +%s.%N; }
-t0=$(now); "$root/crashpipe" --version >/dev/null 2>&1; t1=$(now)
-awk -v a="$t0" -v b="$t1" 'BEGIN { printf "crashpipe --version (JVM + CLI start, no dump work): %.3f s\n", b-a }'
-printf '%-64s %11s %14s %7s %s\n' dump crashpipe_s makedumpfile_s ratio identical
-for d in "${dumps[@]}"; do
-  t0=$(now); "$root/crashpipe" log "$d" >"$tmp/ours" 2>/dev/null; t1=$(now)
-  rm -f "$tmp/theirs"
-  t2=$(now); makedumpfile --dump-dmesg "$d" "$tmp/theirs" >/dev/null 2>&1 || true; t3=$(now)
-  same=$(cmp -s "$tmp/ours" "$tmp/theirs" && echo yes || echo no)
-  awk -v d="$d" -v a="$t0" -v b="$t1" -v c="$t2" -v e="$t3" -v s="$same" \
-    'BEGIN { x=b-a; y=e-c; printf "%-64s %11.3f %14.3f %7.1f %s\n", d, x, y, (y>0 ? x/y : 0), s }'
+launchers=("after=$root/crashpipe")
+[ -n "${BASELINE:-}" ] && launchers=("before=$BASELINE/crashpipe" "${launchers[@]}")
+# Untimed: build when needed and train the start-up cache, as a user's first command would.
+for l in "${launchers[@]}"; do
+  "${l#*=}" log "${dumps[0]}" >/dev/null 2>&1 || true
 done
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+RUNS=${RUNS:-11} python3 - "${dumps[@]}" -- "${launchers[@]}" <<'EOF'
+import os, resource, statistics, subprocess, sys, tempfile, time
+
+args = sys.argv[1:]
+dumps, launchers = args[:args.index("--")], [l.split("=", 1) for l in args[args.index("--") + 1:]]
+runs = int(os.environ["RUNS"])
+tmp = tempfile.mkdtemp()
+
+def timed(cmd, out=None):
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    with open(out or os.devnull, "wb") as o:
+        subprocess.run(cmd, stdout=o, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+
+# One round runs every command once, interleaved, so load changes hit all of them alike.
+cases = []
+for name, launcher in launchers:
+    cases.append((f"crashpipe --version ({name})", None, lambda l=launcher: timed([l, "--version"])))
+for d in dumps:
+    for name, launcher in launchers:
+        out = os.path.join(tmp, f"{name}.{os.path.basename(d)}")
+        cases.append((f"crashpipe log ({name})", d, lambda l=launcher, d=d, out=out: timed([l, "log", d], out)))
+    mdf = os.path.join(tmp, f"mdf.{os.path.basename(d)}")
+    def run_mdf(d=d, mdf=mdf):
+        if os.path.exists(mdf):
+            os.remove(mdf)
+        return timed(["makedumpfile", "--dump-dmesg", d, mdf])
+    cases.append(("makedumpfile --dump-dmesg", d, run_mdf))
+samples = {i: [] for i in range(len(cases))}
+for _ in range(runs):
+    for i, (_, _, run) in enumerate(cases):
+        samples[i].append(run())
+
+def median(i, k):
+    return statistics.median(s[k] for s in samples[i])
+
+print(f"{'command':32} {'dump':28} {'median s':>9} {'best s':>8} {'cpu s':>7} {'vs makedumpfile':>16}  identical")
+for i, (label, d, _) in enumerate(cases):
+    ratio = identical = ""
+    if d is not None and label.startswith("crashpipe"):
+        mdf_i = next(j for j, c in enumerate(cases) if c[1] == d and c[0].startswith("makedumpfile"))
+        ratio = f"{median(i, 0) / median(mdf_i, 0):.1f}x"
+        name = label[label.index("(") + 1:-1]
+        ours, theirs = (os.path.join(tmp, f"{n}.{os.path.basename(d)}") for n in (name, "mdf"))
+        if not os.path.exists(theirs):
+            identical = "makedumpfile failed"
+        else:
+            with open(ours, "rb") as a, open(theirs, "rb") as b:
+                identical = "yes" if a.read() == b.read() else "NO"
+    short = "-" if d is None else os.path.basename(d)
+    best = min(s[0] for s in samples[i])
+    print(f"{label:32} {short:28} {median(i, 0):9.3f} {best:8.3f} {median(i, 1):7.3f} {ratio:>16}  {identical}")
+print(f"{runs} runs each, interleaved; wall = new process to exit, cpu = user+sys of that process tree")
+EOF
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"

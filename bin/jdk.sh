@@ -1,27 +1,56 @@
 # Sourced by ./crashpipe and bin/test: select a JDK 21 or newer without asking the user.
 # Order: $JAVA_HOME if it is 21+, then the newest 21+ JDK under /usr/lib/jvm, then `java` on PATH.
+# After crashpipe_select_jdk, $JAVA_HOME is the JDK and $CRASHPIPE_JAVA_MAJOR its major version.
+#
+# Every command pays for this script, so it starts no process where bash can do the work itself
+# (each fork and exec costs milliseconds, many more on a loaded machine).
+
+# crashpipe_release_field HOME FIELD: sets $REPLY to FIELD's value in HOME/release, or empty.
+crashpipe_release_field() {
+  local line
+  REPLY=
+  [ -r "$1/release" ] || return 0
+  while IFS= read -r line || [ -n "$line" ]; do
+    case $line in
+      "$2="*) line=${line#"$2="}; line=${line#\"}; REPLY=${line%\"}; return 0 ;;
+    esac
+  done < "$1/release"
+}
+
+# crashpipe_major_of HOME: sets $REPLY to the JDK's major version (empty when unknown).
+crashpipe_major_of() {
+  crashpipe_release_field "$1" JAVA_VERSION
+  REPLY=${REPLY%%[!0-9]*}
+  if [ -z "$REPLY" ] && [ -x "$1/bin/java" ]; then
+    # No release file: ask the JVM (~50-100 ms).
+    REPLY=$("$1/bin/java" -XshowSettings:properties -version 2>&1 \
+      | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1)
+  fi
+}
+
 crashpipe_java_major() {
-  # The JDK's release file answers without starting a JVM (each start costs ~50-100 ms, paid on
-  # every crashpipe command); ask the JVM only when the file is missing.
-  local v
-  v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null | head -n 1)
-  if [ -n "$v" ]; then echo "$v"; return; fi
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
-    | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+  crashpipe_major_of "$1"
+  echo "$REPLY"
 }
 
 crashpipe_select_jdk() {
-  local candidate major best="" best_major=0
+  local candidate best="" best_major=0 javac
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
-    major=$(crashpipe_java_major "$JAVA_HOME")
-    if [ "${major:-0}" -ge 21 ]; then crashpipe_quiet_maven "$major"; return 0; fi
+    crashpipe_major_of "$JAVA_HOME"
+    if [ "${REPLY:-0}" -ge 21 ]; then
+      CRASHPIPE_JAVA_MAJOR=$REPLY
+      crashpipe_quiet_maven "$REPLY"
+      return 0
+    fi
   fi
-  for candidate in /usr/lib/jvm/*/ "$(dirname "$(dirname "$(readlink -f "$(command -v javac 2>/dev/null || echo /nonexistent)")")")/"; do
+  javac=$(command -v javac 2>/dev/null || true)
+  [ -n "$javac" ] && javac=$(readlink -f "$javac")
+  for candidate in /usr/lib/jvm/*/ "${javac%/bin/javac}/"; do
     candidate=${candidate%/}
     [ -x "$candidate/bin/javac" ] || continue
-    major=$(crashpipe_java_major "$candidate")
-    if [ "${major:-0}" -ge 21 ] && [ "$major" -gt "$best_major" ]; then
-      best=$candidate; best_major=$major
+    crashpipe_major_of "$candidate"
+    if [ "${REPLY:-0}" -ge 21 ] && [ "$REPLY" -gt "$best_major" ]; then
+      best=$candidate; best_major=$REPLY
     fi
   done
   if [ -z "$best" ]; then
@@ -30,6 +59,7 @@ crashpipe_select_jdk() {
     return 1
   fi
   export JAVA_HOME=$best
+  CRASHPIPE_JAVA_MAJOR=$best_major
   crashpipe_quiet_maven "$best_major"
 }
 

@@ -1,13 +1,14 @@
 package io.crashpipe.cli;
 
 import java.util.List;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Column;
+import picocli.CommandLine.Help.TextTable;
 
 /**
- * The top-level command. Each subcommand is one small class; register new ones in
- * {@link #SUBCOMMANDS} (one line each).
+ * The top-level command. The subcommands are listed in {@link Subcommands}; a command line is
+ * built with only the ones the arguments can reach (see {@link #commandLine(String...)}).
  */
 @Command(
         name = "crashpipe",
@@ -15,43 +16,11 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = {
             "Linux kernel crash dumps, analysed without debug symbols.",
-            "Triage commands read a dump file: ELF vmcore, kdump-compressed or flattened."
+            "Triage commands read a dump file: ELF vmcore, kdump-compressed or flattened.",
+            "'crashpipe COMMAND --help' describes each command."
         },
-        subcommands = {CommandLine.HelpCommand.class},
-        commandListHeading = "%n",
-        footer = {"", "Exit codes: 0 ok, 1 the dump could not be read as asked, 2 bad usage,", "70 internal error."})
+        footer = {"", "Exit codes: 0 ok, 1 the dump could not be read, 2 bad usage, 70 internal error."})
 public final class CrashpipeCommand implements Runnable {
-
-    /**
-     * Subcommands in the order --help lists them. Factories, not instances: picocli takes option
-     * defaults from the object it is given, so each command line needs fresh ones.
-     */
-    static final List<Supplier<Object>> SUBCOMMANDS = List.of(
-        InfoCommand::new,
-        RdCommand::new,
-        SysCommand::new,
-        LogCommand::new,
-        AnalyzeCommand::new,
-        PsCommand::new,
-        ModCommand::new,
-        BtCommand::new,
-        DisCommand::new,
-        StructCommand::new,
-        PCommand::new,
-        FilesCommand::new,
-        ForeachCommand::new,
-        KmemCommand::new,
-        OopsCommand::new,
-        io.crashpipe.cli.pipeline.PipelineCommand::new,
-        io.crashpipe.cli.pipeline.UpCommand::new,
-        io.crashpipe.cli.pipeline.UploadCommand::new,
-        io.crashpipe.cli.pipeline.AgentCommand::new,
-        io.crashpipe.cli.pipeline.ReplayCommand::new,
-        io.crashpipe.cli.serve.ServeCommand::new,
-        io.crashpipe.cli.pipeline.KibanaCommand::new,
-        ShrinkCommand::new,
-        SearchCommand::new,
-        TopCommand::new);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -61,33 +30,83 @@ public final class CrashpipeCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The pipeline commands; every other subcommand reads one dump file (triage), as the README groups them. */
-    static final java.util.Set<String> PIPELINE = java.util.Set.of("pipeline", "up", "upload", "agent", "replay",
-            "serve", "search", "top");
-
+    /** The command line with every subcommand registered (help listing, tests). */
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new CrashpipeCommand());
-        for (Supplier<Object> sub : SUBCOMMANDS) {
-            cl.addSubcommand(sub.get());
+        return build(Subcommands.names(), true);
+    }
+
+    /**
+     * The command line for these arguments, with only the subcommands they can reach: picocli
+     * builds its model of a command by reflection over every option field (and loads their
+     * types), which for all commands took most of a short command's start. {@code crashpipe log
+     * DUMP} registers {@code log} alone; {@code help log} registers {@code help} and {@code log};
+     * {@code --version} none; anything else (no command, {@code --help}, an unknown or
+     * misspelled name, an option before the command) every command, so the list and picocli's
+     * "did you mean" suggestions stay complete.
+     */
+    static CommandLine commandLine(String... args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return build(List.of(), false);
         }
+        if (args.length >= 1 && Subcommands.exists(args[0])) {
+            return build(List.of(args[0]), false);
+        }
+        if (args.length >= 2 && args[0].equals("help") && Subcommands.exists(args[1])) {
+            return build(List.of(args[1]), true);
+        }
+        return commandLine();
+    }
+
+    private static CommandLine build(List<String> names, boolean withHelpCommand) {
+        CommandLine cl = new CommandLine(new CrashpipeCommand());
+        for (String name : names) {
+            cl.addSubcommand(Subcommands.create(name));
+        }
+        if (withHelpCommand) {
+            cl.addSubcommand(new CommandLine.HelpCommand());
+        }
+        HelpLayout.apply(cl);
+        // Set last: picocli hands the handler to the subcommands registered so far.
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST,
                 CrashpipeCommand::groupedCommandList);
         return cl;
     }
 
-    /** Triage, then pipeline commands, one line each (no re-wrapping of the one-line headers). */
+    /** The registered subcommands by group, one-line headers wrapped under their own column. */
     static String groupedCommandList(CommandLine.Help help) {
         var subs = help.subcommands();
-        int width = subs.keySet().stream().mapToInt(String::length).max().orElse(8);
-        StringBuilder triage = new StringBuilder("Triage of one dump file (no debug symbols):\n");
-        StringBuilder pipeline = new StringBuilder("Pipeline:\n");
-        StringBuilder other = new StringBuilder();
-        subs.forEach((name, h) -> {
-            String[] header = h.commandSpec().usageMessage().header();
-            String line = String.format("  %-" + width + "s  %s%n", name, header.length > 0 ? header[0] : "");
-            (name.equals("help") ? other : PIPELINE.contains(name) ? pipeline : triage).append(line);
-        });
-        return triage + "\n" + pipeline + other;
+        if (subs.isEmpty()) {
+            return "";
+        }
+        int nameWidth = subs.keySet().stream().mapToInt(String::length).max().orElse(8) + 4;
+        int width = help.commandSpec().usageMessage().width();
+        StringBuilder out = new StringBuilder();
+        for (Subcommands.Group group : Subcommands.Group.values()) {
+            TextTable table = table(help, nameWidth, width);
+            group.names.stream().filter(subs::containsKey).forEach(n -> table.addRowValues(n, header(subs.get(n))));
+            if (table.rowCount() > 0) {
+                out.append(String.format("%n%s%n", group.title)).append(table);
+            }
+        }
+        if (subs.containsKey("help")) {
+            TextTable table = table(help, nameWidth, width);
+            table.addRowValues("help", header(subs.get("help")));
+            out.append(table);
+        }
+        return out.toString();
+    }
+
+    private static TextTable table(CommandLine.Help help, int nameWidth, int width) {
+        TextTable table = TextTable.forColumns(help.colorScheme(),
+                new Column(nameWidth, 2, Column.Overflow.SPAN),
+                new Column(Math.max(20, width - nameWidth), 0, Column.Overflow.WRAP));
+        table.indentWrappedLines = 0; // a wrapped header continues under its first line
+        return table;
+    }
+
+    private static String header(CommandLine.Help sub) {
+        String[] header = sub.commandSpec().usageMessage().header();
+        return header.length > 0 ? header[0] : "";
     }
 }

@@ -20,7 +20,7 @@ record CliRun(int exitCode, String out, String err) {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         System.setOut(new PrintStream(stdout, true));
         try {
-            CommandLine cl = CrashpipeCommand.commandLine();
+            CommandLine cl = CrashpipeCommand.commandLine(args);
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             cl.setOut(new PrintWriter(out, true));

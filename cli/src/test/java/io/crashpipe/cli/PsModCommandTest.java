@@ -18,7 +18,7 @@ class PsModCommandTest {
     record Run(int exit, String out, String err) {}
 
     static Run run(String... args) {
-        CommandLine cl = CrashpipeCommand.commandLine();
+        CommandLine cl = CrashpipeCommand.commandLine(args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));

@@ -1,0 +1,77 @@
+# Sourced by ./crashpipe: the JVM's start-up cache for the CLI jar, kept next to the jar.
+#
+# JDK 24+: the ahead-of-time class loading and linking cache (JEP 483; JDK 25 trains it in one
+# step, JEP 514, and stores method profiles in it, JEP 515). It is trained once per build by a
+# run of io.crashpipe.cli.AotTraining (the short triage commands on samples/sample.kdump), then
+# every command maps the classes it needs already parsed, verified and linked.
+# JDK 19-23: a dynamic class-data-sharing archive that the JVM keeps up to date by itself.
+#
+# A cache that does not fit (jar rebuilt, another JDK build, other JVM options) is only a slower
+# start: the JVM then runs without it, and its aot/cds messages are switched off so the user
+# never sees them. The cache is rebuilt when the jar or its lib/ folder is newer, or for another
+# JDK build (its version is in the file name); where the folder is read-only (an installed copy,
+# systemd's ProtectSystem) nothing is written.
+
+# crashpipe_startup_cache_opts ROOT JAR JDK_MAJOR [JVM_OPTION...]: sets the array startup_opts.
+# The JVM options given are those every run uses; the training run uses them too.
+crashpipe_startup_cache_opts() {
+  local root=$1 jar=$2 major=$3
+  shift 3
+  local target=${jar%/*}
+  startup_opts=()
+  if [ "$major" -ge 24 ]; then
+    crashpipe_release_field "$JAVA_HOME" JAVA_RUNTIME_VERSION  # e.g. 25.0.3+9-LTS
+    local build=${REPLY//[!A-Za-z0-9.+_-]/_}
+    local cache="$target/crashpipe-jdk${build:-$major}.aot"
+    if crashpipe_cache_stale "$cache" "$jar"; then
+      crashpipe_train_aot_cache "$root" "$jar" "$major" "$cache" "$@"
+    fi
+    [ -f "$cache" ] && startup_opts=(-XX:AOTCache="$cache" -Xlog:aot*=off,cds*=off)
+  elif [ "$major" -ge 19 ]; then
+    local jsa="$target/crashpipe.jsa"
+    [ -f "$jsa" ] && [ "$jar" -nt "$jsa" ] && [ -w "$target" ] && rm -f "$jsa"
+    startup_opts=(-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$jsa" -Xlog:cds*=off)
+  fi
+  return 0
+}
+
+# Stale: missing or older than the jar or its lib/ folder, unless a failed training of this same
+# jar left its marker (a JVM that cannot train must not cost every command a training run).
+crashpipe_cache_stale() {
+  local cache=$1 jar=$2
+  local lib=${jar%/*}/lib
+  [ -f "$cache.failed" ] && [ "$cache.failed" -nt "$jar" ] && return 1
+  [ ! -f "$cache" ] || [ "$jar" -nt "$cache" ] || { [ -d "$lib" ] && [ "$lib" -nt "$cache" ]; }
+}
+
+crashpipe_train_aot_cache() {
+  local root=$1 jar=$2 major=$3 cache=$4
+  shift 4
+  local target=${cache%/*}
+  [ -w "$target" ] || return 0
+  echo "crashpipe: training the JVM start-up cache for this build (once, a few seconds)..." >&2
+  local tmp="$cache.$$.tmp" ok=0
+  local train=("$JAVA_HOME/bin/java" "$@" -Xlog:aot*=off,cds*=off -cp "$jar" io.crashpipe.cli.AotTraining
+               "$root/samples/sample.kdump")
+  # JAVA_TOOL_OPTIONS reach the JVM the one-step training forks for the cache's assembly; keep
+  # the user's out of it.
+  if [ "$major" -ge 25 ]; then
+    env -u JAVA_TOOL_OPTIONS "${train[0]}" -XX:AOTCacheOutput="$tmp" "${train[@]:1}" >/dev/null 2>&1 && ok=1
+  else
+    env -u JAVA_TOOL_OPTIONS "${train[0]}" -XX:AOTMode=record -XX:AOTConfiguration="$tmp.conf" "${train[@]:1}" \
+        >/dev/null 2>&1 \
+      && env -u JAVA_TOOL_OPTIONS "${train[0]}" -XX:AOTMode=create -XX:AOTConfiguration="$tmp.conf" \
+        -XX:AOTCache="$tmp" "${train[@]:1}" >/dev/null 2>&1 && ok=1
+    rm -f "$tmp.conf"
+  fi
+  if [ "$ok" = 1 ] && [ -s "$tmp" ]; then
+    # Renamed into place whole, so a concurrent command never maps half a file; caches of other
+    # JDK builds go.
+    find "$target" -maxdepth 1 -name 'crashpipe-jdk*.aot*' ! -name '*.tmp' -delete 2>/dev/null || true
+    mv -f "$tmp" "$cache" 2>/dev/null || rm -f "$tmp"
+  else
+    rm -f "$tmp"
+    touch "$cache.failed"
+    echo "crashpipe: could not train the start-up cache; commands run without it" >&2
+  fi
+}

@@ -1,0 +1,47 @@
+package io.crashpipe.cli;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The training run of the launcher's ahead-of-time cache (JDK 24+ {@code -XX:AOTCacheOutput}):
+ * the classes this JVM loads and links, and the methods it profiles, are what the cache holds for
+ * later runs. It runs the short commands people start most, on a small real dump when one is
+ * given (the repository's {@code samples/sample.kdump}), with their output discarded.
+ *
+ * <p>Not {@code --help}: it builds every command's model, which loads the pipeline commands'
+ * option types (Kafka, Elasticsearch), and a JDK 24+ cache loads every class it holds at start.</p>
+ *
+ * <pre>java -XX:AOTCacheOutput=crashpipe.aot -cp crashpipe-cli.jar io.crashpipe.cli.AotTraining [DUMP]</pre>
+ */
+public final class AotTraining {
+    private AotTraining() {}
+
+    public static void main(String[] args) {
+        List<String[]> runs = new ArrayList<>();
+        runs.add(new String[] {"--version"});
+        runs.add(new String[] {"log", "--help"});
+        if (args.length > 0 && Files.isRegularFile(Path.of(args[0]))) {
+            for (String command : List.of("log", "sys", "ps", "mod", "bt")) {
+                runs.add(new String[] {command, args[0]});
+            }
+        }
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
+        System.setOut(discard);
+        System.setErr(discard);
+        try {
+            for (String[] run : runs) {
+                Main.run(run);
+            }
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+}
