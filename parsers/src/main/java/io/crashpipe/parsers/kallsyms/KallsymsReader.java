@@ -76,11 +76,12 @@ public final class KallsymsReader {
         }
         AddressTable table = addressTable(img, vi, names);
         long[] addresses = table.decode(img, n);
+        OptionalLong seqs = markers == null ? OptionalLong.empty() : SeqsOfNames.locate(img, names, markers, tokens, table);
+        names = SeqsOfNames.attach(img, names, seqs);
         ImageSymbols.Agreement agreement = ImageSymbols.of(vi).compare(names.names(), addresses);
         KallsymsLayout layout = new KallsymsLayout(numSyms, n, namesAt, names.lengths(), Optional.ofNullable(markers),
-                tokens.table(), tokens.index(), table,
-                markers == null ? OptionalLong.empty() : SeqsOfNames.locate(img, names, markers, tokens, table));
-        return new Kallsyms(names.names(), names.types(), addresses, layout, agreement);
+                tokens.table(), tokens.index(), table, seqs);
+        return new Kallsyms(names.names(), addresses, layout, agreement);
     }
 
     private static AddressTable addressTable(ImageBytes img, Vmcoreinfo vi, NameTable names) {

@@ -16,7 +16,7 @@ final class SeqsOfNames {
 
     static OptionalLong locate(ImageBytes img, NameTable names, Markers markers, TokenTable tokens,
             AddressTable addresses) {
-        int n = names.names().length;
+        int n = names.count();
         long afterAddresses = addresses.relativeBase().isPresent()
                 ? addresses.relativeBase().getAsLong() + 8 : addresses.end(n);
         for (long start : new long[] {markers.end(), afterAddresses}) {
@@ -30,9 +30,27 @@ final class SeqsOfNames {
         return OptionalLong.empty();
     }
 
+    /**
+     * The table with its names looked up through seqs_of_names at {@code at}, when located and
+     * in the dump; else the table as it was (lookups then go through a hash index).
+     */
+    static NameTable attach(ImageBytes img, NameTable names, OptionalLong at) {
+        if (at.isEmpty()) {
+            return names;
+        }
+        byte[] seqs = new byte[3 * names.count()];
+        try {
+            img.copy(at.getAsLong(), seqs);
+        } catch (io.crashpipe.parsers.memory.MemoryFault f) {
+            ImageBytes.rethrowIfWaiting(f.unavailable());
+            return names;
+        }
+        return names.withSeqsOfNames(seqs);
+    }
+
     /** The first entries are distinct symbol indexes whose names ascend. */
     private static boolean plausible(ImageBytes img, long at, NameTable names) {
-        int n = names.names().length;
+        int n = names.count();
         int checked = Math.min(CHECKED, n);
         String prev = null;
         try {
@@ -42,7 +60,7 @@ final class SeqsOfNames {
                 if (seq >= n) {
                     return false;
                 }
-                String name = names.names()[seq];
+                String name = names.names().name(seq);
                 if (prev != null && prev.compareTo(name) > 0) {
                     return false;
                 }
