@@ -51,7 +51,8 @@ public final class CrashpipeCommand implements Runnable {
         io.crashpipe.cli.pipeline.KibanaCommand::new,
         ShrinkCommand::new,
         SearchCommand::new,
-        TopCommand::new);
+        TopCommand::new,
+        io.crashpipe.cli.bench.BenchCommand::new);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -2,7 +2,9 @@ package io.crashpipe.parsers.btf;
 
 import io.crashpipe.parsers.io.DumpFormatException;
 import io.crashpipe.parsers.memory.MemoryFault;
+import io.crashpipe.parsers.view.DumpMemo;
 import io.crashpipe.parsers.view.KernelView;
+import java.io.UncheckedIOException;
 import io.crashpipe.parsers.view.TableFinding;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -21,8 +23,30 @@ public final class KernelBtf {
 
     private KernelBtf() {}
 
-    /** The dump's BTF, or empty when the kernel carries none or it cannot be located ({@link #whyAbsent}). */
+    private static final DumpMemo.Key<Optional<Btf>> BTF = DumpMemo.Key.of("btf");
+
+    /**
+     * The dump's BTF, or empty when the kernel carries none or it cannot be located ({@link #whyAbsent}).
+     * Parsed once per view.
+     */
     public static Optional<Btf> find(KernelView view) throws DumpFormatException {
+        try {
+            return view.memo().get(BTF, () -> {
+                try {
+                    return parse(view);
+                } catch (DumpFormatException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof DumpFormatException d) {
+                throw d;
+            }
+            throw e;
+        }
+    }
+
+    private static Optional<Btf> parse(KernelView view) throws DumpFormatException {
         if (!view.hasKallsyms()) {
             return Optional.empty();
         }

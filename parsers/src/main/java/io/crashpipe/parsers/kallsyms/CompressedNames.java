@@ -9,14 +9,16 @@ import java.util.Arrays;
  * dump's 100k+ symbols cost their compressed bytes (about 10 per symbol) and the lookups made.
  *
  * <p>Lookup by name: through {@code kallsyms_seqs_of_names} (Linux 6.2+; entries in name order)
- * by binary search, comparing expanded bytes without building strings; otherwise (older kernels,
- * or a name the search misses) through a hash index of every name's bytes built on the first
- * such lookup.
+ * by binary search, comparing expanded bytes without building strings; on older kernels through
+ * a hash index of every name's bytes, built on the first such lookup.
  */
 final class CompressedNames implements SymbolNames {
-    private static final int FNV_BASIS = 0x811C9DC5;
-    private static final int FNV_PRIME = 0x01000193;
+    /** Names hash as polynomials in 31, so a token's share is computed once ({@link #tokenHash}). */
+    private static final int BASE = 31;
+    /** BASE's inverse modulo 2^32 (BASE is odd), to take the type letter back out of a hash. */
+    private static final int BASE_INVERSE = inverse(BASE);
     private static final int[] NONE = new int[0];
+    private static final byte[] LLVM = ".llvm.".getBytes(StandardCharsets.ISO_8859_1);
 
     private final byte[] table;
     /** Offset in {@link #table} of entry i's first token number. */
@@ -24,6 +26,9 @@ final class CompressedNames implements SymbolNames {
     /** Token numbers in entry i. */
     private final short[] counts;
     private final byte[][] tokens;
+    /** Per token: the polynomial hash of its bytes, and BASE to the power of its length. */
+    private final int[] tokenHash;
+    private final int[] tokenPower;
     /** {@code kallsyms_seqs_of_names}: three big-endian bytes per entry, or null when not located. */
     private final byte[] seqs;
     /** Names expanded so far (racy fills of immutable strings are harmless). */
@@ -38,6 +43,18 @@ final class CompressedNames implements SymbolNames {
         this.tokens = tokens;
         this.seqs = seqs;
         this.decoded = decoded;
+        this.tokenHash = new int[tokens.length];
+        this.tokenPower = new int[tokens.length];
+        for (int t = 0; t < tokens.length; t++) {
+            int h = 0;
+            int p = 1;
+            for (byte c : tokens[t]) {
+                h = h * BASE + (c & 0xff);
+                p *= BASE;
+            }
+            tokenHash[t] = h;
+            tokenPower[t] = p;
+        }
     }
 
     /**
@@ -127,13 +144,19 @@ final class CompressedNames implements SymbolNames {
     @Override
     public int[] indexesOf(String name) {
         byte[] q = name.getBytes(StandardCharsets.UTF_8);
-        if (seqs != null) {
-            int[] hits = bySeqsOfNames(q);
-            if (hits.length > 0) {
-                return hits;
-            }
+        if (seqs == null) {
+            return byHash(q);
         }
-        return byHash(q);
+        int[] hits = bySeqsOfNames(q, false);
+        if (hits == null) {
+            return byHash(q); // an entry out of range: not a seqs_of_names table after all
+        }
+        if (hits.length == 0) {
+            // Clang LTO kernels 6.2 to 6.10 sorted names cut at ".llvm." (commit 010a0aad39fc, undone in
+            // fb6a421fb615): search that order too, keeping exact matches.
+            hits = bySeqsOfNames(q, true);
+        }
+        return hits == null ? byHash(q) : hits;
     }
 
     private int seq(int position) {
@@ -141,39 +164,62 @@ final class CompressedNames implements SymbolNames {
         return (seqs[p] & 0xff) << 16 | (seqs[p + 1] & 0xff) << 8 | seqs[p + 2] & 0xff;
     }
 
-    /** Binary search in name order; equal names sit together, so the run around a hit is every one. */
-    private int[] bySeqsOfNames(byte[] q) {
+    /**
+     * Binary search in name order; entries that compare equal sit together, so the run around a
+     * hit holds every match. Null when an entry is out of range (the table is not what it seemed).
+     *
+     * @param cut compare names cut at ".llvm." (the LTO order), then keep the exact matches
+     */
+    private int[] bySeqsOfNames(byte[] q, boolean cut) {
+        byte[] key = cut ? cutLlvm(q) : q;
+        int n = starts.length;
         int lo = 0;
-        int hi = starts.length - 1;
+        int hi = n - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
             int s = seq(mid);
-            if (s >= starts.length) {
-                return NONE; // not a seqs table after all: the hash index answers
+            if (s >= n) {
+                return null;
             }
-            int c = compare(s, q);
+            int c = order(s, key, cut);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
                 hi = mid - 1;
             } else {
                 int first = mid;
-                while (first > 0 && seq(first - 1) < starts.length && compare(seq(first - 1), q) == 0) {
+                while (first > 0 && seq(first - 1) < n && order(seq(first - 1), key, cut) == 0) {
                     first--;
                 }
-                int last = mid;
-                while (last + 1 < starts.length && seq(last + 1) < starts.length && compare(seq(last + 1), q) == 0) {
-                    last++;
-                }
-                int[] out = new int[last - first + 1];
-                for (int k = first; k <= last; k++) {
-                    out[k - first] = seq(k);
+                int[] out = new int[0];
+                for (int k = first; k < n && seq(k) < n && order(seq(k), key, cut) == 0; k++) {
+                    if (!cut || compare(seq(k), q) == 0) {
+                        out = Arrays.copyOf(out, out.length + 1);
+                        out[out.length - 1] = seq(k);
+                    }
                 }
                 Arrays.sort(out);
                 return out;
             }
         }
         return NONE;
+    }
+
+    private int order(int i, byte[] key, boolean cut) {
+        return cut ? Arrays.compareUnsigned(cutLlvm(name(i).getBytes(StandardCharsets.UTF_8)), key) : compare(i, key);
+    }
+
+    private static byte[] cutLlvm(byte[] name) {
+        outer:
+        for (int i = 0; i + LLVM.length <= name.length; i++) {
+            for (int k = 0; k < LLVM.length; k++) {
+                if (name[i + k] != LLVM[k]) {
+                    continue outer;
+                }
+            }
+            return Arrays.copyOf(name, i);
+        }
+        return name;
     }
 
     private int[] byHash(byte[] q) {
@@ -230,25 +276,42 @@ final class CompressedNames implements SymbolNames {
         return Math.max(k, 0) == q.length ? 0 : -1;
     }
 
+    /**
+     * The hash of entry i's name, token by token: the whole expansion's polynomial, less the type
+     * letter's term (letter times BASE to the power of the name's length).
+     */
     private int hashAt(int i) {
-        int h = FNV_BASIS;
-        boolean skipped = false;
+        int h = 0;
+        int power = 1;
         for (int p = starts[i], end = p + counts[i]; p < end; p++) {
-            for (byte c : tokens[table[p] & 0xff]) {
-                if (skipped) {
-                    h = (h ^ (c & 0xff)) * FNV_PRIME;
-                }
-                skipped = true;
-            }
+            int t = table[p] & 0xff;
+            h = h * tokenPower[t] + tokenHash[t];
+            power *= tokenPower[t];
         }
-        return h;
+        return spread(h - type(i) * power * BASE_INVERSE);
     }
 
     private static int hash(byte[] q) {
-        int h = FNV_BASIS;
+        int h = 0;
         for (byte c : q) {
-            h = (h ^ (c & 0xff)) * FNV_PRIME;
+            h = h * BASE + (c & 0xff);
         }
+        return spread(h);
+    }
+
+    /** Polynomial hashes differ mostly in their high bits; the table is indexed by the low ones. */
+    private static int spread(int h) {
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
         return h;
+    }
+
+    private static int inverse(int odd) {
+        int x = odd; // right in the low 3 bits; each Newton step doubles that
+        for (int i = 0; i < 5; i++) {
+            x *= 2 - odd * x;
+        }
+        return x;
     }
 }

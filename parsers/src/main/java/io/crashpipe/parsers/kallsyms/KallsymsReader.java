@@ -76,11 +76,13 @@ public final class KallsymsReader {
         }
         AddressTable table = addressTable(img, vi, names);
         long[] addresses = table.decode(img, n);
-        OptionalLong seqs = markers == null ? OptionalLong.empty() : SeqsOfNames.locate(img, names, markers, tokens, table);
-        names = SeqsOfNames.attach(img, names, seqs);
+        Optional<SeqsOfNames.Found> seqs = markers == null ? Optional.empty()
+                : SeqsOfNames.find(img, names, markers, tokens, table);
+        names = SeqsOfNames.attach(names, seqs);
         ImageSymbols.Agreement agreement = ImageSymbols.of(vi).compare(names.names(), addresses);
         KallsymsLayout layout = new KallsymsLayout(numSyms, n, namesAt, names.lengths(), Optional.ofNullable(markers),
-                tokens.table(), tokens.index(), table, seqs);
+                tokens.table(), tokens.index(), table,
+                seqs.map(s -> OptionalLong.of(s.address())).orElse(OptionalLong.empty()));
         return new Kallsyms(names.names(), addresses, layout, agreement);
     }
 

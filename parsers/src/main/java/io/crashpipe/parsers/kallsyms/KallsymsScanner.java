@@ -303,12 +303,13 @@ public final class KallsymsScanner {
                     continue;
                 }
                 long[] addresses = table.decode(img, n);
-                OptionalLong seqs = SeqsOfNames.locate(img, names, markers, tokens, table);
-                NameTable looked = SeqsOfNames.attach(img, names, seqs);
+                Optional<SeqsOfNames.Found> seqs = SeqsOfNames.find(img, names, markers, tokens, table);
+                NameTable looked = SeqsOfNames.attach(names, seqs);
                 ImageSymbols.Agreement agreement = symbols.compare(looked.names(), addresses);
                 if (agreement.accepted() && ascending(addresses)) {
                     KallsymsLayout layout = new KallsymsLayout(numSyms, n, names.address(), names.lengths(),
-                            Optional.of(markers), tokens.table(), tokens.index(), table, seqs);
+                            Optional.of(markers), tokens.table(), tokens.index(), table,
+                            seqs.map(s -> OptionalLong.of(s.address())).orElse(OptionalLong.empty()));
                     return new Kallsyms(looked.names(), addresses, layout, agreement);
                 }
                 best = agreement;

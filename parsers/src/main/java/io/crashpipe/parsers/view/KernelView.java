@@ -41,6 +41,7 @@ public final class KernelView {
     private TableFinding kallsymsFinding;
     private DataSymbols dataSymbols;
     private Boolean textOnlyKallsyms;
+    private final DumpMemo memo = new DumpMemo();
 
     /** The architecture decided by VMCOREINFO's keys (all the streamed topology has). */
     public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical) {
@@ -100,6 +101,14 @@ public final class KernelView {
     /** The CPU register notes, one per CPU in note order; empty when the view was built without them. */
     public List<CpuRegisters> cpuNotes() {
         return cpuNotes;
+    }
+
+    /**
+     * The dump's other structures built once (BTF, the unwinder, layouts): share this view across
+     * sections and passes to build each only once.
+     */
+    public DumpMemo memo() {
+        return memo;
     }
 
     /** True when kallsyms was found (VMCOREINFO or scan); finds it on first use. */

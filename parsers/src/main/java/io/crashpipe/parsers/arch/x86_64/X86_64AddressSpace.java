@@ -46,6 +46,11 @@ public final class X86_64AddressSpace implements AddressSpace {
         }
     };
 
+    /** The region the last translation used (immutable: a racy read sees a whole one or none). */
+    private record LastRegion(long region, long[] pmdLevel) {}
+
+    private LastRegion lastRegion;
+
     /**
      * @param physBase {@code NUMBER(phys_base)}: physical address minus link address of the image
      * @param kernelImageSize {@code NUMBER(KERNEL_IMAGE_SIZE)}
@@ -103,9 +108,14 @@ public final class X86_64AddressSpace implements AddressSpace {
             return unmapped(vaddr, "not a canonical " + (levels == 5 ? "57" : "48") + "-bit address");
         }
         long region = vaddr >>> 21;
-        long[] pmdLevel;
-        synchronized (regionCache) {
-            pmdLevel = regionCache.get(region);
+        LastRegion recent = lastRegion;
+        long[] pmdLevel = null;
+        if (recent != null && recent.region() == region) {
+            pmdLevel = recent.pmdLevel(); // reads run through an object or a table: mostly the same 2 MiB
+        } else {
+            synchronized (regionCache) {
+                pmdLevel = regionCache.get(region);
+            }
         }
         if (pmdLevel == null) {
             Object r = walkToPmd(vaddr);
@@ -116,6 +126,9 @@ public final class X86_64AddressSpace implements AddressSpace {
             synchronized (regionCache) {
                 regionCache.put(region, pmdLevel);
             }
+        }
+        if (recent == null || recent.region() != region) {
+            lastRegion = new LastRegion(region, pmdLevel);
         }
         if (pmdLevel[0] == 1) { // huge leaf: [1, base paddr of the huge page, its size]
             long off = vaddr & (pmdLevel[2] - 1);
