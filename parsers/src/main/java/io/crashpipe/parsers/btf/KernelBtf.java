@@ -1,6 +1,7 @@
 package io.crashpipe.parsers.btf;
 
 import io.crashpipe.parsers.io.DumpFormatException;
+import io.crashpipe.parsers.kernel.ResumableRead;
 import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.view.DumpMemo;
 import io.crashpipe.parsers.view.KernelView;
@@ -24,6 +25,8 @@ public final class KernelBtf {
     private KernelBtf() {}
 
     private static final DumpMemo.Key<Optional<Btf>> BTF = DumpMemo.Key.of("btf");
+    /** The .BTF bytes read so far: a pass that waited for one of its pages resumes there. */
+    private static final DumpMemo.Key<ResumableRead> BLOB = DumpMemo.Key.of(".BTF bytes");
 
     /**
      * The dump's BTF, or empty when the kernel carries none or it cannot be located ({@link #whyAbsent}).
@@ -66,7 +69,9 @@ public final class KernelBtf {
             throw new DumpFormatException(source, 0, "__stop_BTF above __start_BTF by at most " + MAX_SIZE + " bytes",
                     "a distance of " + size + " bytes");
         }
-        return Optional.of(Btf.parse(view.memory().read(start.getAsLong(), (int) size), source));
+        ResumableRead blob = view.memo().get(BLOB.with(start.getAsLong()),
+                () -> new ResumableRead(start.getAsLong(), (int) size));
+        return Optional.of(Btf.parse(blob.finish(view.memory()), source));
     }
 
     /** The dump's BTF; fails with a message saying why the kernel has none. */

@@ -137,7 +137,8 @@ public final class KernelView {
             TableFinding.Source source = named ? TableFinding.Source.VMCOREINFO : TableFinding.Source.SCAN;
             String detail;
             try {
-                kallsyms = named ? KallsymsReader.read(memory, vmcoreinfo) : KallsymsScanner.scan(memory, vmcoreinfo, physical);
+                kallsyms = named ? KallsymsReader.read(memory, vmcoreinfo, physical)
+                        : KallsymsScanner.scan(memory, vmcoreinfo, physical);
                 detail = kallsyms.layout().describe() + "; " + kallsyms.agreement();
             } catch (MemoryFault e) {
                 MemoryFault.propagateIfWaiting(e);
