@@ -34,7 +34,9 @@ class LocalElasticsearchIT {
     void asRootTheNodeRunsAsTheServiceUser() throws Exception {
         Optional<LocalElasticsearch> started = TestElasticsearch.node();
         assumeTrue(started.isPresent(), "tests use an external node");
-        List<ProcessHandle> tree = ProcessHandle.of(started.get().pid()).orElseThrow().descendants().toList();
+        // the node's JVMs (under the guard shell and runuser, which stay root)
+        List<ProcessHandle> tree = ProcessHandle.of(started.get().pid()).orElseThrow().descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false)).toList();
         assertTrue(!tree.isEmpty(), "no Elasticsearch processes under " + started.get().pid());
         boolean root = ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
         String expected = root ? ServiceUser.DEFAULT_NAME : System.getProperty("user.name");

@@ -25,10 +25,25 @@ final class EventValidator {
         }
     }
 
+    /** Chunks from agents built before ChunkCodec had UNKNOWN (its first schema) decode too. */
+    private static final org.apache.avro.message.BinaryMessageDecoder<PageChunk> CHUNKS = chunkDecoder();
+
     private EventValidator() {}
 
+    private static org.apache.avro.message.BinaryMessageDecoder<PageChunk> chunkDecoder() {
+        org.apache.avro.message.BinaryMessageDecoder<PageChunk> d = PageChunk.createDecoder(null);
+        try (java.io.InputStream in = EventValidator.class.getResourceAsStream("PageChunk.v1.avsc")) {
+            org.apache.avro.Schema.Parser parser = new org.apache.avro.Schema.Parser();
+            parser.addTypes(java.util.List.of(PfnRun.getClassSchema()));
+            d.addSchema(parser.parse(in));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("PageChunk.v1.avsc is part of the gateway", e);
+        }
+        return d;
+    }
+
     static DumpMetadata metadata(String dumpId, ByteBuffer body) throws Invalid {
-        DumpMetadata m = decode(body, "DumpMetadata", b -> DumpMetadata.getDecoder().decode(b));
+        DumpMetadata m = decode(body, DumpMetadata.getClassSchema(), b -> DumpMetadata.getDecoder().decode(b));
         sameDump(dumpId, m.getDumpId());
         int ps = m.getPageSize();
         if (ps < 4096 || ps > 65536 || Integer.bitCount(ps) != 1) {
@@ -41,7 +56,7 @@ final class EventValidator {
     }
 
     static PageChunk chunk(String dumpId, int sequence, ByteBuffer body) throws Invalid {
-        PageChunk c = decode(body, "PageChunk", b -> PageChunk.getDecoder().decode(b));
+        PageChunk c = decode(body, PageChunk.getClassSchema(), b -> CHUNKS.decode(b));
         sameDump(dumpId, c.getDumpId());
         if (c.getSequence() != sequence) {
             throw new Invalid("sequence " + sequence + " as in the URL, got " + c.getSequence());
@@ -50,6 +65,9 @@ final class EventValidator {
         runs(c.getZeroPages(), "zeroPages");
         if (pages == 0 && c.getZeroPages().isEmpty()) {
             throw new Invalid("at least one page or zero page in a chunk");
+        }
+        if (c.getCodec() != ChunkCodec.NONE && c.getCodec() != ChunkCodec.ZSTD) {
+            throw new Invalid("codec NONE or ZSTD, got " + c.getCodec());
         }
         if (c.getUncompressedSize() < 0 || c.getUncompressedSize() > MAX_PAGE_BYTES
                 || (pages > 0 && c.getUncompressedSize() % pages != 0)) {
@@ -67,7 +85,7 @@ final class EventValidator {
     }
 
     static DumpSealed sealed(String dumpId, ByteBuffer body) throws Invalid {
-        DumpSealed s = decode(body, "DumpSealed", b -> DumpSealed.getDecoder().decode(b));
+        DumpSealed s = decode(body, DumpSealed.getClassSchema(), b -> DumpSealed.getDecoder().decode(b));
         sameDump(dumpId, s.getDumpId());
         if (s.getChunkCount() < 0 || s.getPageCount() < 0 || s.getZeroPageCount() < 0) {
             throw new Invalid("non-negative counts in DumpSealed");
@@ -99,7 +117,9 @@ final class EventValidator {
         T decode(ByteBuffer b) throws IOException;
     }
 
-    private static <T> T decode(ByteBuffer body, String type, Decoder<T> d) throws Invalid {
+    private static <T> T decode(ByteBuffer body, org.apache.avro.Schema schema, Decoder<T> d) throws Invalid {
+        String type = schema.getName();
+        DeclaredLengths.checkSingleObject(schema, body);
         try {
             return d.decode(body);
         } catch (MissingSchemaException e) {

@@ -10,6 +10,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.crashpipe.schemas.EventTypes;
+import io.crashpipe.schemas.registry.SchemaRegistryClient;
+import io.crashpipe.schemas.wire.EventSerde;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -49,9 +51,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * pipeline as an HTTP/1.1 connection: gate (headers only), aggregator, ingest handler.
  */
 public final class Gateway implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Gateway.class);
     private final GatewayConfig config;
     private final Publisher publisher;
-    private final ChunkIndex index;
+    private final DumpLedger ledger;
+    private final ConnectionCap cap;
+    private final LastResort lastResort;
     private final Metrics metrics = new Metrics();
     private final GatewayState state = new GatewayState();
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -67,7 +72,10 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         EventTypes.trust();
         this.publisher = new Publisher(config);
-        this.index = new ChunkIndex(config.kafkaBootstrap());
+        this.ledger = new DumpLedger(config.guards().ledgerBytes(), new KafkaHistory(config.kafkaBootstrap(),
+                new EventSerde(new SchemaRegistryClient(config.registry()))));
+        this.cap = new ConnectionCap(config.guards().maxConnections(), metrics);
+        this.lastResort = new LastResort(metrics);
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000));
         this.adminMeters = io.crashpipe.metrics.KafkaMeters.bind(admin);
@@ -79,6 +87,12 @@ public final class Gateway implements AutoCloseable {
         Gateway g = new Gateway(config);
         try {
             g.publisher.warmUp();
+            try {
+                g.publisher.registerSchemas();
+            } catch (IOException e) {
+                // not fatal: an event whose schema is not registered yet is published off the event loop
+                LOG.warn("schema registry {} did not answer at start: {}", config.registry(), e.toString());
+            }
             g.probeKafka();
             g.probe.scheduleWithFixedDelay(g::probeKafka, 2, 2, TimeUnit.SECONDS);
             g.server = new ServerBootstrap().group(g.boss, g.workers)
@@ -116,14 +130,22 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void connection(SocketChannel ch) {
+        ch.pipeline().addLast("cap", cap);
+        ch.pipeline().addLast("clock", new ConnectionClock(config.guards(), metrics, ssl == null));
+        connectionProtocols(ch);
+        ch.pipeline().addLast("last-resort", lastResort);
+    }
+
+    private void connectionProtocols(SocketChannel ch) {
         if (ssl != null) {
             ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
                 @Override
                 protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
                     if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                        ctx.pipeline().addLast(http2Codec(), new Http2MultiplexHandler(streamInitializer()));
+                        ctx.pipeline().addBefore("last-resort", null, http2Codec());
+                        ctx.pipeline().addBefore("last-resort", null, new Http2MultiplexHandler(streamInitializer()));
                     } else {
-                        ctx.pipeline().addLast(new HttpServerCodec());
+                        ctx.pipeline().addBefore("last-resort", null, new HttpServerCodec());
                         http1Requests(ctx.pipeline());
                     }
                 }
@@ -138,7 +160,8 @@ public final class Gateway implements AutoCloseable {
         ChannelInitializer<Channel> priorKnowledge = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel c) {
-                c.pipeline().addLast(http2Codec(), new Http2MultiplexHandler(streamInitializer()));
+                c.pipeline().addBefore("last-resort", null, http2Codec());
+                c.pipeline().addBefore("last-resort", null, new Http2MultiplexHandler(streamInitializer()));
             }
         };
         ch.pipeline().addLast(new CleartextHttp2ServerUpgradeHandler(source, upgrade, priorKnowledge));
@@ -151,7 +174,7 @@ public final class Gateway implements AutoCloseable {
                 p.addAfter(self, "keepalive", new HttpServerKeepAliveHandler());
                 p.addAfter("keepalive", "gate", new RequestGate(config, publisher, metrics, state));
                 p.addAfter("gate", "aggregate", new HttpObjectAggregator(config.maxMetadataBytes()));
-                p.addAfter("aggregate", "ingest", new IngestHandler(publisher, index, metrics, state, blocking));
+                p.addAfter("aggregate", "ingest", new IngestHandler(publisher, ledger, metrics, state, blocking));
                 p.remove(this);
                 ctx.fireChannelRead(msg);
             }
@@ -159,9 +182,10 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void http1Requests(ChannelPipeline p) {
-        p.addLast(new HttpServerKeepAliveHandler(), new RequestGate(config, publisher, metrics, state),
-                new HttpObjectAggregator(config.maxMetadataBytes()),
-                new IngestHandler(publisher, index, metrics, state, blocking));
+        p.addBefore("last-resort", null, new HttpServerKeepAliveHandler());
+        p.addBefore("last-resort", null, new RequestGate(config, publisher, metrics, state));
+        p.addBefore("last-resort", null, new HttpObjectAggregator(config.maxMetadataBytes()));
+        p.addBefore("last-resort", null, new IngestHandler(publisher, ledger, metrics, state, blocking));
     }
 
     private ChannelInitializer<Channel> streamInitializer() {
@@ -171,7 +195,7 @@ public final class Gateway implements AutoCloseable {
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
                         new RequestGate(config, publisher, metrics, state),
                         new HttpObjectAggregator(config.maxMetadataBytes()),
-                        new IngestHandler(publisher, index, metrics, state, blocking));
+                        new IngestHandler(publisher, ledger, metrics, state, blocking));
             }
         };
     }

@@ -4,9 +4,12 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 
 import io.crashpipe.schemas.Topics;
+import io.crashpipe.schemas.events.DumpMetadata;
+import io.crashpipe.schemas.events.DumpSealed;
 import io.crashpipe.schemas.events.PageChunk;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -15,21 +18,27 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Handles a complete, admitted request: operational endpoints, or validate an event, publish
- * it, and answer only once Kafka acknowledged it.
+ * Handles a complete, admitted request: operational endpoints, or validate an event, check it
+ * against its dump, publish it, and answer only once Kafka acknowledged it. Whatever blocks
+ * (reading a dump's history from Kafka, a schema the registry must still register) runs on the
+ * blocking pool, never on the event loop.
  */
 final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
+
     private final Publisher publisher;
-    private final ChunkIndex index;
+    private final DumpLedger ledger;
     private final Metrics metrics;
     private final GatewayState state;
     private final Executor blocking;
 
-    IngestHandler(Publisher publisher, ChunkIndex index, Metrics metrics, GatewayState state, Executor blocking) {
+    IngestHandler(Publisher publisher, DumpLedger ledger, Metrics metrics, GatewayState state, Executor blocking) {
         this.publisher = publisher;
-        this.index = index;
+        this.ledger = ledger;
         this.metrics = metrics;
         this.state = state;
         this.blocking = blocking;
@@ -51,18 +60,10 @@ final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             case Route.Metrics m -> Replies.text(ctx, HttpResponseStatus.OK, metrics.render(),
                     io.crashpipe.metrics.ServiceMetrics.CONTENT_TYPE, keepAlive, metrics);
-            case Route.PresentChunks p -> CompletableFuture.supplyAsync(() -> index.present(p.dumpId()), blocking)
-                    .whenComplete((seqs, err) -> ctx.executor().execute(() -> {
-                        if (err != null) {
-                            metrics.refused(Metrics.Refusal.KAFKA_UNAVAILABLE);
-                            Replies.error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "cannot read Kafka: " + err.getMessage(),
-                                    keepAlive, "2", metrics);
-                        } else {
-                            Replies.json(ctx, HttpResponseStatus.OK, "{\"dumpId\":\"" + p.dumpId() + "\",\"present\":["
-                                    + Arrays.stream(seqs).mapToObj(Integer::toString).collect(Collectors.joining(",")) + "]}",
-                                    keepAlive, metrics);
-                        }
-                    }));
+            case Route.PresentChunks p -> offLoop(ctx, keepAlive, () -> ledger.present(p.dumpId()), seqs ->
+                    Replies.json(ctx, HttpResponseStatus.OK, "{\"dumpId\":\"" + p.dumpId() + "\",\"present\":["
+                            + Arrays.stream(seqs).mapToObj(Integer::toString).collect(Collectors.joining(",")) + "]}",
+                            keepAlive, metrics), () -> { });
             case Route.PutMetadata m -> accept(ctx, keepAlive, m.dumpId(), Topics.DUMP_META.name(), null,
                     () -> EventValidator.metadata(m.dumpId(), body));
             case Route.PutChunk c -> accept(ctx, keepAlive, c.dumpId(), Topics.DUMP_PAGES.name(), c.sequence(),
@@ -77,6 +78,41 @@ final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         SpecificRecord run() throws EventValidator.Invalid;
     }
 
+    private interface Blocking<T> {
+        T run() throws Exception;
+    }
+
+    private interface Then<T> {
+        void accept(T value);
+    }
+
+    /** Runs {@code work} on the blocking pool and {@code then} back on the event loop; 503 if Kafka cannot be read. */
+    private <T> void offLoop(ChannelHandlerContext ctx, boolean keepAlive, Blocking<T> work, Then<T> then, Runnable onFailure) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        try {
+            blocking.execute(() -> {
+                try {
+                    f.complete(work.run());
+                } catch (Exception | Error e) {
+                    f.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(e);
+        }
+        f.whenComplete((v, err) -> ctx.executor().execute(() -> {
+            if (err != null) {
+                onFailure.run();
+                LOG.warn("cannot read Kafka for {}: {}", ctx.channel().remoteAddress(), err.toString());
+                metrics.refused(Metrics.Refusal.KAFKA_UNAVAILABLE);
+                Replies.error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "cannot read Kafka: " + err.getMessage(),
+                        keepAlive, "2", metrics);
+            } else {
+                then.accept(v);
+            }
+        }));
+    }
+
     private void accept(ChannelHandlerContext ctx, boolean keepAlive, String dumpId, String topic, Integer seq, Validation v) {
         SpecificRecord event;
         try {
@@ -86,31 +122,88 @@ final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             Replies.error(ctx, HttpResponseStatus.BAD_REQUEST, "expected " + e.getMessage(), keepAlive, metrics);
             return;
         }
-        long size = event instanceof PageChunk c ? c.getPayload().remaining() : 0;
         metrics.inFlightRequests().incrementAndGet();
+        if (!(event instanceof DumpMetadata) && !ledger.knows(dumpId)) {
+            offLoop(ctx, keepAlive, () -> {
+                ledger.readHistory(dumpId);
+                return true;
+            }, ok -> judge(ctx, keepAlive, dumpId, topic, seq, event), () -> metrics.inFlightRequests().decrementAndGet());
+            return;
+        }
+        judge(ctx, keepAlive, dumpId, topic, seq, event);
+    }
+
+    private void judge(ChannelHandlerContext ctx, boolean keepAlive, String dumpId, String topic, Integer seq,
+            SpecificRecord event) {
+        int digest = switch (event) {
+            case PageChunk c -> ContentDigest.of(c);
+            case DumpSealed s -> ContentDigest.of(s);
+            default -> 0;
+        };
+        DumpLedger.Verdict verdict = switch (event) {
+            case DumpMetadata m -> ledger.metadata(dumpId, m);
+            case PageChunk c -> ledger.chunk(dumpId, c, digest);
+            case DumpSealed s -> ledger.seal(dumpId, s, digest);
+            default -> new DumpLedger.Verdict.Refuse(400, "an ingest event, got " + event.getSchema().getName());
+        };
+        switch (verdict) {
+            case DumpLedger.Verdict.Refuse r -> {
+                metrics.inFlightRequests().decrementAndGet();
+                metrics.refused(r.status() == 409 ? Metrics.Refusal.CONFLICT : Metrics.Refusal.INVALID_EVENT);
+                Replies.error(ctx, HttpResponseStatus.valueOf(r.status()), "expected " + r.expected(), keepAlive, metrics);
+            }
+            case DumpLedger.Verdict.Duplicate d -> {
+                metrics.inFlightRequests().decrementAndGet();
+                Replies.json(ctx, HttpResponseStatus.OK, "{\"acknowledged\":true,\"duplicate\":true}", keepAlive, metrics);
+            }
+            case DumpLedger.Verdict.Accept a -> publish(ctx, keepAlive, dumpId, topic, seq, event, digest);
+        }
+    }
+
+    private void publish(ChannelHandlerContext ctx, boolean keepAlive, String dumpId, String topic, Integer seq,
+            SpecificRecord event, int digest) {
+        long size = event instanceof PageChunk c ? c.getPayload().remaining() : 0;
+        boolean ledgered = !(event instanceof DumpMetadata);
         long started = System.nanoTime();
-        publisher.publish(topic, dumpId, event, seq).whenComplete((ok, err) -> {
+        Runnable send = () -> publisher.publish(topic, dumpId, event, seq).whenComplete((ok, err) -> {
             metrics.inFlightRequests().decrementAndGet();
             if (err == null) {
                 metrics.published(event.getSchema().getName(), size, java.time.Duration.ofNanos(System.nanoTime() - started));
-                if (seq != null) {
-                    index.acknowledged(dumpId, seq);
+                if (ledgered) {
+                    ledger.acknowledged(dumpId, seq, digest);
                 }
+            } else if (ledgered) {
+                ledger.failed(dumpId, seq, digest);
             }
             ctx.executor().execute(() -> {
                 if (err != null) {
                     metrics.refused(Metrics.Refusal.KAFKA_UNAVAILABLE);
-                    Replies.error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "Kafka did not acknowledge: " + err.getMessage(),
+                    Replies.error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "not published: " + err.getMessage(),
                             keepAlive, "2", metrics);
                 } else {
                     Replies.json(ctx, HttpResponseStatus.OK, "{\"acknowledged\":true}", keepAlive, metrics);
                 }
             });
         });
+        if (publisher.schemaRegistered(topic, event)) {
+            send.run();
+            return;
+        }
+        try {
+            blocking.execute(send); // the registry must be asked first: not on the event loop
+        } catch (RejectedExecutionException e) {
+            metrics.inFlightRequests().decrementAndGet();
+            if (ledgered) {
+                ledger.failed(dumpId, seq, digest);
+            }
+            Replies.error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "gateway is shutting down", keepAlive, "2", metrics);
+        }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("connection {}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
+        metrics.exception(cause);
         ctx.close();
     }
 }

@@ -18,12 +18,23 @@ import java.util.function.LongSupplier;
  * {@code crashpipe_gateway_responses_total{status}}, {@code crashpipe_gateway_refusals_total{reason}},
  * {@code crashpipe_gateway_events_published_total{type}}, {@code crashpipe_ingest_chunks_total},
  * {@code crashpipe_ingest_bytes_total}, {@code crashpipe_gateway_publish_seconds},
- * {@code crashpipe_gateway_inflight_bytes}, {@code crashpipe_gateway_inflight_requests}.
+ * {@code crashpipe_gateway_inflight_bytes}, {@code crashpipe_gateway_inflight_requests},
+ * {@code crashpipe_gateway_timeouts_total{deadline}}, {@code crashpipe_gateway_exceptions_total{class}}.
  */
 public final class Metrics {
     /** Why a request was turned away; one label value each. */
     enum Refusal {
-        NO_ROUTE, UNAUTHORIZED, LENGTH_REQUIRED, TOO_LARGE, DRAINING, SATURATED, INVALID_EVENT, KAFKA_UNAVAILABLE;
+        NO_ROUTE, UNAUTHORIZED, LENGTH_REQUIRED, TOO_LARGE, UNEXPECTED_BODY, DRAINING, SATURATED, INVALID_EVENT,
+        CONFLICT, KAFKA_UNAVAILABLE, TOO_MANY_CONNECTIONS;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Which deadline closed a connection. */
+    enum Timeout {
+        HEADER, READ, IDLE;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -35,6 +46,9 @@ public final class Metrics {
     /** This gateway's own tallies (tests read them; the meters are process-wide). */
     private final Map<Integer, LongAdder> responses = new ConcurrentHashMap<>();
     private final AtomicLong inFlight = new AtomicLong();
+    private final Map<Refusal, LongAdder> refusals = new ConcurrentHashMap<>();
+    private final Map<Timeout, LongAdder> timeouts = new ConcurrentHashMap<>();
+    private final LongAdder exceptions = new LongAdder();
     private volatile LongSupplier inFlightBytes = () -> 0;
     private final Counter chunks = Counter.builder("crashpipe.ingest.chunks")
             .description("Page-chunk events acknowledged by Kafka").register(GLOBAL);
@@ -57,8 +71,36 @@ public final class Metrics {
     }
 
     void refused(Refusal why) {
+        refusals.computeIfAbsent(why, w -> new LongAdder()).increment();
         Counter.builder("crashpipe.gateway.refusals").description("Requests turned away, by reason")
                 .tag("reason", why.label()).register(GLOBAL).increment();
+    }
+
+    void timedOut(Timeout which) {
+        timeouts.computeIfAbsent(which, w -> new LongAdder()).increment();
+        Counter.builder("crashpipe.gateway.timeouts").description("Connections closed by a deadline, by which")
+                .tag("deadline", which.label()).register(GLOBAL).increment();
+    }
+
+    /** An exception reached the end of a pipeline (it is logged too), by its class. */
+    void exception(Throwable t) {
+        exceptions.increment();
+        Counter.builder("crashpipe.gateway.exceptions").description("Exceptions caught on connections, by class")
+                .tag("class", t.getClass().getSimpleName()).register(GLOBAL).increment();
+    }
+
+    long refusals(Refusal why) {
+        LongAdder a = refusals.get(why);
+        return a == null ? 0 : a.sum();
+    }
+
+    long timeouts(Timeout which) {
+        LongAdder a = timeouts.get(which);
+        return a == null ? 0 : a.sum();
+    }
+
+    public long exceptions() {
+        return exceptions.sum();
     }
 
     void published(String eventType, long bytes, Duration took) {

@@ -62,6 +62,30 @@ final class Publisher implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers the event schemas of every ingest topic, so publishing never asks the registry on
+     * an event loop. A registry that does not answer now is not fatal: see {@link #schemaRegistered}.
+     */
+    void registerSchemas() throws IOException {
+        for (org.apache.avro.Schema s : EVENT_SCHEMAS) {
+            serde.register(topicOf(s), s);
+        }
+    }
+
+    /** Whether {@link #publish} of this event can run without asking the registry (else: call it off the event loop). */
+    boolean schemaRegistered(String topic, SpecificRecord event) {
+        return serde.registered(topic, event.getSchema());
+    }
+
+    private static final List<org.apache.avro.Schema> EVENT_SCHEMAS = List.of(
+            io.crashpipe.schemas.events.DumpMetadata.getClassSchema(),
+            io.crashpipe.schemas.events.PageChunk.getClassSchema(),
+            io.crashpipe.schemas.events.DumpSealed.getClassSchema());
+
+    private static String topicOf(org.apache.avro.Schema s) {
+        return s.getName().equals("DumpMetadata") ? Topics.DUMP_META.name() : Topics.DUMP_PAGES.name();
+    }
+
     boolean saturated() {
         return inFlight.get() >= budget;
     }

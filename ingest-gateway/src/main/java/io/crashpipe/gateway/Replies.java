@@ -50,6 +50,10 @@ final class Replies {
             HttpUtil.setKeepAlive(r, true);
         }
         metrics.response(status.code());
+        ConnectionClock clock = ConnectionClock.of(ctx.channel());
+        if (clock != null) {
+            clock.answered();
+        }
         var f = ctx.writeAndFlush(r);
         if (!keepAlive) {
             f.addListener(ChannelFutureListener.CLOSE);

@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides from the request line and headers alone, before any body byte is buffered: known
@@ -22,12 +24,14 @@ import io.netty.util.ReferenceCountUtil;
  * refused request's body is discarded as it arrives.
  */
 final class RequestGate extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestGate.class);
     static final AttributeKey<Route> ROUTE = AttributeKey.valueOf("crashpipe.route");
 
     private final GatewayConfig config;
     private final Publisher publisher;
     private final Metrics metrics;
     private final GatewayState state;
+    private final long maxPending;
     private boolean discarding;
 
     RequestGate(GatewayConfig config, Publisher publisher, Metrics metrics, GatewayState state) {
@@ -35,12 +39,21 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
         this.publisher = publisher;
         this.metrics = metrics;
         this.state = state;
+        // Admitted events hold their body until acknowledged: at most about twice the publish budget.
+        this.maxPending = Math.max(16, 2 * config.maxInFlightBytes() / Math.max(1, config.maxChunkBytes()));
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest req) {
             discarding = false;
+            ConnectionClock clock = ConnectionClock.of(ctx.channel());
+            if (clock != null) {
+                clock.requestStarted(ctx.channel() instanceof Http2StreamChannel);
+                if (msg instanceof LastHttpContent) {
+                    clock.bodyDone();
+                }
+            }
             String refusal = null;
             HttpResponseStatus status = null;
             String retryAfter = null;
@@ -67,17 +80,24 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
                     status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
                     why = Metrics.Refusal.TOO_LARGE;
                     refusal = "body of " + declared + " bytes exceeds the limit of " + limit + " bytes for this endpoint";
-                } else if (state.draining() || publisher.saturated()) {
+                } else if (state.draining() || publisher.saturated() || metrics.inFlightRequests().get() >= maxPending) {
                     status = HttpResponseStatus.SERVICE_UNAVAILABLE;
                     why = state.draining() ? Metrics.Refusal.DRAINING : Metrics.Refusal.SATURATED;
                     refusal = state.draining() ? "gateway is shutting down" : "gateway is saturated; retry later";
                     retryAfter = "1";
                 }
+            } else if (declared > 0 || HttpUtil.isTransferEncodingChunked(req)) {
+                // A body nobody reads is still a body somebody buffers: refused before it arrives.
+                status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+                why = Metrics.Refusal.UNEXPECTED_BODY;
+                refusal = "no body on " + req.method() + " " + route.get().getClass().getSimpleName()
+                        + " (got Content-Length " + declared + ")";
             }
             if (status != null) {
                 discarding = !(msg instanceof LastHttpContent);
                 // An HTTP/1.1 body we will not read makes the connection unusable: close it.
-                boolean keepAlive = ctx.channel() instanceof Http2StreamChannel || (declared <= 0 && HttpUtil.isKeepAlive(req));
+                boolean keepAlive = ctx.channel() instanceof Http2StreamChannel
+                        || (declared <= 0 && !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.isKeepAlive(req));
                 ReferenceCountUtil.release(msg);
                 metrics.refused(why);
                 Replies.error(ctx, status, refusal, keepAlive, retryAfter, metrics);
@@ -87,6 +107,12 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (msg instanceof LastHttpContent) {
+            ConnectionClock clock = ConnectionClock.of(ctx.channel());
+            if (clock != null) {
+                clock.bodyDone();
+            }
+        }
         if (msg instanceof HttpContent && discarding) {
             if (msg instanceof LastHttpContent) {
                 discarding = false;
@@ -95,6 +121,13 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        metrics.exception(cause);
+        ctx.close();
     }
 
     private static boolean hasBody(Route r) {

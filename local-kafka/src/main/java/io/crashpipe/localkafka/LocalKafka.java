@@ -99,10 +99,20 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     static Properties brokerProperties(Path logDir, int port, int controllerPort) {
+        return brokerProperties(logDir, 1, port, controllerPort, "1@127.0.0.1:" + controllerPort, 1);
+    }
+
+    /**
+     * @param voters the controller quorum, {@code id@host:port,...}
+     * @param replication of the internal topics (offsets, transactions); their min ISR is one less, at least 1
+     */
+    static Properties brokerProperties(Path logDir, int nodeId, int port, int controllerPort, String voters, int replication) {
+        String rf = String.valueOf(replication);
+        String minIsr = String.valueOf(Math.max(1, replication - 1));
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
-        p.setProperty("node.id", "1");
-        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.setProperty("node.id", String.valueOf(nodeId));
+        p.setProperty("controller.quorum.voters", voters);
         p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -111,14 +121,15 @@ public final class LocalKafka implements AutoCloseable {
         p.setProperty("log.dirs", logDir.toString());
         // One node: every internal topic must accept replication factor 1, else consumers
         // and transactions silently wait for replicas that never come.
-        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("offsets.topic.replication.factor", rf);
         p.setProperty("offsets.topic.num.partitions", "1");
-        p.setProperty("transaction.state.log.replication.factor", "1");
-        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("transaction.state.log.replication.factor", rf);
+        p.setProperty("transaction.state.log.min.isr", minIsr);
         p.setProperty("transaction.state.log.num.partitions", "1");
-        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
-        p.setProperty("share.coordinator.state.topic.min.isr", "1");
-        p.setProperty("default.replication.factor", "1");
+        p.setProperty("share.coordinator.state.topic.replication.factor", rf);
+        p.setProperty("share.coordinator.state.topic.min.isr", minIsr);
+        p.setProperty("default.replication.factor", rf);
+        p.setProperty("min.insync.replicas", minIsr);
         p.setProperty("num.partitions", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         // Small footprint on a 2-core shared machine.
@@ -134,7 +145,7 @@ public final class LocalKafka implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path propsFile, Path dataDir) throws IOException {
+    static void format(Path propsFile, Path dataDir) throws IOException {
         Path idFile = dataDir.resolve("cluster.id");
         String clusterId = Files.exists(idFile) ? Files.readString(idFile).strip() : Uuid.randomUuid().toString();
         Files.writeString(idFile, clusterId);

@@ -3,7 +3,9 @@ package io.crashpipe.schemas;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
@@ -16,12 +18,27 @@ public final class TopicAdmin {
     private TopicAdmin() {}
 
     public static void ensure(Admin admin, Collection<Topics.TopicSpec> specs, short replication) throws IOException {
+        ensure(admin, specs, replication, Topics.INGEST_PARTITIONS);
+    }
+
+    /**
+     * With the keyed topics at {@code partitions} partitions. On three or more replicas a write
+     * needs all but one in sync ({@code min.insync.replicas} = replication - 1, so one broker may
+     * be down without stopping producers using acks=all, and an acknowledged write is on two).
+     */
+    public static void ensure(Admin admin, Collection<Topics.TopicSpec> specs, short replication, int partitions)
+            throws IOException {
+        specs = Topics.scaled(List.copyOf(specs), partitions);
         try {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
             for (Topics.TopicSpec t : specs) {
                 if (!existing.contains(t.name())) {
-                    missing.add(new NewTopic(t.name(), t.partitions(), replication).configs(t.config()));
+                    Map<String, String> config = new HashMap<>(t.config());
+                    if (replication >= 3) {
+                        config.putIfAbsent("min.insync.replicas", String.valueOf(replication - 1));
+                    }
+                    missing.add(new NewTopic(t.name(), t.partitions(), replication).configs(config));
                 }
             }
             if (!missing.isEmpty()) {

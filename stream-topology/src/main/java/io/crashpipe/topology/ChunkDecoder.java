@@ -16,7 +16,12 @@ public final class ChunkDecoder {
         ByteBuffer payload = chunk.getPayload().duplicate();
         byte[] raw = new byte[payload.remaining()];
         payload.get(raw);
-        byte[] data = chunk.getCodec() == ChunkCodec.ZSTD ? decompress(chunk, raw) : raw;
+        byte[] data = switch (chunk.getCodec()) {
+            case ZSTD -> decompress(chunk, raw);
+            case NONE -> raw;
+            case UNKNOWN -> throw new IllegalArgumentException("chunk " + chunk.getSequence() + " of dump " + chunk.getDumpId()
+                    + ": a codec this parser knows (NONE, ZSTD), got one newer than it");
+        };
         List<PfnSpan> pages = spans(chunk.getPages());
         long count = pages.stream().mapToLong(PfnSpan::count).sum();
         if (count == 0 ? data.length != 0 : data.length % count != 0) {

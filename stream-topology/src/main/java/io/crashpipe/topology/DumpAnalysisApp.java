@@ -39,7 +39,9 @@ public final class DumpAnalysisApp implements AutoCloseable {
 
     /** Starts the application and returns once it is running (or throws after {@code timeout}). */
     public static DumpAnalysisApp start(TopologyConfig config, Duration timeout) throws IOException {
-        EventSerde serde = new EventSerde(new SchemaRegistryClient(config.registry()));
+        EventSerde serde = new EventSerde(
+                // an unreachable registry is waited for, never a reason to dead-letter an accepted event
+                SchemaRegistryClient.waitingThroughOutages(config.registry()));
         KafkaChunkSource source = new KafkaChunkSource(config.bootstrapServers(), Topics.DUMP_PAGES.name(), serde,
                 Map.of());
         AtomicLong reported = new AtomicLong();

@@ -7,6 +7,7 @@ import io.crashpipe.schemas.events.DumpMetadata;
 import io.crashpipe.schemas.events.DumpSealed;
 import io.crashpipe.schemas.events.PageChunk;
 import io.crashpipe.schemas.results.KernelLogLine;
+import io.crashpipe.schemas.registry.SchemaRegistryClient;
 import io.crashpipe.schemas.wire.EventSerde;
 import io.crashpipe.schemas.DeadLetterHeaders;
 import io.crashpipe.schemas.Topics;
@@ -83,6 +84,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         try {
             event = shared.serde().deserialize(record.value());
         } catch (IOException | RuntimeException e) {
+            waitIfRegistryDown(e);
             deadLetter(record.key(), record.value(), where, DeadLetterHeaders.Stage.DECODE, "undecodable event: " + e.getMessage());
             return;
         }
@@ -95,10 +97,22 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
                         "unexpected event type " + event.getSchema().getFullName() + " on " + where.topic());
             }
         } catch (RuntimeException e) {
+            waitIfRegistryDown(e);
             // a bug or a corrupt chunk must not stop the other dumps of this partition
             LOG.warn("dump {}: {} at {}-{}@{} failed: {}", record.key(), event.getSchema().getName(), where.topic(),
                     where.partition(), where.offset(), e.toString());
             deadLetter(record.key(), record.value(), where, DeadLetterHeaders.Stage.ANALYSE, e.toString());
+        }
+    }
+
+    /**
+     * A registry outage is not the event's fault: nothing is dead-lettered, the record is not
+     * committed, and its task processes it again (the serde itself waits out outages; this is the
+     * case of a wait cut short, as by a shutdown).
+     */
+    private static void waitIfRegistryDown(Exception e) {
+        if (SchemaRegistryClient.isOutage(e)) {
+            throw new IllegalStateException("schema registry unavailable; the event is processed again once it answers", e);
         }
     }
 

@@ -61,6 +61,20 @@ public final class ServeTopology implements Callable<Integer> {
             description = "of the changelog topics ($CRASHPIPE_REPLICATION_FACTOR; default ${DEFAULT-VALUE})")
     int replicationFactor;
 
+    @Option(names = "--partitions", defaultValue = "${env:CRASHPIPE_PARTITIONS:-6}",
+            description = "partitions of the keyed topics when they are created: the most topology instances that share"
+                    + " the work ($CRASHPIPE_PARTITIONS; default ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--standby-replicas", defaultValue = "${env:CRASHPIPE_STANDBY_REPLICAS:-1}",
+            description = "warm copies of each task's state on other instances, for a failover without restoring"
+                    + " ($CRASHPIPE_STANDBY_REPLICAS; default ${DEFAULT-VALUE})")
+    int standbyReplicas;
+
+    @Option(names = "--threads", defaultValue = "${env:CRASHPIPE_STREAM_THREADS:-1}",
+            description = "stream threads of this instance ($CRASHPIPE_STREAM_THREADS; default ${DEFAULT-VALUE})")
+    int threads;
+
     @Mixin
     MetricsOption metrics = new MetricsOption();
 
@@ -72,12 +86,12 @@ public final class ServeTopology implements Callable<Integer> {
         TopologyConfig config = TopologyConfig.local(kafka.bootstrap, registry.url, stateDir).withApplicationId(applicationId)
                 .withMemory(chunkCache, rocksDbMemory)
                 .withTimeouts(Duration.ofMinutes(purgeGraceMinutes), Duration.ofMinutes(stallTimeoutMinutes))
-                .withReplicationFactor(replicationFactor);
+                .withReplicationFactor(replicationFactor).withStandbyReplicas(standbyReplicas).withThreads(threads);
         // the pipeline's topics, with their settings, if the deployment has not made them (Strimzi does)
         Properties admin = new Properties();
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap);
         try (Admin a = Admin.create(admin)) {
-            TopicAdmin.ensure(a, Topics.ALL, (short) replicationFactor);
+            TopicAdmin.ensure(a, Topics.ALL, (short) replicationFactor, partitions);
         }
         ServiceMetrics.install(); // before the apps start, so their Streams binders bind
         DumpAnalysisApp analysis = DumpAnalysisApp.start(config, Duration.ofMinutes(5));

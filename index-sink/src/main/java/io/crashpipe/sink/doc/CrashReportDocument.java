@@ -70,7 +70,16 @@ public record CrashReportDocument(
     }
 
     public SinkDocument toSinkDocument(SinkIndices indices) {
-        return new SinkDocument(indices.crashReports(), dumpId, parserVersion.ordinal(), toSource());
+        return new SinkDocument(indices.crashReports(), dumpId, externalVersion(), toSource());
+    }
+
+    /**
+     * What Elasticsearch compares (external_gte): the parser version, then completeness. A result
+     * of an older parser never replaces a newer one, and a partial result (a late replay whose
+     * pages expired, a stall) never replaces a complete one of the same parser version.
+     */
+    public long externalVersion() {
+        return parserVersion.ordinal() * 2 + (completeness.complete() ? 1 : 0);
     }
 
     /** The panic task's trace, the first of {@link #backtraces} when the kernel recorded a panicking CPU. */

@@ -41,8 +41,9 @@ public final class LocalElasticsearch implements AutoCloseable {
             Duration startTimeout, Path javaHome, String userName, boolean deleteOnStop) {
 
         public static Settings defaults(EsDistribution distribution, Path workDir) {
+            // Green in 11-20 s on an idle machine; a busy one (2 cores shared by several builds) needs minutes.
             return new Settings(distribution, workDir.toAbsolutePath().normalize(), 9200, "512m",
-                    Duration.ofMinutes(3), Path.of(System.getProperty("java.home")), ServiceUser.DEFAULT_NAME, false);
+                    Duration.ofMinutes(8), Path.of(System.getProperty("java.home")), ServiceUser.DEFAULT_NAME, false);
         }
 
         public Settings withHttpPort(int port) {
@@ -70,12 +71,18 @@ public final class LocalElasticsearch implements AutoCloseable {
 
     /** Starts the node and returns once the cluster is green; stops it again if that fails. */
     public static LocalElasticsearch start(Settings settings) throws IOException {
+        // a node an earlier crashpipe left behind (killed before it could stop it) goes first
+        int reclaimed = NodeLease.reclaim(settings.workDir());
+        if (reclaimed > 0) {
+            System.getLogger(LocalElasticsearch.class.getName()).log(System.Logger.Level.INFO,
+                    "stopped " + reclaimed + " leftover Elasticsearch process(es) in " + settings.workDir());
+        }
         int port = settings.httpPort() == 0 ? freeLoopbackPort() : requireFreePort(settings.httpPort());
         ServiceUser user = ServiceUser.forCurrentProcess(settings.userName());
         Path work = prepareWorkDir(settings, user);
         URI uri = URI.create("http://127.0.0.1:" + port);
 
-        ProcessBuilder pb = new ProcessBuilder(user.command(List.of(
+        ProcessBuilder pb = new ProcessBuilder(NodeLease.guarded(user.command(List.of(
                 settings.distribution().launcher().toString(),
                 "-E", "cluster.name=crashpipe-local",
                 "-E", "node.name=crashpipe",
@@ -88,7 +95,7 @@ public final class LocalElasticsearch implements AutoCloseable {
                 // The machine is shared: size thread pools for one core rather than all of them.
                 "-E", "node.processors=1",
                 // A nearly full developer disk must not turn indices read-only under the tests.
-                "-E", "cluster.routing.allocation.disk.threshold_enabled=false")));
+                "-E", "cluster.routing.allocation.disk.threshold_enabled=false"))));
         Map<String, String> env = pb.environment();
         env.put("ES_PATH_CONF", work.resolve("config").toString());
         env.put("ES_TMPDIR", work.resolve("tmp").toString());
@@ -99,9 +106,13 @@ public final class LocalElasticsearch implements AutoCloseable {
         pb.redirectErrorStream(true);
         pb.redirectOutput(console(work).toFile());
 
+        // standard input stays a pipe from this JVM: the guard stops the node when it closes
+        pb.redirectInput(ProcessBuilder.Redirect.PIPE);
         LocalElasticsearch node = new LocalElasticsearch(settings, pb.start(), uri);
         try {
+            NodeLease.record(work, node.process.toHandle());
             node.awaitGreen(settings.startTimeout());
+            NodeLease.record(work, node.process.toHandle()); // now with the node's own JVMs
             return node;
         } catch (IOException | RuntimeException e) {
             node.close();
@@ -140,7 +151,7 @@ public final class LocalElasticsearch implements AutoCloseable {
             return;
         }
         closed = true;
-        // runuser passes SIGTERM on to the launcher, which shuts the node down cleanly.
+        // the guard passes SIGTERM to runuser, which passes it on to the launcher: a clean shutdown.
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
         process.destroy();
         try {

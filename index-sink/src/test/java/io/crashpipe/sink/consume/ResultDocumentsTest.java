@@ -24,12 +24,30 @@ class ResultDocumentsTest {
     private static final Instant NOW = ResultEvents.CRASH_TIME.plusSeconds(70);
 
     @Test
+    void aPartialReportNeverOutranksACompleteOneOfTheSameParserVersion() {
+        CrashReport complete = ResultEvents.crashReport("d-61-41", "0.3.1");
+        complete.getSections().forEach(x -> x.setComplete(true));
+        CrashReport partial = CrashReport.newBuilder(complete).build();
+        partial.getSections().get(0).setComplete(false);
+        long c = ResultDocuments.crashReport(complete, NOW).toSinkDocument(SinkIndices.DEFAULT).version();
+        long p = ResultDocuments.crashReport(partial, NOW).toSinkDocument(SinkIndices.DEFAULT).version();
+        assertTrue(p < c, "a late partial replay at " + p + " below the complete report at " + c);
+        CrashReport newerPartial = CrashReport.newBuilder(partial).setParserVersion("0.3.2").build();
+        assertTrue(ResultDocuments.crashReport(newerPartial, NOW).toSinkDocument(SinkIndices.DEFAULT).version() > c,
+                "a newer parser's result still supersedes");
+        CrashReport olderComplete = CrashReport.newBuilder(complete).setParserVersion("0.3.0").build();
+        assertTrue(ResultDocuments.crashReport(olderComplete, NOW).toSinkDocument(SinkIndices.DEFAULT).version() < p,
+                "an older parser's result never replaces a newer one");
+    }
+
+    @Test
     void crashReportOfADebianSysrqCrashCarriesWhatAnSreSearchesFor() {
         CrashReport report = ResultEvents.crashReport("d-61-41", "0.3.1");
         SinkDocument doc = ResultDocuments.crashReport(report, NOW).toSinkDocument(SinkIndices.DEFAULT);
         assertEquals("crash-reports", doc.index());
         assertEquals("d-61-41", doc.id());
-        assertEquals(ParserVersion.parse("0.3.1").ordinal(), doc.version());
+        assertEquals(ParserVersion.parse("0.3.1").ordinal() * 2 + (doc.source().at("/crash/complete").asBoolean() ? 1 : 0),
+                doc.version());
 
         ObjectNode s = doc.source();
         assertEquals("2025-11-20T09:14:27Z", s.at("/@timestamp").asText());

@@ -30,6 +30,9 @@ public final class EventSerde {
 
     private final SchemaRegistryClient registry;
     private final Map<String, Integer> idByTopicAndType = new ConcurrentHashMap<>();
+    // Avro's readers and writers are thread-safe and costly to build: one per schema.
+    private final Map<Integer, SpecificDatumReader<SpecificRecord>> readerById = new ConcurrentHashMap<>();
+    private final Map<Schema, SpecificDatumWriter<SpecificRecord>> writerBySchema = new ConcurrentHashMap<>();
 
     public EventSerde(SchemaRegistryClient registry) {
         this.registry = registry;
@@ -39,17 +42,28 @@ public final class EventSerde {
         return topic + "-" + schema.getFullName();
     }
 
-    public byte[] serialize(String topic, SpecificRecord event) throws IOException {
-        Schema schema = event.getSchema();
+    /** Registers {@code schema} for {@code topic} now (a service does it at start, so requests need not). */
+    public int register(String topic, Schema schema) throws IOException {
         String subject = subject(topic, schema);
         Integer id = idByTopicAndType.get(subject);
         if (id == null) {
             id = registry.register(subject, schema);
             idByTopicAndType.put(subject, id);
         }
+        return id;
+    }
+
+    /** Whether serializing {@code schema} on {@code topic} can be done without asking the registry. */
+    public boolean registered(String topic, Schema schema) {
+        return idByTopicAndType.containsKey(subject(topic, schema));
+    }
+
+    public byte[] serialize(String topic, SpecificRecord event) throws IOException {
+        Schema schema = event.getSchema();
+        int id = register(topic, schema);
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
-        new SpecificDatumWriter<SpecificRecord>(schema).write(event, enc);
+        writerBySchema.computeIfAbsent(schema, SpecificDatumWriter::new).write(event, enc);
         enc.flush();
         return ConfluentWire.frame(id, out.toByteArray());
     }
@@ -57,13 +71,17 @@ public final class EventSerde {
     /** Decodes any event; the result is an instance of the generated class its schema names. */
     public SpecificRecord deserialize(byte[] message) throws IOException {
         ConfluentWire.Framed f = ConfluentWire.parse(message);
-        Schema writer = registry.schemaById(f.schemaId());
-        Class<?> type = SpecificData.get().getClass(writer);
-        if (type == null || !SpecificRecord.class.isAssignableFrom(type)) {
-            throw new WireFormatException("a crashpipe event type, got schema " + writer.getFullName() + " (id " + f.schemaId() + ")");
+        SpecificDatumReader<SpecificRecord> datumReader = readerById.get(f.schemaId());
+        if (datumReader == null) {
+            Schema writer = registry.schemaById(f.schemaId());
+            Class<?> type = SpecificData.get().getClass(writer);
+            if (type == null || !SpecificRecord.class.isAssignableFrom(type)) {
+                throw new WireFormatException("a crashpipe event type, got schema " + writer.getFullName() + " (id " + f.schemaId() + ")");
+            }
+            datumReader = new SpecificDatumReader<>(writer, SpecificData.get().getSchema(type));
+            readerById.put(f.schemaId(), datumReader);
         }
-        Schema reader = SpecificData.get().getSchema(type);
-        SpecificDatumReader<SpecificRecord> datumReader = new SpecificDatumReader<>(writer, reader);
+        Schema writer = datumReader.getSchema();
         BinaryDecoder dec = DecoderFactory.get().binaryDecoder(message, f.bodyOffset(), f.bodyLength(), null);
         try {
             SpecificRecord rec = datumReader.read(null, dec);

@@ -22,7 +22,9 @@ public final class GroupsApp implements AutoCloseable {
     }
 
     public static GroupsApp start(GroupsConfig config, Duration timeout) throws IOException {
-        EventSerde serde = new EventSerde(new SchemaRegistryClient(config.registry()));
+        EventSerde serde = new EventSerde(
+                // an unreachable registry is waited for, never a reason to dead-letter an accepted event
+                SchemaRegistryClient.waitingThroughOutages(config.registry()));
         AtomicLong changes = new AtomicLong();
         KafkaStreams streams = new KafkaStreams(GroupTopology.build(serde, config.rules(), changes),
                 config.streamsProperties());
