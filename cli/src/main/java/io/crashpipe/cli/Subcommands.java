@@ -28,7 +28,7 @@ final class Subcommands {
                         "foreach")),
         PIPELINE("Pipeline and services:",
                 List.of("up", "pipeline", "upload", "agent", "serve", "replay", "search", "top", "kibana-objects")),
-        TOOLS("Tools:", List.of("info", "oops", "shrink"));
+        TOOLS("Tools:", List.of("info", "oops", "shrink", "bench"));
 
         final String title;
         final List<String> names;
@@ -82,6 +82,7 @@ final class Subcommands {
             case "info" -> new InfoCommand();
             case "oops" -> new OopsCommand();
             case "shrink" -> new ShrinkCommand();
+            case "bench" -> new io.crashpipe.cli.bench.BenchCommand();
             default -> null;
         };
     }

@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
@@ -40,12 +42,27 @@ import org.slf4j.LoggerFactory;
 final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(DumpProcessor.class);
     private static final Duration SWEEP_AT_MOST_EVERY = Duration.ofSeconds(15);
+    /**
+     * Dumps whose analysis (kernel view, per-dump structures, settled sections) this task keeps
+     * between passes: a few tens of MB each at most (kallsyms and BTF are the kernel's size, not
+     * the dump's), so few; a dump pushed out only builds them again on its next pass.
+     */
+    static final int ANALYSES_KEPT = 4;
 
     private final DumpTopology.Shared shared;
     private ProcessorContext<String, byte[]> context;
     private PageIndex index;
     private KeyValueStore<String, byte[]> progressStore;
     private KeyValueStore<String, byte[]> metadataStore;
+    private final Map<String, Kept> analyses = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Kept> eldest) {
+            return size() > ANALYSES_KEPT;
+        }
+    };
+
+    /** A dump's analysis and the memory it reads, kept from one pass to the next. */
+    private record Kept(StreamedMemory memory, DumpAnalysis analysis) {}
 
     DumpProcessor(DumpTopology.Shared shared) {
         this.shared = shared;
@@ -103,6 +120,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         String id = meta.getDumpId();
         DumpProgress p = progress(id).withMetadata();
         metadataStore.put(id, raw);
+        analyses.remove(id); // built from the metadata: a new copy starts over
         LOG.info("dump {}: metadata from host {} ({}, {} pages in RAM)", id, meta.getHost().getHostname(),
                 meta.getContainer(), meta.getPageCounts().getInRam());
         save(id, p.reported() ? p : analyse(id, p, meta));
@@ -155,11 +173,10 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         long t0 = System.nanoTime();
         AnalysisPass.Result result;
         try {
-            StreamedMemory memory = new StreamedMemory(id, meta.getPageSize(), index, shared.cache(), shared.source(),
-                    noMorePages);
-            result = AnalysisPass.run(meta.getVmcoreinfo(), CpuNotes.of(meta), memory, shared.sections());
+            result = analysis(id, meta, noMorePages).pass();
         } catch (RuntimeException e) {
             LOG.warn("dump {}: analysis failed: {}", id, e.toString(), e);
+            analyses.remove(id);
             result = failed(e);
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
@@ -168,6 +185,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
             TopologyMeters.passWaited(Duration.ofMillis(millis), w.section());
             return p.afterPass(millis, w.pfn());
         }
+        analyses.remove(id); // settled: no pass will follow
         DumpProgress done = p.afterPass(millis, -1);
         TopologyMeters.passSettled(Duration.ofMillis(millis));
         ReportBuilder.Report report = ReportBuilder.build(meta, (AnalysisPass.Settled) result, done, shared.parserVersion());
@@ -182,6 +200,28 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
                 report.lines().size(), done.passes(), done.analysisMillis(), done.chunksSeen(),
                 done.complete() ? ", sealed" : "", ((AnalysisPass.Settled) result).complete() ? "complete" : "partial");
         return done.reportedAt(now);
+    }
+
+    /**
+     * The dump's analysis as the last pass left it, or a new one. Pages only ever arrive, so what
+     * a pass settled stays true; only a dump that was sealed and then is not (it cannot happen
+     * through {@link DumpProgress}, but a new copy of the metadata could) starts over.
+     */
+    private DumpAnalysis analysis(String id, DumpMetadata meta, boolean noMorePages) {
+        Kept k = analyses.get(id);
+        if (k == null || (k.memory().sealed() && !noMorePages)) {
+            StreamedMemory memory = new StreamedMemory(id, meta.getPageSize(), index, shared.cache(), shared.source(),
+                    noMorePages);
+            k = new Kept(memory, new DumpAnalysis(meta.getVmcoreinfo(), CpuNotes.of(meta), memory, shared.sections()));
+            analyses.put(id, k);
+        }
+        k.memory().sealed(noMorePages);
+        return k.analysis();
+    }
+
+    @Override
+    public void close() {
+        analyses.clear();
     }
 
     private AnalysisPass.Settled failed(RuntimeException e) {
@@ -225,6 +265,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
     }
 
     private void purge(String id) {
+        analyses.remove(id);
         int spans = index.purge(id);
         metadataStore.delete(id);
         progressStore.delete(id);

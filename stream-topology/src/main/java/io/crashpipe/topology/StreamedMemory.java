@@ -16,7 +16,8 @@ public final class StreamedMemory implements PhysicalMemory {
     private final PageIndex index;
     private final ChunkCache cache;
     private final ChunkSource source;
-    private final boolean sealed;
+    /** No page will arrive any more: a page not indexed now is excluded for good. */
+    private volatile boolean sealed;
     private final byte[] page;
     /** The span the last read used: reads cluster (a ring buffer, a table), so most hit it again. */
     private PageIndex.Entry last;
@@ -30,6 +31,18 @@ public final class StreamedMemory implements PhysicalMemory {
         this.source = source;
         this.sealed = sealed;
         this.page = new byte[pageSize];
+    }
+
+    /**
+     * Whether pages may still arrive; one memory serves every pass over the dump (its kernel view
+     * and the structures built from it are kept), so the last pass after the seal sets this.
+     */
+    public void sealed(boolean noMorePages) {
+        this.sealed = noMorePages;
+    }
+
+    public boolean sealed() {
+        return sealed;
     }
 
     @Override

@@ -1,13 +1,17 @@
 package io.crashpipe.parsers.btf;
 
 import io.crashpipe.parsers.io.DumpFormatException;
+import io.crashpipe.parsers.view.DumpMemo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * A parsed .BTF blob and the questions the kernel extractors ask of it: which types exist,
@@ -25,15 +29,35 @@ public final class Btf {
     private final String source;
     private final BtfHeader header;
     private final BtfTypeTable types;
-    private final BtfNameIndex names;
-    private final int pointerSize;
+    private final BtfStrings strings;
+    /** Built on the first lookup by name: a dump whose sections ask nothing by name pays nothing. */
+    private BtfNameIndex names;
+    private int pointerSize;
+    private final Map<String, OptionalLong> enumerators = new ConcurrentHashMap<>();
+    /** Resolved field paths, or the BtfLookupException saying why one does not resolve. */
+    private final Map<String, Object> fields = new ConcurrentHashMap<>();
+    private final DumpMemo layouts = new DumpMemo();
+    private final Map<List<String>, Optional<BtfType.Composite>> anonymous = new ConcurrentHashMap<>();
 
-    private Btf(String source, BtfHeader header, BtfTypeTable types, BtfNameIndex names) {
+    private Btf(String source, BtfHeader header, BtfTypeTable types, BtfStrings strings) {
         this.source = source;
         this.header = header;
         this.types = types;
-        this.names = names;
-        this.pointerSize = longSize();
+        this.strings = strings;
+    }
+
+    private synchronized BtfNameIndex names() {
+        if (names == null) {
+            names = BtfNameIndex.build(types, strings);
+        }
+        return names;
+    }
+
+    private synchronized int pointerSize() {
+        if (pointerSize == 0) {
+            pointerSize = longSize();
+        }
+        return pointerSize;
     }
 
     public static Btf parse(byte[] blob, String source) throws DumpFormatException {
@@ -50,7 +74,7 @@ public final class Btf {
         BtfHeader header = BtfHeader.parse(data, source);
         BtfStrings strings = new BtfStrings(data, header);
         BtfTypeTable types = BtfTypeTable.scan(data, header, strings, source);
-        return new Btf(source, header, types, BtfNameIndex.build(types, strings));
+        return new Btf(source, header, types, strings);
     }
 
     public String source() {
@@ -59,6 +83,14 @@ public final class Btf {
 
     public BtfHeader header() {
         return header;
+    }
+
+    /**
+     * A layout computed from this BTF alone (a struct's offsets gathered in a record), built once:
+     * BTF never changes, so neither does anything read from it.
+     */
+    public <T> T layout(DumpMemo.Key<T> key, Supplier<T> build) {
+        return layouts.get(key, build);
     }
 
     /** The highest type id; ids 1..typeCount() are real types, 0 is void. */
@@ -76,7 +108,7 @@ public final class Btf {
     /** Every type named {@code name}, in id order (a struct and its typedef, say). */
     public List<BtfType> named(String name) {
         List<BtfType> out = new ArrayList<>();
-        for (int id : names.lookup(name)) {
+        for (int id : names().lookup(name)) {
             out.add(types.decode(id));
         }
         return out;
@@ -84,7 +116,7 @@ public final class Btf {
 
     /** The first type of {@code kind} named {@code name}. */
     public Optional<BtfType> find(String name, BtfKind kind) {
-        for (int id : names.lookup(name)) {
+        for (int id : names().lookup(name)) {
             if (types.kind(id) == kind) {
                 return Optional.of(types.decode(id));
             }
@@ -131,7 +163,7 @@ public final class Btf {
         BtfType t = strip(id);
         return switch (t) {
             case BtfType.Int i -> i.size();
-            case BtfType.Ptr p -> pointerSize;
+            case BtfType.Ptr p -> pointerSize();
             case BtfType.Array a -> a.length() * sizeOf(a.elementType(), depth + 1);
             case BtfType.Composite c -> c.size();
             case BtfType.Enumeration e -> e.size();
@@ -144,7 +176,7 @@ public final class Btf {
 
     /** Size of the named struct, union, typedef, enum or base type. */
     public OptionalLong sizeOf(String typeName) {
-        for (int id : names.lookup(typeName)) {
+        for (int id : names().lookup(typeName)) {
             BtfKind k = types.kind(id);
             if (k == BtfKind.STRUCT || k == BtfKind.UNION || k == BtfKind.TYPEDEF || k == BtfKind.INT
                     || k == BtfKind.ENUM || k == BtfKind.ENUM64 || k == BtfKind.FLOAT) {
@@ -162,6 +194,20 @@ public final class Btf {
      * @throws BtfLookupException naming the type and the missing component
      */
     public BtfField field(String path) {
+        Object f = fields.computeIfAbsent(path, p -> {
+            try {
+                return resolve(p);
+            } catch (BtfLookupException e) {
+                return e; // a member this kernel does not have: asked again on every pass, answered once
+            }
+        });
+        if (f instanceof BtfLookupException e) {
+            throw e;
+        }
+        return (BtfField) f;
+    }
+
+    private BtfField resolve(String path) {
         int dot = path.indexOf('.');
         if (dot <= 0) {
             throw new IllegalArgumentException("field path '" + path + "' needs a type and a member, e.g. task_struct.pid");
@@ -231,22 +277,46 @@ public final class Btf {
         return new BtfField(label + "." + memberPath, bitOffset, bitfield, current, sizeOf(current));
     }
 
-    /** The value of enum constant {@code enumerator}, searched across every enum (most are anonymous). */
+    /**
+     * The value of enum constant {@code enumerator}, searched across every enum (most are
+     * anonymous); each constant is searched for once per BTF.
+     */
     public OptionalLong enumValue(String enumerator) {
-        byte[] key = enumerator.getBytes(StandardCharsets.UTF_8);
-        for (int id = 1; id < types.size(); id++) {
-            OptionalLong v = types.enumeratorValue(id, key);
-            if (v.isPresent()) {
-                return v;
+        return enumerators.computeIfAbsent(enumerator, e -> {
+            byte[] key = e.getBytes(StandardCharsets.UTF_8);
+            for (int id = 1; id < types.size(); id++) {
+                OptionalLong v = types.enumeratorValue(id, key);
+                if (v.isPresent()) {
+                    return v;
+                }
             }
-        }
-        return OptionalLong.empty();
+            return OptionalLong.empty();
+        });
+    }
+
+    /**
+     * The first anonymous struct or union whose members have exactly these names, in this order
+     * (a type C declares inline, such as tk_core's before 6.13). Only types of that shape are
+     * decoded; each question is answered once per BTF.
+     */
+    public Optional<BtfType.Composite> anonymousComposite(List<String> memberNames) {
+        return anonymous.computeIfAbsent(List.copyOf(memberNames), names -> {
+            for (int id = 1; id < types.size(); id++) {
+                BtfKind k = types.kind(id);
+                if ((k == BtfKind.STRUCT || k == BtfKind.UNION) && types.nameOffset(id) == 0
+                        && types.memberCount(id) == names.size() && types.decode(id) instanceof BtfType.Composite c
+                        && c.members().stream().map(BtfMember::name).toList().equals(names)) {
+                    return Optional.of(c);
+                }
+            }
+            return Optional.empty();
+        });
     }
 
     /** The value of {@code enumerator} in the enum named {@code enumName}. */
     public OptionalLong enumValue(String enumName, String enumerator) {
         byte[] key = enumerator.getBytes(StandardCharsets.UTF_8);
-        for (int id : names.lookup(enumName)) {
+        for (int id : names().lookup(enumName)) {
             OptionalLong v = types.enumeratorValue(id, key);
             if (v.isPresent()) {
                 return v;
@@ -289,7 +359,7 @@ public final class Btf {
 
     private Optional<Integer> rootType(String name) {
         for (BtfKind k : new BtfKind[] {BtfKind.STRUCT, BtfKind.UNION, BtfKind.TYPEDEF}) {
-            for (int id : names.lookup(name)) {
+            for (int id : names().lookup(name)) {
                 if (types.kind(id) == k) {
                     return Optional.of(id);
                 }
@@ -300,7 +370,7 @@ public final class Btf {
 
     /** Pointer width as the target's {@code long}: BTF has no pointer size of its own. */
     private int longSize() {
-        for (int id : names.lookup("long unsigned int")) {
+        for (int id : names().lookup("long unsigned int")) {
             if (types.kind(id) == BtfKind.INT) {
                 return types.sizeOrType(id);
             }

@@ -23,12 +23,15 @@ final class BtfStrings {
         this.length = header.strLen();
     }
 
-    /** Fails unless {@code offset} addresses a string in the section. */
-    void check(int offset, String source, long recordOffset, String what) throws DumpFormatException {
-        if (offset < 0 || offset >= length) {
-            throw new DumpFormatException(source, recordOffset,
-                    what + " below str_len " + length, "name offset " + Integer.toUnsignedString(offset));
-        }
+    /** Whether {@code offset} addresses a string in the section. */
+    boolean valid(int offset) {
+        return offset >= 0 && offset < length;
+    }
+
+    /** The error for a name offset that {@link #valid} refused; {@code what} names the field. */
+    DumpFormatException outside(int offset, String source, long recordOffset, String what) {
+        return new DumpFormatException(source, recordOffset, what + " below str_len " + length,
+                "name offset " + Integer.toUnsignedString(offset));
     }
 
     /** The name at {@code offset}; offset 0 is the empty name of anonymous types. */

@@ -4,6 +4,7 @@ import io.crashpipe.parsers.io.DumpFormatException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -20,11 +21,17 @@ final class BtfTypeTable {
     private final BtfStrings strings;
     /** offsets[id] = absolute offset of type {@code id}'s record; offsets[0] (void) is unused. */
     private final int[] offsets;
+    /**
+     * Types decoded so far: a dump's sections ask for the same few hundred types again and again.
+     * Racy fills are harmless: the records are immutable and equal whoever decodes them.
+     */
+    private final BtfType[] decoded;
 
     private BtfTypeTable(ByteBuffer data, BtfStrings strings, int[] offsets) {
         this.data = data;
         this.strings = strings;
         this.offsets = offsets;
+        this.decoded = new BtfType[offsets.length];
     }
 
     static BtfTypeTable scan(ByteBuffer data, BtfHeader header, BtfStrings strings, String source)
@@ -81,6 +88,15 @@ final class BtfTypeTable {
     }
 
     BtfType decode(int id) {
+        BtfType t = decoded[id];
+        if (t == null) {
+            t = decodeRecord(id);
+            decoded[id] = t;
+        }
+        return t;
+    }
+
+    private BtfType decodeRecord(int id) {
         if (id == 0) {
             return new BtfType.Void();
         }
@@ -145,7 +161,7 @@ final class BtfTypeTable {
             int bitfieldSize = kindFlag ? (int) (offset >>> 24) : 0;
             out.add(new BtfMember(strings.get(data.getInt(p)), data.getInt(p + 4), bitOffset, bitfieldSize));
         }
-        return out;
+        return Collections.unmodifiableList(out);
     }
 
     private List<BtfEnumerator> enumerators(int o, int vlen, boolean signed, boolean wide) {
@@ -161,7 +177,7 @@ final class BtfTypeTable {
             }
             out.add(new BtfEnumerator(strings.get(data.getInt(p)), value));
         }
-        return out;
+        return Collections.unmodifiableList(out);
     }
 
     private List<BtfParam> params(int o, int vlen) {
@@ -169,7 +185,7 @@ final class BtfTypeTable {
         for (int i = 0, p = o + COMMON; i < vlen; i++, p += 8) {
             out.add(new BtfParam(strings.get(data.getInt(p)), data.getInt(p + 4)));
         }
-        return out;
+        return Collections.unmodifiableList(out);
     }
 
     private List<BtfSecInfo> secInfos(int o, int vlen) {
@@ -178,7 +194,7 @@ final class BtfTypeTable {
             out.add(new BtfSecInfo(data.getInt(p), Integer.toUnsignedLong(data.getInt(p + 4)),
                     Integer.toUnsignedLong(data.getInt(p + 8))));
         }
-        return out;
+        return Collections.unmodifiableList(out);
     }
 
     private void checkReferences(int id, String source) throws DumpFormatException {
@@ -186,7 +202,7 @@ final class BtfTypeTable {
         int info = info(id);
         int vlen = vlen(info);
         BtfKind kind = BtfKind.ofCode(kindCode(info));
-        strings.check(nameOffset(id), source, o, "the name of type id " + id);
+        checkName(nameOffset(id), source, o, "type", -1, id);
         switch (kind) {
             case PTR, TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG, FUNC, VAR, DECL_TAG, FUNC_PROTO ->
                     checkType(sizeOrType(id), source, o + 8, id);
@@ -196,14 +212,14 @@ final class BtfTypeTable {
             }
             case STRUCT, UNION -> {
                 for (int i = 0, p = o + COMMON; i < vlen; i++, p += 12) {
-                    strings.check(data.getInt(p), source, p, "the name of member " + i + " of type id " + id);
+                    checkName(data.getInt(p), source, p, "member", i, id);
                     checkType(data.getInt(p + 4), source, p + 4, id);
                 }
             }
             case ENUM, ENUM64 -> {
                 int step = kind == BtfKind.ENUM ? 8 : 12;
                 for (int i = 0, p = o + COMMON; i < vlen; i++, p += step) {
-                    strings.check(data.getInt(p), source, p, "the name of enumerator " + i + " of type id " + id);
+                    checkName(data.getInt(p), source, p, "enumerator", i, id);
                 }
             }
             case DATASEC -> {
@@ -215,9 +231,18 @@ final class BtfTypeTable {
         }
         if (kind == BtfKind.FUNC_PROTO) {
             for (int i = 0, p = o + COMMON; i < vlen; i++, p += 8) {
-                strings.check(data.getInt(p), source, p, "the name of parameter " + i + " of type id " + id);
+                checkName(data.getInt(p), source, p, "parameter", i, id);
                 checkType(data.getInt(p + 4), source, p + 4, id);
             }
+        }
+    }
+
+    /** Every record is checked, so the message is only built for the one that fails. */
+    private void checkName(int offset, String source, long at, String part, int index, int id)
+            throws DumpFormatException {
+        if (!strings.valid(offset)) {
+            throw strings.outside(offset, source, at, "the name of " + (index < 0 ? "" : part + " " + index + " of ")
+                    + "type id " + id);
         }
     }
 
@@ -226,6 +251,11 @@ final class BtfTypeTable {
             throw new DumpFormatException(source, at, "a type id below " + offsets.length + " in type id " + id,
                     Integer.toUnsignedString(ref));
         }
+    }
+
+    /** Members, enumerators or parameters of type {@code id}. */
+    int memberCount(int id) {
+        return id == 0 ? 0 : vlen(info(id));
     }
 
     private int info(int id) {

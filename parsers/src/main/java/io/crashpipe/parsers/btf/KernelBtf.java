@@ -1,8 +1,11 @@
 package io.crashpipe.parsers.btf;
 
 import io.crashpipe.parsers.io.DumpFormatException;
+import io.crashpipe.parsers.kernel.ResumableRead;
 import io.crashpipe.parsers.memory.MemoryFault;
+import io.crashpipe.parsers.view.DumpMemo;
 import io.crashpipe.parsers.view.KernelView;
+import java.io.UncheckedIOException;
 import io.crashpipe.parsers.view.TableFinding;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -21,8 +24,32 @@ public final class KernelBtf {
 
     private KernelBtf() {}
 
-    /** The dump's BTF, or empty when the kernel carries none or it cannot be located ({@link #whyAbsent}). */
+    private static final DumpMemo.Key<Optional<Btf>> BTF = DumpMemo.Key.of("btf");
+    /** The .BTF bytes read so far: a pass that waited for one of its pages resumes there. */
+    private static final DumpMemo.Key<ResumableRead> BLOB = DumpMemo.Key.of(".BTF bytes");
+
+    /**
+     * The dump's BTF, or empty when the kernel carries none or it cannot be located ({@link #whyAbsent}).
+     * Parsed once per view.
+     */
     public static Optional<Btf> find(KernelView view) throws DumpFormatException {
+        try {
+            return view.memo().get(BTF, () -> {
+                try {
+                    return parse(view);
+                } catch (DumpFormatException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof DumpFormatException d) {
+                throw d;
+            }
+            throw e;
+        }
+    }
+
+    private static Optional<Btf> parse(KernelView view) throws DumpFormatException {
         if (!view.hasKallsyms()) {
             return Optional.empty();
         }
@@ -42,7 +69,9 @@ public final class KernelBtf {
             throw new DumpFormatException(source, 0, "__stop_BTF above __start_BTF by at most " + MAX_SIZE + " bytes",
                     "a distance of " + size + " bytes");
         }
-        return Optional.of(Btf.parse(view.memory().read(start.getAsLong(), (int) size), source));
+        ResumableRead blob = view.memo().get(BLOB.with(start.getAsLong()),
+                () -> new ResumableRead(start.getAsLong(), (int) size));
+        return Optional.of(Btf.parse(blob.finish(view.memory()), source));
     }
 
     /** The dump's BTF; fails with a message saying why the kernel has none. */

@@ -1,5 +1,7 @@
 package io.crashpipe.parsers.kallsyms;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.OptionalLong;
 
 /**
@@ -27,7 +29,11 @@ public record AddressTable(long address, AddressEncoding encoding, OptionalLong 
             return img.u64(address + 8L * i);
         }
         long entry = address + 4L * i;
-        int v = img.s32(entry);
+        return fromOffset(img.s32(entry), entry, base);
+    }
+
+    /** A 32-bit entry (at {@code entry}) as an address. */
+    private long fromOffset(int v, long entry, long base) {
         return switch (encoding) {
             case ABSOLUTE_PERCPU -> v >= 0 ? v : base - 1 - v;
             case BASE_RELATIVE -> base + (v & 0xffffffffL);
@@ -40,11 +46,19 @@ public record AddressTable(long address, AddressEncoding encoding, OptionalLong 
         return relativeBase.isPresent() ? img.u64(relativeBase.getAsLong()) : 0;
     }
 
+    /** Every entry: the table is copied once, then decoded from the copy. */
     long[] decode(ImageBytes img, int count) {
         long base = base(img);
+        byte[] raw = new byte[Math.multiplyExact(count, entrySize())];
+        img.copy(address, raw);
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         long[] out = new long[count];
         for (int i = 0; i < count; i++) {
-            out[i] = addressOf(img, i, base);
+            if (encoding == AddressEncoding.ABSOLUTE) {
+                out[i] = b.getLong(8 * i);
+                continue;
+            }
+            out[i] = fromOffset(b.getInt(4 * i), address + 4L * i, base);
         }
         return out;
     }

@@ -76,6 +76,23 @@ final class ImageBytes {
         return last[(int) (addr & (CHUNK - 1))] & 0xff;
     }
 
+    /** Fills {@code dst} from {@code addr} on, chunk by chunk; a chunk the dump lacks throws {@link MemoryFault}. */
+    void copy(long addr, byte[] dst) {
+        int done = 0;
+        while (done < dst.length) {
+            long at = addr + done;
+            long chunkAddr = at & -CHUNK;
+            Object c = chunk(chunkAddr);
+            if (c instanceof Unavailable u) {
+                throw new MemoryFault(u);
+            }
+            int in = (int) (at - chunkAddr);
+            int n = Math.min(CHUNK - in, dst.length - done);
+            System.arraycopy((byte[]) c, in, dst, done, n);
+            done += n;
+        }
+    }
+
     int u16(long addr) {
         return u8(addr) | u8(addr + 1) << 8;
     }

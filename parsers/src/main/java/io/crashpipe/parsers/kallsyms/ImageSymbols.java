@@ -100,20 +100,17 @@ public final class ImageSymbols {
     }
 
     /** Compares every expected symbol; a name kallsyms holds several times matches when any of them does. */
-    Agreement compare(String[] names, long[] addresses) {
-        Map<String, Boolean> found = new LinkedHashMap<>();
-        for (int i = 0; i < names.length; i++) {
-            Long want = expected.get(names[i]);
-            if (want != null) {
-                found.merge(names[i], want == addresses[i], Boolean::logicalOr);
-            }
-        }
+    Agreement compare(SymbolNames names, long[] addresses) {
         List<String> matched = new ArrayList<>();
         List<String> differing = new ArrayList<>();
         List<String> absent = new ArrayList<>();
-        for (String name : expected.keySet()) {
-            Boolean ok = found.get(name);
-            (ok == null ? absent : ok ? matched : differing).add(name);
+        for (Map.Entry<String, Long> e : expected.entrySet()) {
+            int[] at = names.indexesOf(e.getKey());
+            boolean same = false;
+            for (int i : at) {
+                same |= addresses[i] == e.getValue();
+            }
+            (at.length == 0 ? absent : same ? matched : differing).add(e.getKey());
         }
         return new Agreement(matched, differing, absent);
     }

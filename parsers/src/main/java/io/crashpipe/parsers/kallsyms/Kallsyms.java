@@ -2,49 +2,54 @@ package io.crashpipe.parsers.kallsyms;
 
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.IntStream;
 
 /**
  * The kernel's own symbol table, decoded from the dump. Symbols are kept in the kernel's order
- * (ascending address); name lookups go through a hash index.
+ * (ascending address). Names stay as the dump stores them until one is asked for: a lookup by name
+ * or by address expands only the names it compares or returns ({@link SymbolNames}).
  */
 public final class Kallsyms {
-    private final String[] names;
-    private final char[] types;
+    private final SymbolNames names;
+    /** Ascending. */
     private final long[] addresses;
-    /** Name to the index of its lowest-addressed symbol (several static symbols may share a name). */
-    private final Map<String, Integer> byName;
+    /** Position in address order to table index, and back; null when the table ascends already (always, from a kernel). */
+    private final int[] tableIndex;
+    private final int[] position;
     private final KallsymsLayout layout;
     private final ImageSymbols.Agreement agreement;
     private final long textStart;
     private final long end;
 
+    /** A table built in memory from decoded names (tests, tools). */
     Kallsyms(String[] names, char[] types, long[] addresses, KallsymsLayout layout, ImageSymbols.Agreement agreement) {
+        this(new DecodedNames(names, types), addresses, layout, agreement);
+    }
+
+    Kallsyms(SymbolNames names, long[] tableAddresses, KallsymsLayout layout, ImageSymbols.Agreement agreement) {
+        if (names.size() != tableAddresses.length) {
+            throw new IllegalArgumentException(names.size() + " names but " + tableAddresses.length + " addresses");
+        }
+        this.names = names;
         this.layout = layout;
         this.agreement = agreement;
-        if (ascending(addresses)) { // as the kernel writes it: no copy, no sort
-            this.names = names;
-            this.types = types;
-            this.addresses = addresses;
+        if (ascending(tableAddresses)) { // as the kernel writes it: no copy, no sort
+            this.addresses = tableAddresses;
+            this.tableIndex = null;
+            this.position = null;
         } else {
-            Integer[] order = IntStream.range(0, names.length).boxed().toArray(Integer[]::new);
-            Arrays.sort(order, Comparator.comparingLong(i -> addresses[i] ^ Long.MIN_VALUE)); // stable: alias order kept
-            this.names = new String[names.length];
-            this.types = new char[names.length];
-            this.addresses = new long[names.length];
-            for (int i = 0; i < order.length; i++) {
-                this.names[i] = names[order[i]];
-                this.types[i] = types[order[i]];
-                this.addresses[i] = addresses[order[i]];
+            Integer[] order = IntStream.range(0, tableAddresses.length).boxed().toArray(Integer[]::new);
+            Arrays.sort(order, Comparator.comparingLong(i -> tableAddresses[i] ^ Long.MIN_VALUE)); // stable: alias order kept
+            this.addresses = new long[order.length];
+            this.tableIndex = new int[order.length];
+            this.position = new int[order.length];
+            for (int p = 0; p < order.length; p++) {
+                this.addresses[p] = tableAddresses[order[p]];
+                this.tableIndex[p] = order[p];
+                this.position[order[p]] = p;
             }
-        }
-        this.byName = new HashMap<>(this.names.length * 2);
-        for (int i = 0; i < this.names.length; i++) {
-            byName.putIfAbsent(this.names[i], i);
         }
         this.textStart = address("_text").orElse(address("_stext").orElse(Long.MIN_VALUE));
         this.end = address("_end").orElse(-1L);
@@ -60,7 +65,7 @@ public final class Kallsyms {
     }
 
     public int size() {
-        return names.length;
+        return addresses.length;
     }
 
     public AddressEncoding encoding() {
@@ -77,8 +82,19 @@ public final class Kallsyms {
         return agreement;
     }
 
+    /** The symbol at {@code index} in address order (its name is expanded now). */
     public KernelSymbol get(int index) {
-        return new KernelSymbol(names[index], types[index], addresses[index]);
+        int t = table(index);
+        return new KernelSymbol(names.name(t), names.type(t), addresses[index]);
+    }
+
+    /** nm's type letter of the symbol at {@code index}, without expanding its name. */
+    public char type(int index) {
+        return names.type(table(index));
+    }
+
+    private int table(int index) {
+        return tableIndex == null ? index : tableIndex[index];
     }
 
     /** The address of the first symbol with this name. */
@@ -92,9 +108,16 @@ public final class Kallsyms {
         return i < 0 ? Optional.empty() : Optional.of(get(i));
     }
 
+    /** The lowest-addressed symbol called {@code name} (several static symbols may share a name), or -1. */
     private int indexOf(String name) {
-        Integer i = byName.get(name);
-        return i == null ? -1 : i;
+        int best = -1;
+        for (int t : names.indexesOf(name)) {
+            int p = position == null ? t : position[t];
+            if (best < 0 || p < best) {
+                best = p;
+            }
+        }
+        return best;
     }
 
     /**
@@ -130,6 +153,6 @@ public final class Kallsyms {
             next++;
         }
         long size = next < addresses.length ? addresses[next] - start : 0;
-        return Optional.of(new SymbolOffset(names[found], addr - start, size));
+        return Optional.of(new SymbolOffset(names.name(table(found)), addr - start, size));
     }
 }

@@ -3,9 +3,12 @@ package io.crashpipe.parsers.kallsyms;
 import io.crashpipe.parsers.kernel.VirtualMemory;
 import io.crashpipe.parsers.kernel.Vmcoreinfo;
 import io.crashpipe.parsers.memory.MemoryFault;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.WeakHashMap;
 
 /**
  * Decodes kallsyms from the table addresses VMCOREINFO publishes (Linux 6.0 onwards:
@@ -30,7 +33,28 @@ public final class KallsymsReader {
     }
 
     public static Kallsyms read(VirtualMemory mem, Vmcoreinfo vi) {
-        ImageBytes img = new ImageBytes(mem);
+        return read(new ImageBytes(mem), vi);
+    }
+
+    /**
+     * Chunks of the image read by earlier attempts on the same physical memory (weakly keyed by
+     * it): a streaming pass that stopped for a page not yet arrived resumes with them instead of
+     * reading the tables again. Dropped once the tables decode.
+     */
+    private static final Map<Object, ImageBytes> EARLIER = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** As {@link #read(VirtualMemory, Vmcoreinfo)}, keeping what was read for a retry on the same {@code resumeKey}. */
+    public static Kallsyms read(VirtualMemory mem, Vmcoreinfo vi, Object resumeKey) {
+        ImageBytes img = EARLIER.computeIfAbsent(resumeKey, k -> new ImageBytes(mem));
+        Kallsyms k;
+        synchronized (img) {
+            k = read(img, vi);
+        }
+        EARLIER.remove(resumeKey);
+        return k;
+    }
+
+    private static Kallsyms read(ImageBytes img, Vmcoreinfo vi) {
         long numSyms = vi.requireSymbol("kallsyms_num_syms");
         long count = img.u32(numSyms);
         if (count <= 0 || count > NameTable.MAX_SYMBOLS) {
@@ -76,11 +100,14 @@ public final class KallsymsReader {
         }
         AddressTable table = addressTable(img, vi, names);
         long[] addresses = table.decode(img, n);
+        Optional<SeqsOfNames.Found> seqs = markers == null ? Optional.empty()
+                : SeqsOfNames.find(img, names, markers, tokens, table);
+        names = SeqsOfNames.attach(names, seqs);
         ImageSymbols.Agreement agreement = ImageSymbols.of(vi).compare(names.names(), addresses);
         KallsymsLayout layout = new KallsymsLayout(numSyms, n, namesAt, names.lengths(), Optional.ofNullable(markers),
                 tokens.table(), tokens.index(), table,
-                markers == null ? OptionalLong.empty() : SeqsOfNames.locate(img, names, markers, tokens, table));
-        return new Kallsyms(names.names(), names.types(), addresses, layout, agreement);
+                seqs.map(s -> OptionalLong.of(s.address())).orElse(OptionalLong.empty()));
+        return new Kallsyms(names.names(), addresses, layout, agreement);
     }
 
     private static AddressTable addressTable(ImageBytes img, Vmcoreinfo vi, NameTable names) {

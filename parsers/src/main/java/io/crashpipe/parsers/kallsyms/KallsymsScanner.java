@@ -290,7 +290,7 @@ public final class KallsymsScanner {
 
     /** Tries the address table before num_syms (up to 6.3) and after the token index (6.4+). */
     private Kallsyms withAddresses(long numSyms, NameTable names, Markers markers, TokenTable tokens) {
-        int n = names.names().length;
+        int n = names.count();
         int stext = names.indexOf("_stext");
         if (stext < 0) {
             rejected.add(String.format("names at 0x%x decode but have no _stext", names.address()));
@@ -303,12 +303,14 @@ public final class KallsymsScanner {
                     continue;
                 }
                 long[] addresses = table.decode(img, n);
-                ImageSymbols.Agreement agreement = symbols.compare(names.names(), addresses);
+                Optional<SeqsOfNames.Found> seqs = SeqsOfNames.find(img, names, markers, tokens, table);
+                NameTable looked = SeqsOfNames.attach(names, seqs);
+                ImageSymbols.Agreement agreement = symbols.compare(looked.names(), addresses);
                 if (agreement.accepted() && ascending(addresses)) {
                     KallsymsLayout layout = new KallsymsLayout(numSyms, n, names.address(), names.lengths(),
                             Optional.of(markers), tokens.table(), tokens.index(), table,
-                            SeqsOfNames.locate(img, names, markers, tokens, table));
-                    return new Kallsyms(names.names(), names.types(), addresses, layout, agreement);
+                            seqs.map(s -> OptionalLong.of(s.address())).orElse(OptionalLong.empty()));
+                    return new Kallsyms(looked.names(), addresses, layout, agreement);
                 }
                 best = agreement;
             } catch (MemoryFault f) {

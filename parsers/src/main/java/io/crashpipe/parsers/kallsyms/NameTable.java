@@ -1,21 +1,20 @@
 package io.crashpipe.parsers.kallsyms;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * {@code kallsyms_names}: for each symbol, a token count then that many token numbers; the
  * tokens spell the nm type letter followed by the name. {@code kallsyms_markers[k]} is the byte
  * offset of symbol {@code 256 k}, which this class uses to prove a decode right.
  *
+ * <p>Reading the table walks the counts and copies its bytes; names stay compressed until asked
+ * for ({@link CompressedNames}).
+ *
  * @param address where the table starts
- * @param names symbol names (without the type letter), in table order
- * @param types the nm type letters
+ * @param names the entries, in table order
  * @param blockOffsets the offset of every 256th entry, as kallsyms_markers holds them
  * @param bytes the table's length
  * @param lengths how the counts were read
  */
-public record NameTable(long address, String[] names, char[] types, long[] blockOffsets, long bytes,
-        NameLengths lengths) {
+public record NameTable(long address, CompressedNames names, long[] blockOffsets, long bytes, NameLengths lengths) {
 
     /** No kernel has had 10 million symbols; a larger count means the candidate is not kallsyms_num_syms. */
     static final int MAX_SYMBOLS = 10_000_000;
@@ -23,16 +22,14 @@ public record NameTable(long address, String[] names, char[] types, long[] block
     private static final int MAX_TOKENS = 512;
 
     /**
-     * Decodes {@code count} names. Returns null when the bytes cannot be kallsyms names (an empty
-     * entry, a name that decodes to nothing); a page the dump lacks throws
+     * Reads {@code count} entries. Returns null when the bytes cannot be kallsyms names (an empty
+     * entry, a name that expands to nothing); a page the dump lacks throws
      * {@link io.crashpipe.parsers.memory.MemoryFault}.
      */
     static NameTable decode(ImageBytes img, long address, int count, TokenTable tokens, NameLengths lengths) {
-        String[] names = new String[count];
-        char[] types = new char[count];
+        int[] starts = new int[count];
+        short[] counts = new short[count];
         long[] blocks = new long[(count + 255) >>> 8];
-        String[] tok = tokens.tokens();
-        StringBuilder sb = new StringBuilder(64);
         long at = address;
         for (int i = 0; i < count; i++) {
             if ((i & 0xff) == 0) {
@@ -45,17 +42,31 @@ public record NameTable(long address, String[] names, char[] types, long[] block
                     return null; // no name is that long: this is not the two-byte form
                 }
             }
-            sb.setLength(0);
-            for (int t = 0; t < len; t++) {
-                sb.append(tok[img.u8(at++)]);
+            if (len == 0 || at - address + len > Integer.MAX_VALUE) {
+                return null;
             }
-            if (sb.length() < 2) {
+            starts[i] = (int) (at - address);
+            counts[i] = (short) len;
+            at += len;
+        }
+        byte[] table = new byte[(int) (at - address)];
+        img.copy(address, table);
+        CompressedNames names = CompressedNames.of(table, starts, counts, tokens.tokens());
+        for (int i = 0; i < count; i++) {
+            if (names.expandedLength(i) < 2) {
                 return null; // every entry is a type letter and a name of at least one character
             }
-            types[i] = sb.charAt(0);
-            names[i] = latin1ToUtf8(sb, 1);
         }
-        return new NameTable(address, names, types, blocks, at - address, lengths);
+        return new NameTable(address, names, blocks, at - address, lengths);
+    }
+
+    /** The same table, its names looked up through {@code kallsyms_seqs_of_names}. */
+    NameTable withSeqsOfNames(byte[] seqs) {
+        return new NameTable(address, names.withSeqsOfNames(seqs), blockOffsets, bytes, lengths);
+    }
+
+    int count() {
+        return names.size();
     }
 
     /** True when this decode put every 256th entry where {@code markers} says it starts. */
@@ -84,22 +95,8 @@ public record NameTable(long address, String[] names, char[] types, long[] block
         return false;
     }
 
-    /** Token bytes are raw name bytes; Rust symbols may carry UTF-8. */
-    private static String latin1ToUtf8(StringBuilder sb, int from) {
-        for (int i = from; i < sb.length(); i++) {
-            if (sb.charAt(i) >= 0x80) {
-                return new String(sb.substring(from).getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-            }
-        }
-        return sb.substring(from);
-    }
-
+    /** The first entry called {@code name}, found without building an index; -1 when none is. */
     int indexOf(String name) {
-        for (int i = 0; i < names.length; i++) {
-            if (names[i].equals(name)) {
-                return i;
-            }
-        }
-        return -1;
+        return names.firstIndexOf(name);
     }
 }

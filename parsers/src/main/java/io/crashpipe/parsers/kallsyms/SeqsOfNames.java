@@ -1,5 +1,7 @@
 package io.crashpipe.parsers.kallsyms;
 
+import java.util.BitSet;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -16,7 +18,7 @@ final class SeqsOfNames {
 
     static OptionalLong locate(ImageBytes img, NameTable names, Markers markers, TokenTable tokens,
             AddressTable addresses) {
-        int n = names.names().length;
+        int n = names.count();
         long afterAddresses = addresses.relativeBase().isPresent()
                 ? addresses.relativeBase().getAsLong() + 8 : addresses.end(n);
         for (long start : new long[] {markers.end(), afterAddresses}) {
@@ -30,19 +32,57 @@ final class SeqsOfNames {
         return OptionalLong.empty();
     }
 
+    /** The table found: where it is and its bytes (three per symbol). */
+    record Found(long address, byte[] bytes) {}
+
+    /**
+     * The table located and read whole, when it is in the dump and holds every symbol index
+     * exactly once (lookups rely on it: a table that only looked right must not hide a symbol).
+     */
+    static Optional<Found> find(ImageBytes img, NameTable names, Markers markers, TokenTable tokens,
+            AddressTable addresses) {
+        OptionalLong at = locate(img, names, markers, tokens, addresses);
+        if (at.isEmpty()) {
+            return Optional.empty();
+        }
+        int n = names.count();
+        byte[] seqs = new byte[3 * n];
+        try {
+            img.copy(at.getAsLong(), seqs);
+        } catch (io.crashpipe.parsers.memory.MemoryFault f) {
+            ImageBytes.rethrowIfWaiting(f.unavailable());
+            return Optional.empty();
+        }
+        BitSet seen = new BitSet(n);
+        for (int p = 0; p < n; p++) {
+            int seq = (seqs[3 * p] & 0xff) << 16 | (seqs[3 * p + 1] & 0xff) << 8 | seqs[3 * p + 2] & 0xff;
+            if (seq >= n || seen.get(seq)) {
+                return Optional.empty();
+            }
+            seen.set(seq);
+        }
+        return Optional.of(new Found(at.getAsLong(), seqs));
+    }
+
+    /** The names looked up through {@code found}, when there is one. */
+    static NameTable attach(NameTable names, Optional<Found> found) {
+        return found.map(f -> names.withSeqsOfNames(f.bytes())).orElse(names);
+    }
+
     /** The first entries are distinct symbol indexes whose names ascend. */
     private static boolean plausible(ImageBytes img, long at, NameTable names) {
-        int n = names.names().length;
+        int n = names.count();
         int checked = Math.min(CHECKED, n);
         String prev = null;
+        java.util.Set<Integer> distinct = new java.util.HashSet<>();
         try {
             for (int i = 0; i < checked; i++) {
                 long p = at + 3L * i;
                 int seq = img.u8(p) << 16 | img.u8(p + 1) << 8 | img.u8(p + 2);
-                if (seq >= n) {
+                if (seq >= n || !distinct.add(seq)) {
                     return false;
                 }
-                String name = names.names()[seq];
+                String name = names.names().name(seq);
                 if (prev != null && prev.compareTo(name) > 0) {
                     return false;
                 }

@@ -40,7 +40,7 @@ public final class DataSymbols {
     public static boolean needed(Kallsyms kallsyms) {
         int data = 0;
         for (int i = 0; i < kallsyms.size() && data < 64; i++) {
-            char t = Character.toLowerCase(kallsyms.get(i).type());
+            char t = Character.toLowerCase(kallsyms.type(i));
             if (t == 'd' || t == 'b' || t == 'r') {
                 data++;
             }

@@ -2,6 +2,7 @@ package io.crashpipe.parsers.module;
 
 import io.crashpipe.parsers.btf.Btf;
 import io.crashpipe.parsers.btf.BtfLookupException;
+import io.crashpipe.parsers.view.DumpMemo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -19,7 +20,14 @@ public record ModuleLayout(long list, long name, int nameSize, boolean memArray,
         long textSize, int[] memTypes, long memStride, int memText, OptionalLong kallsyms, long symtab, long numSymtab,
         long strtab) {
 
+    private static final DumpMemo.Key<ModuleLayout> KEY = DumpMemo.Key.of("struct module layout");
+
+    /** The layout from BTF, computed once per BTF. */
     public static ModuleLayout of(Btf btf) {
+        return btf.layout(KEY, () -> read(btf));
+    }
+
+    private static ModuleLayout read(Btf btf) {
         var name = btf.field("module.name");
         OptionalLong kallsyms = btf.findField("module.kallsyms").map(f -> OptionalLong.of(f.offset()))
                 .orElse(OptionalLong.empty());

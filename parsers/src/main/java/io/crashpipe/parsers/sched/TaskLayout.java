@@ -3,6 +3,7 @@ package io.crashpipe.parsers.sched;
 import io.crashpipe.parsers.btf.Btf;
 import io.crashpipe.parsers.btf.BtfField;
 import io.crashpipe.parsers.btf.BtfLookupException;
+import io.crashpipe.parsers.view.DumpMemo;
 import java.util.OptionalLong;
 
 /**
@@ -38,7 +39,14 @@ public record TaskLayout(
         long mmRssStat,
         RssCounters rss) {
 
+    private static final DumpMemo.Key<TaskLayout> KEY = DumpMemo.Key.of("task_struct layout");
+
+    /** The layout from BTF, computed once per BTF. */
     public static TaskLayout of(Btf btf) {
+        return btf.layout(KEY, () -> read(btf));
+    }
+
+    private static TaskLayout read(Btf btf) {
         String state = btf.hasMember("task_struct", "__state") ? "__state" : "state";
         BtfField stateField = btf.field("task_struct." + state);
         BtfField comm = btf.field("task_struct.comm");

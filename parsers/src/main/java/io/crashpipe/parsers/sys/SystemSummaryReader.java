@@ -158,17 +158,27 @@ public final class SystemSummaryReader {
         return Fact.known(found);
     }
 
-    /** The first log line containing one of crash's patterns, trying the patterns in order. */
+    /**
+     * The first log line containing one of crash's patterns, trying the patterns in order: the
+     * line whose earliest pattern comes first, the earliest such line. One pass over the log.
+     */
     static Optional<String> panicMessage(KernelLog log) {
-        for (String pattern : PANIC_PATTERNS) {
-            for (LogRecord r : log.records()) {
-                for (String line : r.textString().split("\n")) {
-                    if (line.contains(pattern)) {
-                        return Optional.of(line.strip());
+        String best = null;
+        int bestPattern = PANIC_PATTERNS.size();
+        for (LogRecord r : log.records()) {
+            for (String line : r.textString().split("\n")) {
+                for (int p = 0; p < bestPattern; p++) {
+                    if (line.contains(PANIC_PATTERNS.get(p))) {
+                        best = line;
+                        bestPattern = p;
+                        break;
                     }
+                }
+                if (bestPattern == 0) {
+                    return Optional.of(best.strip());
                 }
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(best).map(String::strip);
     }
 }

@@ -6,6 +6,7 @@ import io.crashpipe.parsers.memory.Fact;
 import io.crashpipe.parsers.sys.SystemSummary.WallClock;
 import io.crashpipe.parsers.view.KernelView;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -54,12 +55,6 @@ final class TimekeeperClock {
 
     /** Before 6.13, tk_core's type has no name: the anonymous struct holding a seq and a timekeeper. */
     private static Optional<BtfType.Composite> anonymousTkCore(Btf btf) {
-        for (int id = 1; id <= btf.typeCount(); id++) {
-            if (btf.type(id) instanceof BtfType.Composite c && c.name().isEmpty() && c.members().size() == 2
-                    && c.members().get(0).name().equals("seq") && c.members().get(1).name().equals("timekeeper")) {
-                return Optional.of(c);
-            }
-        }
-        return Optional.empty();
+        return btf.anonymousComposite(List.of("seq", "timekeeper"));
     }
 }

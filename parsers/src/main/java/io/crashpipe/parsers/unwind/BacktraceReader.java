@@ -9,6 +9,7 @@ import io.crashpipe.parsers.dump.CpuRegisters;
 import io.crashpipe.parsers.kallsyms.Kallsyms;
 import io.crashpipe.parsers.kernel.VirtualMemory;
 import io.crashpipe.parsers.memory.MemoryFault;
+import io.crashpipe.parsers.view.DumpMemo;
 import io.crashpipe.parsers.view.KernelView;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,8 @@ import java.util.OptionalLong;
  * order is right in both, the PID only in the first.
  */
 public final class BacktraceReader {
+    /** Per dump and BTF (the dump's own, or none). */
+    private static final DumpMemo.Key<BacktraceReader> READER = DumpMemo.Key.of("backtrace reader");
     private final Architecture arch;
     private final VirtualMemory memory;
     private final Kallsyms symbols;
@@ -53,8 +56,33 @@ public final class BacktraceReader {
      * symbols and unwind data); the running tasks from kallsyms alone.
      */
     public static BacktraceReader of(KernelView view, List<CpuRegisters> notes, Optional<Btf> btf) {
+        if (!sameNotes(notes, view.cpuNotes())) {
+            return build(view, notes, btf);
+        }
+        // The view's own notes: built once per dump (the unwinder locates and sizes its ORC tables).
+        return view.memo().get(READER.with(btf.orElse(null)), () -> build(view, view.cpuNotes(), btf));
+    }
+
+    private static BacktraceReader build(KernelView view, List<CpuRegisters> notes, Optional<Btf> btf) {
         UnwindContext context = UnwindContext.of(view, btf);
         return new BacktraceReader(view.architecture(), context, notes, view.architecture().activeTasks(context));
+    }
+
+    private static boolean sameNotes(List<CpuRegisters> a, List<CpuRegisters> b) {
+        if (a == b) {
+            return true;
+        }
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            CpuRegisters x = a.get(i);
+            CpuRegisters y = b.get(i);
+            if (x.noteIndex() != y.noteIndex() || x.pid() != y.pid() || !java.util.Arrays.equals(x.regs(), y.regs())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@link #of} for the kernel image alone (no BTF: module code is neither named nor unwound). */

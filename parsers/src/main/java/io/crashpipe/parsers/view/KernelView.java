@@ -41,6 +41,7 @@ public final class KernelView {
     private TableFinding kallsymsFinding;
     private DataSymbols dataSymbols;
     private Boolean textOnlyKallsyms;
+    private final DumpMemo memo = new DumpMemo();
 
     /** The architecture decided by VMCOREINFO's keys (all the streamed topology has). */
     public KernelView(Vmcoreinfo vmcoreinfo, PhysicalMemory physical) {
@@ -102,6 +103,14 @@ public final class KernelView {
         return cpuNotes;
     }
 
+    /**
+     * The dump's other structures built once (BTF, the unwinder, layouts): share this view across
+     * sections and passes to build each only once.
+     */
+    public DumpMemo memo() {
+        return memo;
+    }
+
     /** True when kallsyms was found (VMCOREINFO or scan); finds it on first use. */
     public boolean hasKallsyms() {
         return kallsymsFinding().found();
@@ -128,7 +137,8 @@ public final class KernelView {
             TableFinding.Source source = named ? TableFinding.Source.VMCOREINFO : TableFinding.Source.SCAN;
             String detail;
             try {
-                kallsyms = named ? KallsymsReader.read(memory, vmcoreinfo) : KallsymsScanner.scan(memory, vmcoreinfo, physical);
+                kallsyms = named ? KallsymsReader.read(memory, vmcoreinfo, physical)
+                        : KallsymsScanner.scan(memory, vmcoreinfo, physical);
                 detail = kallsyms.layout().describe() + "; " + kallsyms.agreement();
             } catch (MemoryFault e) {
                 MemoryFault.propagateIfWaiting(e);

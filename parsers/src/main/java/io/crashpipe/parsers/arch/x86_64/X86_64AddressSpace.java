@@ -40,6 +40,11 @@ public final class X86_64AddressSpace implements AddressSpace {
     /** 2 MiB region -> what the walk found at the PMD level; keeps page walks to one read per 4 KiB page. */
     private final WalkCache<long[]> regionCache = new WalkCache<>(TRANSLATION_CACHE_ENTRIES);
 
+    /** The region the last translation used (immutable: a racy read sees a whole one or none). */
+    private record LastRegion(long region, long[] pmdLevel) {}
+
+    private LastRegion lastRegion;
+
     /**
      * @param physBase {@code NUMBER(phys_base)}: physical address minus link address of the image
      * @param kernelImageSize {@code NUMBER(KERNEL_IMAGE_SIZE)}
@@ -97,7 +102,10 @@ public final class X86_64AddressSpace implements AddressSpace {
             return unmapped(vaddr, "not a canonical " + (levels == 5 ? "57" : "48") + "-bit address");
         }
         long region = vaddr >>> 21;
-        long[] pmdLevel = regionCache.get(region);
+        LastRegion recent = lastRegion;
+        long[] pmdLevel = recent != null && recent.region() == region
+                ? recent.pmdLevel() // reads run through an object or a table: mostly the same 2 MiB
+                : regionCache.get(region);
         if (pmdLevel == null) {
             Object r = walkToPmd(vaddr);
             if (r instanceof Translation t) {
@@ -105,6 +113,9 @@ public final class X86_64AddressSpace implements AddressSpace {
             }
             pmdLevel = (long[]) r;
             regionCache.put(region, pmdLevel);
+        }
+        if (recent == null || recent.region() != region) {
+            lastRegion = new LastRegion(region, pmdLevel);
         }
         if (pmdLevel[0] == 1) { // huge leaf: [1, base paddr of the huge page, its size]
             long off = vaddr & (pmdLevel[2] - 1);

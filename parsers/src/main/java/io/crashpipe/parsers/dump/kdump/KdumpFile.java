@@ -188,7 +188,8 @@ public final class KdumpFile implements Dump {
                         "flags 0x" + Integer.toHexString(d.flags()) + ", size " + d.size());
             }
             byte[] data = new byte[d.size()];
-            src.readFully(d.offset(), data, 0, data.length, "page data of pfn 0x" + Long.toHexString(pfn));
+            // The Unavailable made of a failure names the pfn; no message is built per page read.
+            src.readFully(d.offset(), data, 0, data.length, "page data");
             try {
                 byte[] out = dst.length == pageSize ? dst : new byte[pageSize];
                 codec.decompress(data, data.length, out);
