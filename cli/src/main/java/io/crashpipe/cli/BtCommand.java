@@ -114,6 +114,7 @@ public final class BtCommand implements Callable<Integer> {
         });
         o.put("method", bt.method().name().toLowerCase());
         bt.stop().ifPresent(s -> o.put("orc_stopped", s));
+        bt.incomplete().ifPresent(s -> o.put("incomplete", s));
         ArrayNode frames = o.putArray("frames");
         ArrayNode exceptions = o.putArray("exception_frames");
         for (TraceStep s : bt.steps()) {

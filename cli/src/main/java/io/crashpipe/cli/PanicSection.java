@@ -13,6 +13,8 @@ final class PanicSection {
         StringWriter w = new StringWriter();
         PrintWriter out = new PrintWriter(w);
         out.println("PANIC");
+        // Reports may sit in records that failed the ring's own checks: say so before what was found.
+        log.damageSummary(3).forEach(d -> out.println("incomplete: kernel log: " + d));
         OopsCommand.writeText(LogReports.of(log), out);
         out.flush();
         return w.toString();

@@ -34,6 +34,11 @@ public final class PsCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         KernelAccess.with(dump.path(), view -> {
             TaskTable table = TaskTableReader.read(view, KernelBtf.require(view));
+            if (table.tasks().stream().noneMatch(t -> t.completeness().known("pid"))) {
+                // Rows of placeholders only (page tables or every task page unusable): an error, not a table.
+                throw new IOException(dump.path() + ": no task could be read: " + table.completeness().unknown().entrySet()
+                        .stream().findFirst().map(e -> e.getKey() + ": " + e.getValue()).orElse("the task lists are empty"));
+            }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 ArrayNode a = Json.MAPPER.createArrayNode();
@@ -43,9 +48,15 @@ public final class PsCommand implements Callable<Integer> {
                 out.print(TerminalText.escape(CrashPsFormat.text(table)));
                 out.flush();
             }
+            PrintWriter err = spec.commandLine().getErr();
             if (!table.skipped().isEmpty()) {
-                spec.commandLine().getErr().println("crashpipe ps: " + table.skipped().size()
-                        + " task(s) the kernel knows of have no page of their task_struct in the dump: shown with '?'");
+                String why = table.tasks().stream().filter(t -> table.skipped().contains(t.address()))
+                        .map(t -> t.completeness().unknown().values().iterator().next()).findFirst().orElse("");
+                err.println("crashpipe ps: " + table.skipped().size() + " task(s) the kernel knows of could not be read,"
+                        + " shown with '?' (" + why + ")");
+            }
+            if (json) { // the text table carries these as its own 'ps: ... incomplete:' lines
+                table.completeness().unknown().forEach((k, v) -> err.println("crashpipe ps: incomplete: " + k + ": " + v));
             }
         });
         return 0;

@@ -83,10 +83,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The fleet view on real parts (KRaft broker, analysis topology, groups aggregation, index sink,
  * Elasticsearch, a webhook): the fixture dumps and shrunk copies of them, sent as the agent sends
- * them under other identities (host, crash time; the kernel releases are the fixtures' own: 6.1,
- * 5.10, 6.12, 7.2; the arm64 fixture is left out, the topology does not translate arm64 yet),
- * grouped by signature, ranked by {@code top}, alerted on; then replayed with a bumped parser
- * version, which must leave every count as it was.
+ * them under other identities (host, crash time; the kernel releases are the dumps' own: 6.1,
+ * 5.10, 6.12), grouped by signature, ranked by {@code top}, alerted on; then replayed with a
+ * bumped parser version, which must leave every count as it was. Two crash kinds: the fixtures'
+ * sysrq panic (signature a) and a lab dump of lkdtm's EXCEPTION, a NULL write in a module
+ * (signature b, the shrunk test resource {@code dumps/6.1-lkdtm-exception.kdump}).
  */
 class FleetIT {
     static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");
@@ -96,9 +97,6 @@ class FleetIT {
     record Sent(String name, Path file, String dumpId, String host, Instant time) {}
 
     @Test
-    @org.junit.jupiter.api.Disabled("needs two crash signatures among the fixtures: it took 7.2's panic for the second,"
-            + " which only differed while 7.2 could not be unwound; every fixture is a sysrq panic, so they now rightly"
-            + " share one signature. Re-enable with a fixture of another crash kind (issue 17 stays open).")
     void groupsTopCrashersAndAlertsAreExactAndAReplayLeavesEveryCountUnchanged() throws Exception {
         assumeTrue(Fixtures.available(), "fixtures not present (../shared/fixtures); skipping the fleet test");
         Path work = Files.createTempDirectory("crashpipe-fleet-it");
@@ -146,7 +144,10 @@ class FleetIT {
                     plan.forEach(s -> byName.put(s.name(), s));
                     String a = sig.get(byName.get("d1").dumpId());
                     String b = sig.get(byName.get("d3").dumpId());
-                    assertFalse(a.equals(b), "the 7.2 fixture's panic has another signature than the others'");
+                    assertFalse(a.equals(b), "the lkdtm NULL write has another signature than the sysrq panics");
+                    assertEquals("BUG: unable to handle kernel NULL pointer dereference in lkdtm_EXCEPTION",
+                            reports.get(byName.get("d3").dumpId()).getOops().getTitle());
+                    assertEquals("kernel panic: sysrq triggered crash", reports.get(byName.get("d1").dumpId()).getOops().getTitle());
 
                     // groups: each field against what was sent
                     Thread.sleep(3000); // a re-sent dump would show up as a change within this
@@ -244,22 +245,22 @@ class FleetIT {
     private static List<Sent> plan(Path work) throws IOException {
         Path k61 = variant("6.1-kdump-sysrq", "vmcore.zstd-d31");
         Path q510 = variant("5.10-qemu-sysrq", "vmcore.zlib-d31");
-        Path q72 = variant("7.2-qemu-sysrq", "vmcore.zlib-d31");
+        Path lkdtm = lkdtm();
         Path q612 = variant("6.12-qemu-sysrq", "vmcore.zstd-d31");
         Path s61 = shrink(variant("6.1-qemu-sysrq", "vmcore.zlib-d31"), work.resolve("6.1-qemu.shrunk"));
         Path s612 = shrink(variant("6.12-qemu-sysrq", "vmcore.zstd-d31"), work.resolve("6.12.shrunk"));
         Path sk61 = shrink(k61, work.resolve("6.1-kdump.shrunk"));
-        Path s72 = shrink(q72, work.resolve("7.2.shrunk"));
+        Path lkdtm2 = padded(lkdtm, work.resolve("lkdtm-other-host.kdump"));
         Duration day = Duration.ofDays(1);
         Duration hour = Duration.ofHours(1);
         return List.of(
                 sent("d1", k61, "web-1", T0),                                   // NEW_SIGNATURE a
                 sent("d2", q510, "web-2", T0.plus(day)),                        // FIRST_ON_RELEASE a 5.10
-                sent("d3", q72, "db-1", T0.plus(day).plus(hour)),               // NEW_SIGNATURE b
+                sent("d3", lkdtm, "db-1", T0.plus(day).plus(hour)),               // NEW_SIGNATURE b
                 sent("d4", s61, "web-3", T0.plus(day.multipliedBy(20))),        // BACK_AFTER_QUIET a (19 days)
                 sent("d5", s612, "web-4", T0.plus(day.multipliedBy(20)).plus(hour)),          // FIRST_ON_RELEASE a 6.12
                 sent("d6", sk61, "web-1", T0.plus(day.multipliedBy(20)).plus(hour.multipliedBy(2))), // SPIKE a: 3 that day
-                sent("d7", s72, "db-2", T0.plus(day.multipliedBy(21))),         // BACK_AFTER_QUIET b (20 days)
+                sent("d7", lkdtm2, "db-2", T0.plus(day.multipliedBy(21))),         // BACK_AFTER_QUIET b (20 days)
                 sent("d8", q612, "web-5", T0.plus(day.multipliedBy(21)).plus(hour))); // nothing: release known, day quiet
     }
 
@@ -355,6 +356,25 @@ class FleetIT {
         try (Dump d = Dumps.open(from)) {
             KdumpWriter.write(d, HotPages.of(d), to);
         }
+        return to;
+    }
+
+    /** The lkdtm EXCEPTION dump (shrunk, a test resource). */
+    private static Path lkdtm() {
+        try {
+            return Path.of(FleetIT.class.getResource("/dumps/6.1-lkdtm-exception.kdump").toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Another dump of the same crash: the same pages with a page of padding after them, so its content
+     * id differs (the dump id is derived from the file's size and ends) while every analysis reads the same.
+     */
+    private static Path padded(Path from, Path to) throws IOException {
+        Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.write(to, new byte[4096], java.nio.file.StandardOpenOption.APPEND);
         return to;
     }
 

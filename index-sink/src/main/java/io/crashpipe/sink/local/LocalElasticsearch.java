@@ -41,8 +41,9 @@ public final class LocalElasticsearch implements AutoCloseable {
             Duration startTimeout, Path javaHome, String userName, boolean deleteOnStop) {
 
         public static Settings defaults(EsDistribution distribution, Path workDir) {
+            // Green in 11-20 s on an idle machine; a busy one (2 cores shared by several builds) needs minutes.
             return new Settings(distribution, workDir.toAbsolutePath().normalize(), 9200, "512m",
-                    Duration.ofMinutes(3), Path.of(System.getProperty("java.home")), ServiceUser.DEFAULT_NAME, false);
+                    Duration.ofMinutes(8), Path.of(System.getProperty("java.home")), ServiceUser.DEFAULT_NAME, false);
         }
 
         public Settings withHttpPort(int port) {

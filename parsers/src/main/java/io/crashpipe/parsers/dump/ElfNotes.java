@@ -28,23 +28,23 @@ public final class ElfNotes {
             if (namesz == 0 && descsz == 0 && type == 0) {
                 break; // zero padding after the last note (kexec leaves such slack)
             }
-            long nameEnd = b.position() + pad4(namesz);
-            long descEnd = nameEnd + pad4(descsz);
-            if (namesz > MAX_NOTE_BYTES || descsz > MAX_NOTE_BYTES || descEnd > area.length + 3L) {
+            long nameStart = b.position();
+            long descStart = nameStart + pad4(namesz);
+            // Name and descriptor must lie inside the segment; only the last note's padding may be cut.
+            if (namesz > MAX_NOTE_BYTES || descsz > MAX_NOTE_BYTES || nameStart + namesz > area.length
+                    || (descsz > 0 && descStart + descsz > area.length)) {
                 throw new DumpFormatException(file, base + at, "an ELF note that fits its note segment of "
                         + area.length + " bytes", "name size " + namesz + ", descriptor size " + descsz);
             }
             int nameLen = (int) namesz;
-            while (nameLen > 0 && area[b.position() + nameLen - 1] == 0) {
+            while (nameLen > 0 && area[(int) nameStart + nameLen - 1] == 0) {
                 nameLen--;
             }
-            String name = new String(area, b.position(), nameLen, StandardCharsets.US_ASCII);
-            int descStart = (int) nameEnd;
-            int descLen = (int) Math.min(descsz, area.length - descStart);
-            byte[] desc = new byte[Math.max(descLen, 0)];
-            System.arraycopy(area, descStart, desc, 0, desc.length);
+            String name = new String(area, (int) nameStart, nameLen, StandardCharsets.US_ASCII);
+            byte[] desc = descsz == 0 ? new byte[0]
+                    : java.util.Arrays.copyOfRange(area, (int) descStart, (int) (descStart + descsz));
             notes.add(new ElfNote(name, type, desc, base + at));
-            b.position((int) Math.min(descEnd, area.length));
+            b.position((int) Math.min(descStart + pad4(descsz), area.length));
         }
         return notes;
     }

@@ -91,6 +91,8 @@ public record BacktraceExtractor(int maxBlocked) implements Extractor<BacktraceS
             gaps.add(new BacktraceSection.Gap(what, f.unavailable().describe()));
         } catch (IllegalStateException | IllegalArgumentException e) {
             gaps.add(new BacktraceSection.Gap(what, e.getMessage()));
+        } catch (java.io.UncheckedIOException e) { // damaged BTF: the running CPUs' traces do not need it
+            gaps.add(new BacktraceSection.Gap(what, e.getCause().getMessage()));
         }
         return Optional.empty();
     }

@@ -20,7 +20,8 @@ public final class ExtractionRunner {
             return new Outcome.Incomplete<>(section, u.describe());
         } catch (IllegalStateException | IllegalArgumentException | UncheckedIOException e) {
             // MissingVmcoreinfoException, BTF layout gaps, a malformed .BTF: the dump cannot give this section.
-            return new Outcome.Incomplete<>(section, e.getMessage());
+            String why = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause().getMessage() : e.getMessage();
+            return new Outcome.Incomplete<>(section, why);
         }
     }
 }

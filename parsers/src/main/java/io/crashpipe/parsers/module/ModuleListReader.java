@@ -28,8 +28,7 @@ public final class ModuleListReader {
         long head = view.requireSymbol("modules");
         int span = (int) Math.max(Math.max(l.name() + l.nameSize(), l.base() + 8),
                 Math.max(l.size() + l.memStride() * 8, l.kallsyms().orElse(0) + 8)) + 8;
-        // A module is at least its struct; more of them than memory holds means a corrupt list.
-        long limit = Math.max(1024, (1L << 40) / Math.max(64, btf.sizeOf("module").orElse(span)));
+        long limit = limit(view);
         KernelLists.Walk walk = KernelLists.listHead(mem, head, l.list(), limit);
         List<KernelModule> out = new ArrayList<>();
         for (long m : walk.entries()) {
@@ -38,6 +37,22 @@ public final class ModuleListReader {
         Completeness.Builder gaps = new Completeness.Builder();
         walk.gap().ifPresent(g -> gaps.unknown("modules", g));
         return new ModuleList(List.copyOf(out), gaps.build());
+    }
+
+    /**
+     * Each module's {@code struct module} lies in its own allocation of at least a page in the
+     * module area, so a list longer than that area has pages is corrupt (the walk may have run into
+     * foreign memory). The area from VMCOREINFO where it says (arm64), else 2 GiB: the largest
+     * module area of the architectures in scope (x86_64 1-1.5 GiB, arm64 2 GiB since 6.2).
+     */
+    static long limit(KernelView view) {
+        var vi = view.vmcoreinfo();
+        long page = vi.pageSize().orElse(4096);
+        var start = vi.number("MODULES_VADDR");
+        var end = vi.number("MODULES_END");
+        long area = start.isPresent() && end.isPresent() && Long.compareUnsigned(end.getAsLong(), start.getAsLong()) > 0
+                ? end.getAsLong() - start.getAsLong() : 2L << 30;
+        return Math.max(1, Math.min(area, 2L << 30) / page);
     }
 
     private static KernelModule module(ModuleLayout l, long m, ObjectBytes b) {

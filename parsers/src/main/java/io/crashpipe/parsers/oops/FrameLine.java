@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * powerpc's {@code [c7363c70] [c0631338]}) and an optional {@code ?}:
  * <ul>
  * <li>{@code func+0x44/0x5c [module]}: the usual x86/arm64 form; <i>strong</i>, accepted anywhere
- *     in a report;</li>
+ *     in a report (2.6.2x x86_64 printed {@code :module:func+0x..}, and HTML-mangled logs an empty {@code []});</li>
  * <li>{@code func lib/dump_stack.c:77 [inline]} and {@code func (net/core/dst.c:118)}: symbolised
  *     traces (syzbot, decode_stacktrace.sh); <i>weak</i>, accepted only inside a trace;</li>
  * <li>{@code show_stack from dump_stack_lvl+0x90/0xac}: 32-bit arm, the first name is the frame.</li>
@@ -24,10 +24,10 @@ final class FrameLine {
     record Raw(String function, long offset, long size, String module, boolean reliable, boolean strong) {}
 
     private static final Pattern MARKER = Pattern.compile("^\\s*<{1,2}(/?)(IRQ|NMI|TASK|SOFTIRQ|EOI|EOE)>{1,2}\\s*");
-    private static final Pattern ADDRESS = Pattern.compile("^\\s*(?:\\[<?\\s*(?:0x)?[0-9a-fA-F]+>?\\]\\s*){1,2}");
+    private static final Pattern ADDRESS = Pattern.compile("^\\s*(?:\\[<?\\s*(?:0x)?[0-9a-fA-F]*>?\\]\\s*){1,2}");
     private static final String NAME = "([A-Za-z_$][\\w.$]*)";
     private static final Pattern STRONG = Pattern.compile(
-            "^\\s*(\\?\\s+)?" + NAME + "\\+0x([0-9a-fA-F]+)(?:/0x([0-9a-fA-F]+))?(?:\\s+\\[([\\w.-]+)(?:[^\\]]*)\\])?(?:\\s|$|\\()");
+            "^\\s*(\\?\\s+)?(?::[\\w-]+:)?" + NAME + "\\+0x([0-9a-fA-F]+)(?:/0x([0-9a-fA-F]+))?(?:\\s+\\[([\\w.-]+)(?:[^\\]]*)\\])?(?:\\s|$|\\()");
     private static final Pattern ARM_FROM = Pattern.compile("^\\s*" + NAME + " from " + NAME + "\\+0x");
     private static final Pattern WEAK = Pattern.compile(
             "^\\s*(\\?\\s+)?" + NAME + "(?:\\+0x([0-9a-fA-F]+)/0x([0-9a-fA-F]+))?\\s+(?:\\(\\S+:\\d+|[\\w./-]+\\.[chS]:\\d+|\\[inline\\]|\\(inlined)");
@@ -69,8 +69,13 @@ final class FrameLine {
         }
         m = STRONG.matcher(s);
         if (m.lookingAt()) {
-            return Optional.of(new Raw(m.group(2), hex(m.group(3)), hex(m.group(4)),
-                    m.group(5) == null || m.group(5).equals("inline") ? "" : m.group(5), m.group(1) == null, true));
+            long offset = hex(m.group(3));
+            long size = hex(m.group(4));
+            // offset 0 with a known size is a return address just past a noreturn call at the end of the
+            // function before this one (see GuiltyFrame): the caller is unknown, the frame is not reliable
+            boolean afterNoreturn = offset == 0 && size > 0;
+            return Optional.of(new Raw(m.group(2), offset, size,
+                    m.group(5) == null || m.group(5).equals("inline") ? "" : m.group(5), m.group(1) == null && !afterNoreturn, true));
         }
         m = WEAK.matcher(s);
         if (m.lookingAt()) {

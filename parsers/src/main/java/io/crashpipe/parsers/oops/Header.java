@@ -19,7 +19,7 @@ public record Header(int cpu, long pid, String comm, String kernelRelease, Taint
     static Optional<Header> parse(String text) {
         Matcher m = CPU_LINE.matcher(text);
         if (m.lookingAt()) {
-            return Optional.of(new Header(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)), m.group(3),
+            return Optional.of(new Header((int) number(m.group(1), Integer.MAX_VALUE), number(m.group(2), Long.MAX_VALUE), m.group(3),
                     m.group(6), m.group(5) == null ? Taint.NONE : Taint.decode(m.group(5))));
         }
         m = TAINT_LINE.matcher(text);
@@ -27,5 +27,15 @@ public record Header(int cpu, long pid, String comm, String kernelRelease, Taint
             return Optional.of(new Header(-1, -1, "", m.group(3), m.group(2) == null ? Taint.NONE : Taint.decode(m.group(2))));
         }
         return Optional.empty();
+    }
+
+    /** A printed CPU or PID; -1 (not printed) when the digits are beyond what the kernel can print (damaged text). */
+    private static long number(String digits, long max) {
+        try {
+            long v = Long.parseLong(digits);
+            return v <= max ? v : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

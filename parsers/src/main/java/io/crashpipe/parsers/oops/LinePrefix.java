@@ -7,7 +7,9 @@ import java.util.regex.Pattern;
  * Removes what log collectors put in front of the kernel's own text: syslog/journal prefixes
  * ({@code Oct 11 06:07:26 host kernel: }), ISO timestamps, {@code <4>} levels, printk
  * timestamps {@code [  12.345678]}, caller ids {@code [T123]}/{@code [C1]}, ktest's line
- * counters and rsyslog's {@code #012} escapes. Several may be stacked; all are removed.
+ * counters, rsyslog's {@code #012} escapes, {@code dmesg -T} wall-clock stamps
+ * ({@code [Thu Nov  6 22:36:44 2025]}) and the {@code >} markers of a report quoted in an email
+ * reply ({@code > > [  12.3] BUG: ...}). Several may be stacked; all are removed.
  * Indentation after the prefix is kept, because frames are recognised by it.
  */
 final class LinePrefix {
@@ -21,6 +23,8 @@ final class LinePrefix {
                     + "|\\[ *[TC]\\d+\\] ?"                                                     // caller id
                     + "|#012"                                                                  // rsyslog newline
                     + "|\\d{5} (?=\\S)"                                                         // ktest counter
+                    + "|\\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}\\] ?"  // dmesg -T
+                    + "|(?:> ?)+(?=\\S|\\s*\\S)"                                                  // mail quoting
                     + ")");
 
     private LinePrefix() {}

@@ -117,7 +117,11 @@ final class Recognisers {
             "WARNING: See https.* for mitigation options", "WARNING: kernel not compiled with CPU_SRSO",
             "EXT4-[Ff][Ss](?: \\(.*\\))?:", "(?i)warning: .* uses (?:deprecated v2 capabilities|wireless extensions)",
             "XFS \\(\\w+\\): WARNING", "general protection fault .* error:\\d+ in ",
-            "(?:Parsing ELF|Decompressing Linux|Unknown parameter ').*Booting the kernel", "---\\[ end ")));
+            "(?:Parsing ELF|Decompressing Linux|Unknown parameter ').*Booting the kernel", "---\\[ end ",
+            // a KASAN header per inlined frame precedes the one that names the real function
+            "BUG: KASAN: .*\\[inline\\]\\s*$",
+            // SLUB's object details inside its own or KASAN's report
+            "INFO: 0x[0-9a-f]+-0x[0-9a-f]+\\. First byte", "INFO: Slab 0x", "INFO: Object 0x")));
 
     // Cheap pre-filter: every start pattern begins with one of these words.
     private static final Pattern STARTS = Pattern.compile(
@@ -125,7 +129,7 @@ final class Recognisers {
                     + "|invalid opcode|divide|Internal error|Unable to handle|Unhandled fault|Alignment trap|int3|Oops|list_|hlist_|ODEBUG"
                     + "|refcount_t|usercopy|rcu:|Insufficient stack|unreferenced object|NMI watchdog|watchdog|kernel stack overflow"
                     + "|Kernel stack overflow|Out of memory|Memory cgroup out of memory|oom-kill|oom_reaper|\\S.* invoked oom-killer"
-                    + "|Booting the kernel|unregister_netdevice|VFS: )");
+                    + "|Booting the kernel|unregister_netdevice|VFS: |Debug: )");
 
     private static List<Rule> build() {
         List<Rule> r = new ArrayList<>();
@@ -252,7 +256,8 @@ final class Recognisers {
         r.add(kind("invalid-wait", "(?:\\[ )?BUG: Invalid wait context", ReportType.LOCKDEP).plan(FramePlan.stack(first))
                 .skip("lock_sock release_sock").title((m, c) -> "WARNING: locking bug" + c.in()).done());
         // Context bugs.
-        r.add(kind("sleep-atomic", "BUG: sleeping function called from invalid context", ReportType.ATOMIC_SLEEP)
+        // 2.6.0-2.6.7 printed the same check as "Debug: sleeping function called ...".
+        r.add(kind("sleep-atomic", "(?:BUG|Debug): sleeping function called from invalid context", ReportType.ATOMIC_SLEEP)
                 .plan(FramePlan.stack(first)).title((m, c) -> "BUG: sleeping function called from invalid context" + c.in()).done());
         r.add(kind("sched-atomic", "BUG: scheduling while atomic", ReportType.ATOMIC_SLEEP).plan(FramePlan.stack(first))
                 .skip("schedule").title((m, c) -> "BUG: scheduling while atomic" + c.in()).done());
@@ -276,8 +281,8 @@ final class Recognisers {
         r.add(kind("cant-die", "INFO: task .+?:\\d+ can't die", ReportType.HANG).plan(FramePlan.stack(first)).skip("schedule")
                 .title((m, c) -> "INFO: task can't die" + c.in()).done());
         r.add(kind("rcu-stall", "(?:rcu: )?INFO: rcu_(?:preempt|sched|bh|tasks) (?:self-)?detected(?: expedited)? stall", ReportType.HANG)
-                .plan(new FramePlan(List.of(find("apic_timer_interrupt"), find(RIP), TRACE),
-                        List.of(find("apic_timer_interrupt|Exception stack|el1h_64_irq"), TRACE), Pick.STALL, true))
+                .plan(new FramePlan(List.of(FramePlan.optional("apic_timer_interrupt"), FramePlan.optional(RIP), TRACE),
+                        List.of(find("apic_timer_interrupt|Exception stack|el1h_64_irq"), TRACE), Pick.STALL, true, false))
                 .skip("apic_timer_interrupt rcu").title((m, c) -> "INFO: rcu detected stall" + c.in()).done());
         // Out of memory and leaks.
         r.add(kind("oom", "\\S.*? invoked oom-killer:", ReportType.OOM).plan(FramePlan.stack(first))
@@ -323,8 +328,13 @@ final class Recognisers {
                 .title((m, c) -> "BUG: Dentry still in use in unmount").done());
         r.add(kind("object-free", "BUG kmalloc-.*: Object already free", ReportType.MEMORY_SAFETY)
                 .title((m, c) -> "BUG: Object already free").done());
-        // SLUB's older reports give the allocation site first; the fuzzing dashboards call it corrupted.
-        r.add(kind("slub-info", "INFO: (?<what>Freed|Allocated) in (?<rest>.*)", ReportType.MEMORY_SAFETY)
+        // SLUB's own checks: "BUG kmalloc-64 (Not tainted): Poison overwritten"; the cache and taint vary, the
+        // problem names the report. Weak: old KASAN reports print one right after their header.
+        r.add(kind("slub", "BUG (?<cache>[\\w.:-]+) \\((?:Not tainted|Tainted:[^)]*)\\): (?<what>\\S.*)", ReportType.MEMORY_SAFETY)
+                .weak().title((m, c) -> "BUG: " + m.group("what").strip()).done());
+        // SLUB's object history ("INFO: Allocated in f+0x.. age=..") names a report only where its header was lost
+        // (the fuzzing dashboards call those corrupted); after a KASAN or SLUB header it is part of that report.
+        r.add(kind("slub-info", "INFO: (?<what>Freed|Allocated) in (?<rest>.*)", ReportType.MEMORY_SAFETY).weak()
                 .title((m, c) -> "INFO: " + m.group("what") + " in " + m.group("rest")).done());
         r.add(kind("stack-regs", "WARNING: kernel stack regs at [0-9a-f]+ in \\S* has bad '(?<reg>[^']+)' value", ReportType.WARNING)
                 .title((m, c) -> "WARNING: kernel stack regs has bad '" + m.group("reg") + "' value").done());
@@ -336,7 +346,9 @@ final class Recognisers {
         r.add(kind("warning-urb", "WARNING: .* usb_submit_urb", ReportType.WARNING).plan(FramePlan.warning())
                 .skip("usb_submit_urb usb_start_wait_urb usb_bulk_msg usb_interrupt_msg usb_control_msg").weak()
                 .title((m, c) -> "WARNING in " + c.frame() + "/usb_submit_urb").done());
-        r.add(kind("warning", "WARNING: (?:CPU: \\d+ PID: \\d+ )?at (?<file>[^\\s:]+):\\d+ [A-Za-z0-9_]+[.+]", ReportType.WARNING).plan(FramePlan.warning()).weak()
+        // The function may be wrapped onto the next line by a mail client or a narrow console.
+        r.add(kind("warning", "WARNING: (?:CPU: \\d+ PID: \\d+ )?at (?<file>[^\\s:]+):\\d+(?: [A-Za-z0-9_]+[.+]|\\s*$)", ReportType.WARNING)
+                .plan(FramePlan.warning()).weak()
                 .title((m, c) -> "WARNING" + c.warningKind().map(k -> ": " + k).orElse("") + c.in()).done());
         // 6.19+ prints the file first: "WARNING: fs/ext4/xattr.c:1058 at f+0x12/0x40, CPU#0: comm/1".
         r.add(kind("warning-at", "WARNING: (?<file>[^\\s:]+):\\d+ at ", ReportType.WARNING).plan(FramePlan.warning()).weak()

@@ -105,7 +105,7 @@ final class ReportDecoder {
         // A WARNING raised inside a checker (refcount, debugobjects, ...) is that checker's kind,
         // and the checker's own helpers are passed over when naming it.
         Optional<FrameRules.WarningKind> warningKind = rule.name().startsWith("warning")
-                ? rules.warningKind(first) : Optional.empty();
+                ? rules.warningKind(warningLine(lines)) : Optional.empty();
         Optional<Pattern> skip = warningKind.isPresent() ? warningKind.get().skip() : rule.skip();
         GuiltyFrame chooser = new GuiltyFrame(rules, skip);
         String frame = rule.plan().flatMap(p -> chooser.choose(p, lines)).orElse("");
@@ -152,6 +152,14 @@ final class ReportDecoder {
         return new CrashReport(title, type, rule.name(), frame, signature, corrupted, first, raw.firstLine(),
                 frames.all, rip, Map.copyOf(regs), code, header, hardware, List.copyOf(modules), panic);
     }
+
+    /** The WARNING line, joined with the next when a narrow console or a mail client wrapped it after "file:line". */
+    private static String warningLine(List<String> lines) {
+        String first = lines.get(0);
+        return WRAPPED_WARNING.matcher(first).find() && lines.size() > 1 ? first.stripTrailing() + " " + lines.get(1).strip() : first;
+    }
+
+    private static final Pattern WRAPPED_WARNING = Pattern.compile(":\\d+\\s*$");
 
     /** The frames below the guilty one that are not machinery, up to {@link Signature#FRAMES}. */
     private static List<String> leading(List<Frame> main, String guilty, GuiltyFrame chooser) {

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 public final class ReportSplitter {
     /** Lines kept per report; longer reports keep their head (title, registers, first trace). */
     public static final int DEFAULT_MAX_LINES = 1000;
-    private static final int WEAK_WINDOW = 12;
+    /** arm64 prints ~14 lines of abort details between "Unable to handle kernel" and "Internal error:", twice that when two CPUs interleave. */
+    private static final int WEAK_WINDOW = 30;
     private static final int FOLD_WINDOW = 60;
     private static final Pattern END = Pattern.compile("^\\s*---\\[ end (?:trace|Kernel panic)");
     private static final Pattern TRACE_HEADER = Pattern.compile("^\\s*Call [Tt]race:");

@@ -18,7 +18,11 @@ import java.util.regex.Pattern;
  * is; records are derived per line from the {@code <level>[ seconds.micros]} prefixes.
  */
 public final class CharBufferReader {
-    private static final Pattern PREFIX = Pattern.compile("^(?:<(\\d)>)?(?:\\[\\s*(\\d+)\\.(\\d{6})\\] ?)?");
+    // At most 9 digits of seconds (31 years of uptime): a longer number is damaged text, kept as text.
+    private static final Pattern PREFIX = Pattern.compile("^(?:<(\\d)>)?(?:\\[\\s*(\\d{1,9})\\.(\\d{6})\\] ?)?");
+
+    /** 256 MiB: far above any log_buf_len= a system boots with; a larger value is damage, not a buffer to allocate. */
+    private static final long MAX_BUF = 1L << 28;
 
     private CharBufferReader() {}
 
@@ -31,6 +35,11 @@ public final class CharBufferReader {
         long len = mem.u32(vi.requireSymbol("log_buf_len"));
         long endSym = vi.requireSymbol("log_end");
         long end = vi.kernelVersion().compareTo(new KernelVersion(2, 6, 25)) >= 0 ? mem.u32(endSym) : mem.u64(endSym);
+        if (len == 0 || Long.bitCount(len) != 1 || len > MAX_BUF) {
+            // log_buf_len is a power of two (CONFIG_LOG_BUF_SHIFT 12..25, or log_buf_len= rounded up).
+            throw new IllegalStateException("printk log_buf_len at 0x" + Long.toHexString(vi.requireSymbol("log_buf_len"))
+                    + " is " + len + ", expected a power of two of at most " + MAX_BUF + " bytes");
+        }
         byte[] text;
         if (end < len) {
             text = mem.read(buf, (int) end);

@@ -29,6 +29,16 @@ public record KernelLog(LogFormat format, List<LogRecord> records, byte[] rawTex
         this(format, records, rawText, lostRecords, failedReservations, List.of());
     }
 
+    /** The first {@code max} damage lines, then how many more there are: one wiped page can fail hundreds of descriptors. */
+    public List<String> damageSummary(int max) {
+        if (damage.size() <= max) {
+            return damage;
+        }
+        List<String> out = new java.util.ArrayList<>(damage.subList(0, max));
+        out.add("... and " + (damage.size() - max) + " more records that failed their checks");
+        return List.copyOf(out);
+    }
+
     /** True when some descriptor or record failed its own checks: the log shown is incomplete. */
     public boolean incomplete() {
         return !damage.isEmpty();

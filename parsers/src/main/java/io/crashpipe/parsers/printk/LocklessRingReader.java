@@ -24,8 +24,6 @@ public final class LocklessRingReader {
     private static final long ID_MASK = ~(3L << STATE_SHIFT);
     private static final int COMMITTED = 1;
     private static final int FINALIZED = 2;
-    /** printk_info is 88 bytes and prb_desc 24 in every kernel with this ring; a page is a generous cap. */
-    private static final long MAX_STRUCT = 4096;
 
     private final VirtualMemory mem;
     private final Vmcoreinfo vi;
@@ -140,10 +138,7 @@ public final class LocklessRingReader {
         }
 
         private static void fits(String struct, long size, long offset, int width) {
-            if (size <= 0 || size > MAX_STRUCT || offset < 0 || offset + width > size) {
-                throw new IllegalStateException("VMCOREINFO's printk layout does not fit: SIZE(" + struct + ")=" + size
-                        + " but a field at offset " + offset + " needs " + (offset + width) + " bytes");
-            }
+            LayoutCheck.fits(struct, size, offset, width);
         }
     }
 
@@ -152,7 +147,14 @@ public final class LocklessRingReader {
         ByteBuffer desc = mem.buffer(l.descs + slot * l.descSize, (int) l.descSize);
         long state = desc.getLong((int) l.stateVar);
         int s = (int) (state >>> STATE_SHIFT);
-        if ((state & ID_MASK) != id || (s != COMMITTED && s != FINALIZED)) {
+        long stateId = state & ID_MASK;
+        if (stateId != id && stateId != ((id + l.count) & ID_MASK)) {
+            // Between tail and head a slot holds its own id, or the next id of the slot once a writer
+            // recycled it; any other id is not a state the kernel writes.
+            damage.add("descriptor id " + id + ": its state_var carries id " + stateId);
+            return null;
+        }
+        if (stateId != id || (s != COMMITTED && s != FINALIZED)) {
             return null; // reserved by a writer, reusable, or already recycled for a newer id
         }
         long begin = desc.getLong((int) l.blkBegin);

@@ -33,6 +33,8 @@ public final class TaskTableReader {
     private static final int PF_KTHREAD = 0x00200000;
     /** Used to bound list walks when the kernel's RAM size cannot be read: 1 TiB. */
     private static final long FALLBACK_RAM = 1L << 40;
+    /** Room above the PID IDR's count for tasks between list and IDR updates when the kernel stopped. */
+    private static final int SLACK = 64;
 
     private final KernelView view;
     private final KernelMemory mem;
@@ -87,20 +89,29 @@ public final class TaskTableReader {
             }
         }
         long init = view.requireSymbol("init_task");
-        long limit = listLimit();
+        // The PID IDR first: its task count bounds the list walks (a damaged link can lead into
+        // foreign memory, such as a free-page list millions of nodes long), and where a walk went
+        // wrong the IDR tells the tasks it reached from the foreign nodes.
+        // Only an index read whole can bound or vouch: one with missing pages knows too few tasks.
+        Completeness.Builder indexGaps = new Completeness.Builder();
+        List<Long> indexed = PidIndex.tasks(view, btf, indexGaps);
+        Map<String, String> indexUnknown = indexGaps.build().unknown();
+        gaps.addAll(indexUnknown);
+        boolean wholeIndex = !indexed.isEmpty() && indexUnknown.isEmpty();
+        Set<Long> known = wholeIndex ? Set.copyOf(indexed) : Set.of();
+        long limit = wholeIndex ? indexed.size() + SLACK : listLimit();
         KernelLists.Walk leaders = KernelLists.listHead(mem, init + layout.tasks(), layout.tasks(), limit);
-        leaders.gap().ifPresent(g -> gaps.unknown("tasks", g));
-        for (long leader : leaders.entries()) {
+        for (long leader : trusted("tasks", leaders, known, indexed.size())) {
             if (leader == init) {
                 continue;
             }
             Raw r = raws.computeIfAbsent(leader, this::raw);
-            for (long thread : threads(r, limit)) {
+            for (long thread : threads(r, limit, known, indexed.size())) {
                 raws.computeIfAbsent(thread, this::raw);
             }
         }
         // The PID IDR finds tasks the lists lost at a missing page.
-        for (long task : PidIndex.tasks(view, btf, gaps)) {
+        for (long task : indexed) {
             raws.computeIfAbsent(task, this::raw);
         }
         Map<Long, Fact<Long>> rssByMm = rssCache(raws.values());
@@ -176,21 +187,38 @@ public final class TaskTableReader {
         return Math.max(1024, ram / Math.max(taskSize, 64));
     }
 
+    /**
+     * A walk's entries to use. A whole walk is taken as it is; one that stopped at a loop or at the
+     * bound may have run through foreign memory, so where the PID IDR could be read only the
+     * entries it also knows are kept, and the gap says so.
+     */
+    private List<Long> trusted(String key, KernelLists.Walk walk, Set<Long> known, int indexed) {
+        if (walk.gap().isEmpty()) {
+            return walk.entries();
+        }
+        if (known.isEmpty()) {
+            gaps.unknown(key, walk.gap().get());
+            return walk.entries();
+        }
+        List<Long> kept = walk.entries().stream().filter(known::contains).toList();
+        gaps.unknown(key, walk.gap().get() + "; bounded by the PID index's " + indexed + " tasks, "
+                + (walk.entries().size() - kept.size()) + " entries it does not know were left out");
+        return kept;
+    }
+
     /** Threads of a group: {@code signal->thread_head} (3.14+), else the leader's {@code thread_group} ring. */
-    private List<Long> threads(Raw leader, long limit) {
+    private List<Long> threads(Raw leader, long limit, Set<Long> known, int indexed) {
         Fact<List<Long>> threads;
         if (layout.signalThreadHead() >= 0) {
             threads = leader.bytes().u64(layout.signal()).map(signal -> {
                 KernelLists.Walk w = KernelLists.listHead(mem, signal + layout.signalThreadHead(), layout.threadNode(),
                         limit);
-                w.gap().ifPresent(g -> gaps.unknown("threads", g));
-                return w.entries();
+                return trusted("threads", w, known, indexed);
             });
         } else {
             KernelLists.Walk w = KernelLists.listHead(mem, leader.address() + layout.threadGroup(),
                     layout.threadGroup(), limit);
-            w.gap().ifPresent(g -> gaps.unknown("threads", g));
-            List<Long> out = new ArrayList<>(w.entries());
+            List<Long> out = new ArrayList<>(trusted("threads", w, known, indexed));
             out.add(0, leader.address());
             threads = Fact.known(out);
         }

@@ -45,7 +45,9 @@ public final class CrashSysFormat {
             case Fact.Unknown<Long> u -> "(cannot calculate: " + u.reason() + ")";
         }));
         f.add(new Field("LOAD AVERAGE", show(s.loadAverage().map(a -> loadAverage(a.raw())))));
-        f.add(new Field("TASKS", show(tasks.map(t -> String.valueOf(t.count())))));
+        f.add(new Field("TASKS", show(tasks.flatMap(t -> t.countGap().isPresent()
+                ? Fact.<String>unknown("the task list is incomplete: " + t.countGap().get())
+                : Fact.known(String.valueOf(t.count()))))));
         f.add(new Field("NODENAME", show(s.utsname().map(Utsname::nodename))));
         f.add(new Field("RELEASE", show(s.utsname().map(Utsname::release))));
         f.add(new Field("VERSION", show(s.utsname().map(Utsname::version))));
@@ -65,7 +67,7 @@ public final class CrashSysFormat {
             f.add(new Field("CPU", t.completeness().known("cpu") ? String.valueOf(t.cpu()) : "(unknown)"));
             f.add(new Field("STATE", SysTasks.stateName(t) + " (PANIC)"));
         } else {
-            String why = panic.map(p -> "(no panic task: panic_cpu is not set)").orElse("");
+            String why = tasks.map(t -> "(" + t.noPanicTask() + ")").orElse("");
             if (why.isEmpty()) {
                 why = "(unknown: " + panic.why().orElse("") + ")";
             }

@@ -9,11 +9,15 @@ import java.util.Optional;
 /**
  * The task facts of crash's {@code sys}: how many tasks (threads and per-CPU idle tasks) and
  * the task that panicked.
+ *
+ * @param countGap why {@code count} is not the kernel's number of tasks (the lists and the PID index
+ *     were both damaged or missing pages), empty when it is
+ * @param noPanicTask when {@code panicTask} is empty, why (no panic in progress, or what could not be read)
  */
-public record SysTasks(int count, Optional<Task> panicTask) {
+public record SysTasks(int count, Optional<String> countGap, Optional<Task> panicTask, String noPanicTask) {
 
     public static SysTasks of(TaskTable table) {
-        return new SysTasks(table.tasks().size(), table.panicTask());
+        return new SysTasks(table.tasks().size(), table.countGap(), table.panicTask(), noPanicTask(table));
     }
 
     /**
@@ -33,10 +37,24 @@ public record SysTasks(int count, Optional<Task> panicTask) {
                             : table.cpus().stream().filter(c -> c.cpu() == Integer.parseInt(caller.substring(1)))
                                     .findFirst().flatMap(c -> table.byAddress(c.running())));
         }
-        return new SysTasks(table.tasks().size(), panic);
+        return new SysTasks(table.tasks().size(), table.countGap(), panic, noPanicTask(table));
     }
 
     private static final String PANIC_LINE = "Kernel panic - not syncing";
+
+    /** Why the table names no panic task: panic_cpu unset, unreadable, or its CPU's task unreadable. */
+    private static String noPanicTask(TaskTable table) {
+        var unknown = table.completeness().unknown();
+        if (table.panicCpu().isPresent()) {
+            int cpu = table.panicCpu().getAsInt();
+            return "unknown: the task running on CPU " + cpu + " could not be read"
+                    + Optional.ofNullable(unknown.get("cpu." + cpu)).map(r -> " (" + r + ")").orElse("");
+        }
+        if (unknown.containsKey("panic_cpu")) {
+            return "unknown: panic_cpu: " + unknown.get("panic_cpu");
+        }
+        return "no panic task: panic_cpu is not set";
+    }
 
     /** crash's verbose state name for the STATE line. */
     static String stateName(Task t) {

@@ -72,7 +72,7 @@ public final class SystemSummaryReader {
                 Fact.readFact(this::utsname),
                 Fact.read(() -> mem.u32(view.requireSymbol("cpu_khz"))),
                 Fact.readFact(this::presentMemory),
-                log.map(SystemSummaryReader::panicMessage));
+                log.flatMap(SystemSummaryReader::panicFact));
     }
 
     private Fact<CpuCount> cpuCount() {
@@ -144,6 +144,18 @@ public final class SystemSummaryReader {
             }
         }
         return Fact.known(pages * vi.pageSize().orElse(4096));
+    }
+
+    /**
+     * The panic line, or unknown when the log failed its own checks and has none: the line may be
+     * in what was left out, so "no panic message" would be a guess.
+     */
+    static Fact<Optional<String>> panicFact(KernelLog log) {
+        Optional<String> found = panicMessage(log);
+        if (found.isEmpty() && log.incomplete()) {
+            return Fact.unknown("the kernel log is incomplete: " + log.damage().getFirst());
+        }
+        return Fact.known(found);
     }
 
     /** The first log line containing one of crash's patterns, trying the patterns in order. */

@@ -42,6 +42,33 @@ public record Backtrace(int cpu, Optional<TaskRef> task, Optional<Registers> not
         ORC_THEN_FRAME_POINTER
     }
 
+    /**
+     * Why this trace is likely cut short by damage (its ORC tables, stack pages, page tables or
+     * register note), empty when it looks whole. A kernel context unwinds through at least
+     * {@value #MIN_FRAMES} frames before it reaches its stack's end (the panic, switch or idle path
+     * and their callers), so a trace with fewer whose unwind gave out, or with no frame at all
+     * from kernel-mode registers, is flagged; so is a CPU whose task could not be read.
+     */
+    public Optional<String> incomplete() {
+        List<String> why = new java.util.ArrayList<>();
+        int n = frames().size();
+        boolean kernelStart = note.map(r -> !r.userMode()).orElse(true);
+        if (n == 0 && kernelStart) {
+            why.add("no frame could be unwound" + stop.map(s -> " (" + s + ")").orElse(""));
+        } else if (n < MIN_FRAMES && stop.isPresent()) {
+            why.add("the unwind stopped after " + n + (n == 1 ? " frame (" : " frames (") + stop.get() + ")");
+        }
+        if (task.isEmpty()) {
+            why.add("the task running on CPU " + cpu + " could not be read");
+        } else if (task.get().pid().isEmpty()) {
+            why.add("the PID of task " + String.format("%x", task.get().task()) + " could not be read");
+        }
+        return why.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", why));
+    }
+
+    /** Fewer frames than this, with the unwind data giving out, is a damaged trace (see {@link #incomplete}). */
+    public static final int MIN_FRAMES = 3;
+
     public List<Frame> frames() {
         return steps.stream().filter(Frame.class::isInstance).map(Frame.class::cast).toList();
     }

@@ -32,6 +32,8 @@ public final class CrashBtFormat {
     public static String text(Backtrace bt) {
         StringBuilder out = new StringBuilder();
         out.append(header(bt)).append('\n');
+        // Right under the header, so that a damaged trace is never read as a whole one.
+        bt.incomplete().ifPresent(why -> out.append("    incomplete: ").append(why).append('\n'));
         List<TraceStep> steps = bt.steps();
         int n = 0;
         for (int i = 0; i < steps.size(); i++) {

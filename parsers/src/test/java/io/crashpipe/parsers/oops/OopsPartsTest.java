@@ -22,6 +22,32 @@ class OopsPartsTest {
     }
 
     @Test
+    void mailQuotingAndDmesgWallClockStampsAreRemovedKeepingTheIndentation() {
+        assertEquals(" rtsx_set_l1off_sub+0x1c/0x30 [rtsx_pci]", LinePrefix.strip(">   [   63.912217]  rtsx_set_l1off_sub+0x1c/0x30 [rtsx_pci]"));
+        assertEquals("BUG: kernel NULL pointer dereference, address:",
+                LinePrefix.strip("[Thu Nov  6 22:36:44 2025] BUG: kernel NULL pointer dereference, address:"));
+        assertEquals("    Unable to handle kernel NULL pointer dereference", LinePrefix.strip("> > >     Unable to handle kernel NULL pointer dereference"));
+    }
+
+    @Test
+    void aReturnAddressAtAFunctionStartNamesNoCaller() {
+        // arm64 prints the raw lr: after a call to a noreturn function at the very end of a function, the lr
+        // is the next symbol's +0x0, which is not the caller; the frame above it names the report.
+        String oops = String.join("\n",
+                "Unable to handle kernel NULL pointer dereference at virtual address 0000000000000008",
+                "Internal error: Oops: 96000004 [#1] SMP",
+                "Call trace:",
+                " dump_backtrace+0x0/0x1b0",
+                " next_symbol_after_noreturn+0x0/0x40",
+                " real_caller+0x50/0x80",
+                " el0_svc+0x2c/0x84");
+        CrashReport r = parser.parse(oops).get(0);
+        assertEquals("real_caller", r.guiltyFrame());
+        assertFalse(FrameLine.parse(" next_symbol_after_noreturn+0x0/0x40").frame().orElseThrow().reliable());
+        assertTrue(FrameLine.parse(" real_caller+0x50/0x80").frame().orElseThrow().reliable());
+    }
+
+    @Test
     void frameLinesOfEveryShapeAreParsed() {
         FrameLine.Raw a = FrameLine.parse(" [<ffffffffa00667f1>] ? jbd2_journal_commit_transaction+0x1181/0x1500 [jbd2]").frame().orElseThrow();
         assertEquals("jbd2_journal_commit_transaction", a.function());

@@ -81,6 +81,18 @@ class LocklessRingDamageTest {
         }
         KernelLog log = KernelLogReader.read(m.asVirtual(), VI);
         assertTrue(log.records().isEmpty());
+        assertEquals(List.of("descriptor id 5: its state_var carries id 0", "descriptor id 6: its state_var carries id 0",
+                "descriptor id 7: its state_var carries id 0", "descriptor id 8: its state_var carries id 0"), log.damage());
+    }
+
+    @Test
+    void aRingWhoseDescriptorsAreAllReusableIsFlaggedNotSilentlyEmpty() {
+        SparseMemory m = ring(8, 5);
+        for (long id = 5; id <= 8; id++) {
+            m.putLong(DESCS + 24L * (id & 3), (3L << 62) | id); // desc_reusable, own id: nothing committed
+        }
+        KernelLog log = KernelLogReader.read(m.asVirtual(), VI);
+        assertTrue(log.records().isEmpty());
         assertEquals(List.of("no committed record between tail id 5 and head id 8"), log.damage());
     }
 }

@@ -37,6 +37,9 @@ public final class ElfVmcore implements Dump {
     private final DumpHeader header;
     private final int pageSize;
 
+    /** x86_64 and arm64 physical addresses have at most 52 bits; a segment beyond is damage, not memory. */
+    private static final long MAX_PHYS = 1L << 52;
+
     private ElfVmcore(ByteSource src, LoadSegments loads, List<ElfNote> notes, int pageSize) {
         this.src = src;
         this.loads = loads;
@@ -72,6 +75,10 @@ public final class ElfVmcore implements Dump {
                         || (ph.filesz() > 0 && (ph.offset() < 0 || ph.offset() + ph.filesz() > src.size()))) {
                     throw new DumpFormatException(src.name(), at, "a PT_LOAD whose file data lies inside the file",
                             "offset " + ph.offset() + " + size " + ph.filesz() + " (file size " + src.size() + ")");
+                }
+                if (ph.paddr() > MAX_PHYS || ph.memsz() > MAX_PHYS - ph.paddr()) {
+                    throw new DumpFormatException(src.name(), at, "a PT_LOAD within the 52-bit physical address space",
+                            "paddr 0x" + Long.toHexString(ph.paddr()) + " + memsz 0x" + Long.toHexString(ph.memsz()));
                 }
                 loads.add(ph);
             } else if (ph.type() == ProgramHeader.PT_NOTE && ph.filesz() > 0) {
@@ -153,37 +160,41 @@ public final class ElfVmcore implements Dump {
         return ReadResult.OK;
     }
 
+    /**
+     * Per segment, the present pages are the whole pages below its file end: walked directly, so a
+     * segment whose memsz declares far more memory than the file holds costs nothing per page left out.
+     */
     @Override
     public void forEachPresentPfn(LongConsumer action) {
-        forEachRamPfn(pfn -> {
-            if (pageState(pfn) == PageState.PRESENT) {
-                action.accept(pfn);
-            }
-        });
-    }
-
-    private void forEachRamPfn(LongConsumer action) {
         for (LoadSegments.Range r : loads.all()) {
-            long first = (r.paddr() + pageSize - 1) / pageSize;
-            long end = r.memEnd() / pageSize;
+            long first = firstPfn(r);
+            long end = Math.min(endPfn(r), Long.divideUnsigned(r.fileEnd(), pageSize));
             for (long pfn = first; pfn < end; pfn++) {
                 action.accept(pfn);
             }
         }
     }
 
+    /** Counted per segment (whole pages only, as makedumpfile's first bitmap), never page by page. */
     @Override
     public PageCounts countPages() {
-        long[] c = new long[3];
-        forEachRamPfn(pfn -> {
-            c[0]++;
-            if (pageState(pfn) == PageState.PRESENT) {
-                c[1]++;
-            } else {
-                c[2]++;
-            }
-        });
-        return new PageCounts(c[0], c[1], c[2], 0, 0);
+        long ram = 0;
+        long present = 0;
+        for (LoadSegments.Range r : loads.all()) {
+            long first = firstPfn(r);
+            long end = endPfn(r);
+            ram += Math.max(0, end - first);
+            present += Math.max(0, Math.min(end, Long.divideUnsigned(r.fileEnd(), pageSize)) - first);
+        }
+        return new PageCounts(ram, present, ram - present, 0, 0);
+    }
+
+    private long firstPfn(LoadSegments.Range r) {
+        return Long.divideUnsigned(r.paddr(), pageSize) + (Long.remainderUnsigned(r.paddr(), pageSize) == 0 ? 0 : 1);
+    }
+
+    private long endPfn(LoadSegments.Range r) {
+        return Long.divideUnsigned(r.memEnd(), pageSize);
     }
 
     @Override
