@@ -105,9 +105,12 @@ public final class LocalKafkaCluster implements AutoCloseable {
     }
 
     /** Stops node {@code i} (0-based), as a crash would leave its log: it can be started again. */
-    public synchronized void stop(int i) {
-        KafkaRaftServer s = nodes[i];
-        nodes[i] = null;
+    public void stop(int i) {
+        KafkaRaftServer s;
+        synchronized (this) {
+            s = nodes[i];
+            nodes[i] = null;
+        }
         if (s != null) {
             s.shutdown();
             s.awaitShutdown();
@@ -117,13 +120,20 @@ public final class LocalKafkaCluster implements AutoCloseable {
     /** Starts node {@code i} again on its log and port, and waits until the cluster counts it. */
     public void restart(int i) throws IOException {
         startNode(i);
-        awaitBrokers((int) java.util.Arrays.stream(nodes).filter(java.util.Objects::nonNull).count(), Duration.ofSeconds(90));
+        int running;
+        synchronized (this) {
+            running = (int) java.util.Arrays.stream(nodes).filter(java.util.Objects::nonNull).count();
+        }
+        awaitBrokers(running, Duration.ofSeconds(90));
     }
 
-    private synchronized void startNode(int i) {
+    /** Not synchronized: a node's startup blocks until a quorum of the others is up. */
+    private void startNode(int i) {
         KafkaRaftServer s = new KafkaRaftServer(new KafkaConfig(props[i]), Time.SYSTEM);
         s.startup();
-        nodes[i] = s;
+        synchronized (this) {
+            nodes[i] = s;
+        }
     }
 
     private void awaitBrokers(int count, Duration timeout) throws IOException {

@@ -32,9 +32,12 @@ final class NodeLease {
     /** {@code command} run under the guard. */
     static List<String> guarded(List<String> command) {
         List<String> out = new ArrayList<>(List.of("sh", "-c",
-                "\"$@\" </dev/null & node=$!\n"
+                // fd 3: the pipe, since a background list's own standard input is /dev/null
+                "exec 3<&0\n"
+                        + "\"$@\" </dev/null 3<&- & node=$!\n"
                         + "trap 'kill -TERM $node 2>/dev/null' TERM INT HUP\n"
-                        + "(cat >/dev/null; kill -TERM $$ 2>/dev/null) &\n"
+                        + "(cat <&3 >/dev/null; kill -TERM $$ 2>/dev/null) &\n"
+                        + "exec 3<&-\n"
                         + "while kill -0 $node 2>/dev/null; do wait $node; done\n",
                 "crashpipe-es-guard"));
         out.addAll(command);

@@ -40,6 +40,8 @@ class NodeLeaseTest {
                     .findFirst().orElse(null);
         }
         assertTrue(sleeper != null, "the guarded command runs: " + guard.descendants().map(h -> h.info().toString()).toList());
+        Thread.sleep(500);
+        assertTrue(sleeper.isAlive(), "the command runs as long as the parent's pipe is open");
         guard.getOutputStream().close(); // what the kernel does when the parent dies, however it dies
         assertTrue(sleeper.onExit().get(10, TimeUnit.SECONDS) != null);
         assertTrue(guard.waitFor(10, TimeUnit.SECONDS));
