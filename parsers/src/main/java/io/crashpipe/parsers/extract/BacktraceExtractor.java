@@ -1,8 +1,10 @@
 package io.crashpipe.parsers.extract;
 
 import io.crashpipe.parsers.memory.MemoryFault;
+import io.crashpipe.parsers.printk.KernelLog;
 import io.crashpipe.parsers.sched.Task;
 import io.crashpipe.parsers.sched.TaskTable;
+import io.crashpipe.parsers.sys.SysTasks;
 import io.crashpipe.parsers.unwind.Backtrace;
 import io.crashpipe.parsers.unwind.BacktraceReader;
 import io.crashpipe.parsers.unwind.TaskRef;
@@ -65,6 +67,12 @@ public record BacktraceExtractor(int maxBlocked) implements Extractor<BacktraceS
         if (table.isEmpty() && gaps.stream().noneMatch(g -> g.subject().equals(BLOCKED))) {
             gaps.add(new BacktraceSection.Gap(BLOCKED, "no task table (the kernel has no BTF)"));
         }
+        if (panicCpu.isEmpty() && table.isPresent()) {
+            panicCpu = panicCpuFromLog(x, table.get());
+            if (panicCpu.isPresent()) { // found after all: the panic trace is there, nothing is missing
+                gaps.removeIf(g -> g.subject().equals("panic_cpu"));
+            }
+        }
         for (Task t : table.map(TaskTable::tasks).orElse(List.of())) {
             if (t.active() || !UNINTERRUPTIBLE.equals(t.state().crashCode())) {
                 continue;
@@ -77,6 +85,16 @@ public record BacktraceExtractor(int maxBlocked) implements Extractor<BacktraceS
             orGap(() -> reader.forBlockedTask(ref, t.savedSp()), "PID " + t.pid(), gaps).ifPresent(blocked::add);
         }
         return new BacktraceSection(panicCpu, cpus, blocked, omitted, gaps);
+    }
+
+    /**
+     * Where panic_cpu cannot be read (arm64's text-only kallsyms), the CPU of the task that printed
+     * the panic line, as sys names it ({@link SysTasks#of(TaskTable, Optional)}).
+     */
+    private static OptionalInt panicCpuFromLog(Extraction x, TaskTable table) {
+        Optional<KernelLog> log = orGap(() -> x.require(KernelLogExtractor.INSTANCE), "kernel log", new ArrayList<>());
+        return SysTasks.of(table, log).panicTask().filter(Task::active).map(t -> OptionalInt.of(t.cpu()))
+                .orElse(OptionalInt.empty());
     }
 
     /**

@@ -95,4 +95,21 @@ class Arm64WithoutDataSymbolsTest {
             assertEquals(guest.get(0).get("addr").asLong(), mods.get(0).base());
         }
     }
+
+    /**
+     * Without panic_cpu (text-only kallsyms) the bt section's panic trace is the one of the task
+     * that printed the panic line, as sys names it: the guest's own panic CPU.
+     */
+    @Test
+    void theBtSectionsPanicTraceIsOnTheCpuOfTheTaskThatPrintedThePanicLine() throws Exception {
+        Path dir = Fixtures.dir("arm64-6.1-qemu-sysrq");
+        int guestPanicCpu = new ObjectMapper()
+                .readTree(Fixtures.truth(dir, "guest-truth.json").toFile()).get("panic_cpu").asInt();
+        try (Dump d = Dumps.open(dir.resolve("vmcore.zlib-d31"))) {
+            var bt = new Extraction(KernelView.of(d))
+                    .require(io.crashpipe.parsers.extract.BacktraceExtractor.DEFAULT);
+            assertEquals(guestPanicCpu, bt.panic().orElseThrow().cpu());
+            assertTrue(bt.gaps().stream().noneMatch(g -> g.subject().equals("panic_cpu")), bt.gaps().toString());
+        }
+    }
 }
