@@ -7,6 +7,7 @@ import io.crashpipe.parsers.extract.Extraction;
 import io.crashpipe.parsers.extract.TaskTableExtractor;
 import io.crashpipe.parsers.io.DumpFormatException;
 import io.crashpipe.parsers.sched.Task;
+import io.crashpipe.parsers.sched.TaskTable;
 import io.crashpipe.parsers.unwind.TaskRef;
 import io.crashpipe.parsers.unwind.Backtrace;
 import io.crashpipe.parsers.unwind.BacktraceReader;
@@ -55,7 +56,9 @@ public final class BtCommand implements Callable<Integer> {
         KernelAccess.withDump(dump.path(), d -> {
             KernelView view = KernelView.of(d);
             Extraction extraction = new Extraction(view);
-            BacktraceReader reader = BacktraceReader.of(view, d.cpuRegisters(), extraction.require(BtfExtractor.INSTANCE));
+            BacktraceReader own = BacktraceReader.of(view, d.cpuRegisters(), extraction.require(BtfExtractor.INSTANCE));
+            // where the architecture cannot name a CPU's task (arm64 without data symbols), the task table can
+            BacktraceReader reader = tasksIfReadable(extraction).map(t -> own.namingTasksWith(t::runningOn)).orElse(own);
             if (reader.cpus() == 0) {
                 throw new DumpFormatException(d.name(), 0, "NT_PRSTATUS notes (one per CPU)", "none");
             }
@@ -71,6 +74,14 @@ public final class BtCommand implements Callable<Integer> {
             }
         });
         return 0;
+    }
+
+    private static Optional<TaskTable> tasksIfReadable(Extraction extraction) {
+        try {
+            return extraction.require(TaskTableExtractor.INSTANCE);
+        } catch (RuntimeException e) { // bt goes on without it; ps says why the table is unreadable
+            return Optional.empty();
+        }
     }
 
     private List<Backtrace> select(BacktraceReader reader, Extraction extraction, String name) throws IOException {

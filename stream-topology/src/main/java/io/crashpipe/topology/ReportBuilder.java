@@ -54,7 +54,9 @@ public final class ReportBuilder {
         String release = uts != null ? uts.release() : headerRelease(meta);
         String version = uts != null ? uts.version() : "";
         Optional<Instant> crashTime = sys.flatMap(SystemSummary::date)
-                .or(() -> Optional.ofNullable(meta.getHeader().getTimestamp()));
+                .or(() -> Optional.ofNullable(meta.getHeader().getTimestamp()))
+                // a container with no crash time (QEMU's dump converted by makedumpfile) stores 0
+                .filter(t -> t.getEpochSecond() > 0);
         Optional<Instant> bootTime = crashTime.flatMap(t -> sys.flatMap(s -> s.uptimeSeconds().isPresent()
                 ? Optional.of(t.minusSeconds(s.uptimeSeconds().getAsLong())) : Optional.empty()));
 

@@ -51,8 +51,11 @@ public record BacktraceExtractor(int maxBlocked) implements Extractor<BacktraceS
         if (view.cpuNotes().isEmpty()) {
             throw new IllegalStateException("the dump has no CPU register notes (NT_PRSTATUS), where backtraces start");
         }
-        BacktraceReader reader = BacktraceReader.withoutBtf(view, view.cpuNotes());
         List<BacktraceSection.Gap> gaps = new ArrayList<>();
+        Optional<TaskTable> table = orGap(() -> x.require(TaskTableExtractor.INSTANCE), BLOCKED, gaps)
+                .flatMap(t -> t);
+        BacktraceReader own = BacktraceReader.withoutBtf(view, view.cpuNotes());
+        BacktraceReader reader = table.map(t -> own.namingTasksWith(t::runningOn)).orElse(own);
         List<Backtrace> cpus = new ArrayList<>();
         for (int cpu = 0; cpu < reader.cpus(); cpu++) {
             int c = cpu;
@@ -62,8 +65,6 @@ public record BacktraceExtractor(int maxBlocked) implements Extractor<BacktraceS
 
         List<Backtrace> blocked = new ArrayList<>();
         int omitted = 0;
-        Optional<TaskTable> table = orGap(() -> x.require(TaskTableExtractor.INSTANCE), BLOCKED, gaps)
-                .flatMap(t -> t);
         if (table.isEmpty() && gaps.stream().noneMatch(g -> g.subject().equals(BLOCKED))) {
             gaps.add(new BacktraceSection.Gap(BLOCKED, "no task table (the kernel has no BTF)"));
         }

@@ -1,5 +1,8 @@
 package io.crashpipe.parsers.sched;
 
+import io.crashpipe.parsers.unwind.TaskRef;
+import java.util.Optional;
+import java.util.OptionalInt;
 import io.crashpipe.parsers.memory.Completeness;
 
 /**
@@ -42,6 +45,11 @@ public record Task(
     /** The row could not be read in full (crash's ps shows such rows; see {@link #completeness()}). */
     public boolean incomplete() {
         return !completeness.isComplete();
+    }
+
+    /** This task as the unwinder names it. */
+    public TaskRef ref() {
+        return new TaskRef(cpu, address, OptionalInt.of(pid), Optional.of(comm));
     }
 
     /** The comm as crash shows it: kernel threads in brackets. */

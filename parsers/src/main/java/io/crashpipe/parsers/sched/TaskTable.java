@@ -1,5 +1,6 @@
 package io.crashpipe.parsers.sched;
 
+import io.crashpipe.parsers.unwind.TaskRef;
 import io.crashpipe.parsers.memory.Completeness;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +35,11 @@ public record TaskTable(List<Task> tasks, List<CpuTasks> cpus, OptionalInt panic
 
     public Optional<Task> byAddress(long address) {
         return tasks.stream().filter(t -> t.address() == address).findFirst();
+    }
+
+    /** The task the table marks as running on {@code cpu} (crash's {@code >}), for the unwinder. */
+    public Optional<TaskRef> runningOn(int cpu) {
+        return active().stream().filter(t -> t.cpu() == cpu).findFirst().map(Task::ref);
     }
 
     public Optional<Task> byPid(int pid) {

@@ -37,13 +37,32 @@ public final class BacktraceReader {
     private final UnwindContext context;
 
     public BacktraceReader(Architecture arch, UnwindContext context, List<CpuRegisters> notes, ActiveTasks tasks) {
+        this(arch, context, notes, tasks, arch.unwinder(context));
+    }
+
+    private BacktraceReader(Architecture arch, UnwindContext context, List<CpuRegisters> notes, ActiveTasks tasks,
+            KernelUnwinder unwinder) {
         this.arch = arch;
         this.memory = context.memory();
         this.symbols = context.kallsyms();
-        this.unwinder = arch.unwinder(context);
+        this.unwinder = unwinder;
         this.tasks = tasks;
         this.notes = List.copyOf(notes);
         this.context = context;
+    }
+
+    /**
+     * This reader, with {@code fallback} naming a CPU's task where the architecture's own way
+     * cannot: arm64 keeps {@code current} in sp_el0, and a kernel without data symbols in kallsyms
+     * leaves {@code __entry_task} out of reach, while the task table still marks who was running.
+     */
+    public BacktraceReader namingTasksWith(ActiveTasks fallback) {
+        ActiveTasks own = tasks;
+        ActiveTasks either = cpu -> {
+            Optional<TaskRef> t = own.onCpu(cpu);
+            return t.isPresent() ? t : fallback.onCpu(cpu);
+        };
+        return new BacktraceReader(arch, context, notes, either, unwinder);
     }
 
     /** The loaded modules the traces can name and unwind, or why there are none. */

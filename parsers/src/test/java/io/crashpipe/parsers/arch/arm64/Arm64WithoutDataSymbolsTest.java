@@ -112,4 +112,33 @@ class Arm64WithoutDataSymbolsTest {
             assertTrue(bt.gaps().stream().noneMatch(g -> g.subject().equals("panic_cpu")), bt.gaps().toString());
         }
     }
+
+    /**
+     * arm64 keeps current in sp_el0 and this kernel's kallsyms has no __entry_task, so each CPU's
+     * trace is named from the task table's running tasks: the tasks crash's bt -a names.
+     */
+    @Test
+    void eachCpusTraceNamesTheTaskCrashNamesFromTheTaskTable() throws Exception {
+        Path dir = Fixtures.dir("arm64-6.1-qemu-sysrq");
+        java.util.regex.Pattern header = java.util.regex.Pattern.compile(
+                "^PID: (\\d+)\\s+TASK: ([0-9a-f]+)\\s+CPU: (\\d+)\\s+COMMAND: \"(.*)\"$");
+        List<String> crash = java.nio.file.Files.readAllLines(Fixtures.truth(dir, "crash/bt-a.txt")).stream()
+                .filter(l -> header.matcher(l).matches()).toList();
+        try (Dump d = Dumps.open(dir.resolve("vmcore.zlib-d31"))) {
+            var bt = new Extraction(KernelView.of(d))
+                    .require(io.crashpipe.parsers.extract.BacktraceExtractor.DEFAULT);
+            assertEquals(crash.size(), bt.cpus().size());
+            for (int i = 0; i < crash.size(); i++) {
+                var m = header.matcher(crash.get(i));
+                assertTrue(m.matches());
+                var trace = bt.cpus().get(i);
+                var task = trace.task().orElseThrow(() -> new AssertionError("CPU " + trace.cpu() + " has no task"));
+                assertEquals(Integer.parseInt(m.group(1)), task.pid().getAsInt(), crash.get(i));
+                assertEquals(Long.parseUnsignedLong(m.group(2), 16), task.task(), crash.get(i));
+                assertEquals(Integer.parseInt(m.group(3)), trace.cpu(), crash.get(i));
+                assertEquals(m.group(4), task.comm().orElseThrow(), crash.get(i));
+                assertTrue(trace.incomplete().isEmpty(), trace.incomplete().toString());
+            }
+        }
+    }
 }
