@@ -110,7 +110,10 @@ public final class PipelineCommand implements Callable<Integer> {
         out.printf("  host        %s%n", doc.path("host").path("name").asText());
         out.printf("  kernel      %s %s%n", crash.path("kernel").path("release").asText(), crash.path("kernel").path("version").asText());
         out.printf("  machine     %s%n", doc.path("host").path("architecture").asText("?"));
-        out.printf("  crashed     %s%n", doc.path("@timestamp").asText());
+        String at = doc.path("@timestamp").asText();
+        // the sink falls back to when the pipeline first saw the dump when the dump names no time
+        out.printf("  crashed     %s%n", at.equals(doc.path("event").path("created").asText())
+                ? "unknown (the dump records no crash time; first seen " + at + ")" : at);
         out.printf("  panic       %s%n", doc.path("error").path("message").asText("(none found)"));
         if (crash.has("title")) {
             out.printf("  title       %s%n", crash.path("title").asText());
