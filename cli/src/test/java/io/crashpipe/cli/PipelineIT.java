@@ -194,8 +194,11 @@ class PipelineIT {
             }
         });
         KernelView v = x.view();
-        List<io.crashpipe.parsers.unwind.Backtrace> btA = io.crashpipe.parsers.unwind.BacktraceReader
-                .withoutBtf(v, d.cpuRegisters()).all(); // the dump's own architecture (arm64 too)
+        // as `bt -a` reads them: the dump's own architecture (arm64 too), tasks named by the table where it must
+        io.crashpipe.parsers.unwind.BacktraceReader own = io.crashpipe.parsers.unwind.BacktraceReader
+                .withoutBtf(v, d.cpuRegisters());
+        List<io.crashpipe.parsers.unwind.Backtrace> btA = x.require(TaskTableExtractor.INSTANCE)
+                .map(t -> own.namingTasksWith(t::runningOn)).orElse(own).all();
         Map<Integer, JsonNode> indexedByCpu = new LinkedHashMap<>();
         for (JsonNode t : crash.path("backtrace")) {
             if (!t.path("role").asText().equals("blocked")) {
