@@ -101,8 +101,7 @@ public final class BtCommand implements Callable<Integer> {
                     + " task table, which needs BTF (this kernel has none)"));
             Task t = table.byPid(pid)
                     .orElseThrow(() -> new IOException(name + ": no task with PID " + pid + " in the dump"));
-            return List.of(reader.forBlockedTask(new TaskRef(t.cpu(), t.address(), OptionalInt.of(t.pid()),
-                    Optional.of(t.comm())), t.savedSp()));
+            return List.of(reader.forBlockedTask(t.ref(), t.savedSp()));
         }
         return List.of(reader.forCpu(reader.panicCpu().orElse(0)));
     }

@@ -103,7 +103,6 @@ public final class ForeachCommand implements Callable<Integer> {
                 }
             }
         }
-        return reader.forBlockedTask(new TaskRef(t.cpu(), t.address(), OptionalInt.of(t.pid()),
-                Optional.of(t.comm())), t.savedSp());
+        return reader.forBlockedTask(t.ref(), t.savedSp());
     }
 }

@@ -82,7 +82,7 @@ public record BacktraceExtractor(int maxBlocked) implements Extractor<BacktraceS
                 omitted++;
                 continue;
             }
-            TaskRef ref = new TaskRef(t.cpu(), t.address(), OptionalInt.of(t.pid()), Optional.of(t.comm()));
+            TaskRef ref = t.ref();
             orGap(() -> reader.forBlockedTask(ref, t.savedSp()), "PID " + t.pid(), gaps).ifPresent(blocked::add);
         }
         return new BacktraceSection(panicCpu, cpus, blocked, omitted, gaps);
