@@ -30,13 +30,13 @@ import org.slf4j.LoggerFactory;
 final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
 
-    private final Publisher publisher;
+    private final EventPublisher publisher;
     private final DumpLedger ledger;
     private final Metrics metrics;
     private final GatewayState state;
     private final Executor blocking;
 
-    IngestHandler(Publisher publisher, DumpLedger ledger, Metrics metrics, GatewayState state, Executor blocking) {
+    IngestHandler(EventPublisher publisher, DumpLedger ledger, Metrics metrics, GatewayState state, Executor blocking) {
         this.publisher = publisher;
         this.ledger = ledger;
         this.metrics = metrics;
@@ -46,7 +46,8 @@ final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        boolean keepAlive = ctx.channel() instanceof Http2StreamChannel || HttpUtil.isKeepAlive(req);
+        // While draining, HTTP/1.1 answers close their connection: the client's next request goes to another gateway.
+        boolean keepAlive = ctx.channel() instanceof Http2StreamChannel || (HttpUtil.isKeepAlive(req) && !state.draining());
         Route route = ctx.channel().attr(RequestGate.ROUTE).getAndSet(null);
         ByteBuffer body = ByteBuffer.allocate(req.content().readableBytes());
         req.content().readBytes(body);
