@@ -73,6 +73,10 @@ class GatewayHandlersTest {
     }
 
     EmbeddedChannel connection() {
+        return connection(ledger);
+    }
+
+    EmbeddedChannel connection(DumpLedger ledger) {
         GatewayConfig c = GatewayGuardsTest.config(64L << 20);
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.config().setAllocator(alloc);
@@ -204,6 +208,28 @@ class GatewayHandlersTest {
         ch.writeInbound(GatewayGuardsTest.withBody(GatewayGuardsTest.put("/v1/dumps/" + Events.ID + "/chunks/0",
                 chunk.remaining(), true), chunk));
         assertSame(loop, publisher.sent.get(0).thread());
+    }
+
+    @Test
+    void aDumpThisGatewayNeverSawIsReadBackFromKafkaOffTheEventLoop() throws Exception {
+        Thread loop = Thread.currentThread();
+        java.util.List<Thread> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DumpLedger fromKafka = new DumpLedger(1 << 20, id -> {
+            readers.add(Thread.currentThread()); // KafkaHistory decodes through the registry: never on the loop
+            return new DumpLedger.Known(java.util.Optional.of(Events.metadata()), new SequenceDigests(),
+                    java.util.OptionalInt.empty());
+        });
+        EmbeddedChannel ch = connection(fromKafka);
+        ByteBuffer chunk = Events.chunk(0, 0x100, 1, (byte) 1).toByteBuffer();
+        ch.writeInbound(GatewayGuardsTest.withBody(GatewayGuardsTest.put("/v1/dumps/" + Events.ID + "/chunks/0",
+                chunk.remaining(), true), chunk));
+        blocking.submit(() -> { }).get(5, TimeUnit.SECONDS);
+        ch.runPendingTasks();
+        assertEquals(1, readers.size());
+        assertNotSame(loop, readers.get(0));
+        assertEquals(1, publisher.sent.size(), "judged against what Kafka has, then published");
+        publisher.acknowledgeAll();
+        assertTrue(GatewayGuardsTest.responses(ch).startsWith("HTTP/1.1 200"));
     }
 
     @Test
