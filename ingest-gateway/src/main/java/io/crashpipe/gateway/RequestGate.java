@@ -152,6 +152,11 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
      */
     private void malformed(ChannelHandlerContext ctx, Object msg, Throwable cause) {
         ReferenceCountUtil.release(msg);
+        if (cause instanceof io.netty.handler.codec.PrematureChannelClosureException || !ctx.channel().isActive()) {
+            // the connection closed mid-request (a deadline, the cap, the client): counted where it was closed
+            discarding = true;
+            return;
+        }
         boolean answered = discarding && !(msg instanceof HttpRequest);
         discarding = true;
         LOG.warn("connection {}: malformed request: {}", ctx.channel().remoteAddress(), String.valueOf(cause));

@@ -41,6 +41,10 @@ import org.junit.jupiter.api.Test;
  * to its baseline, and every probe must be refused or closed for the right, counted reason.
  */
 class GatewayFloodIT {
+    static {
+        io.crashpipe.schemas.EventTypes.trust();
+    }
+
     static final String TOKEN = "flood-token";
     static LocalKafka kafka;
     static EmbeddedRegistry registry;
@@ -241,8 +245,82 @@ class GatewayFloodIT {
         assertEquals(300, closed, "every slow-loris connection was closed");
         assertEquals(300 - 256, n.get("too_many_connections"), "those beyond the cap at once");
         assertTrue(n.get("timeout_header") >= 256, "the rest at the header deadline: " + n);
+        assertEquals(0, n.get("malformed"), "a connection closed at a deadline is not also a malformed request: " + n);
+        assertEquals(0, n.get("exceptions"), n.toString());
         assertTrue(after - baseline < 32L << 20, "heap " + (baseline >> 20) + " MiB before the flood, " + (after >> 20)
                 + " MiB after");
+    }
+
+    /**
+     * A registry that was down when the gateway started and then answers only after 6 s: the first
+     * metadata waits for it, off the event loop, while health checks on new connections (on every
+     * event loop) are answered at once.
+     */
+    @Test
+    void aSlowRegistryNeverStallsTheEventLoops() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer stub = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        stub.setExecutor(Executors.newCachedThreadPool());
+        stub.createContext("/", x -> {
+            asked.incrementAndGet();
+            x.getRequestBody().readAllBytes();
+            byte[] reply;
+            int status;
+            if (down.get()) {
+                status = 503;
+                reply = "{\"error_code\":50301,\"message\":\"down\"}".getBytes(StandardCharsets.UTF_8);
+            } else {
+                try {
+                    Thread.sleep(6_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                status = 200;
+                reply = ("{\"id\":" + (7 + Math.abs(x.getRequestURI().getPath().hashCode() % 1000)) + "}").getBytes(StandardCharsets.UTF_8);
+            }
+            x.getResponseHeaders().set("Content-Type", "application/vnd.schemaregistry.v1+json");
+            x.sendResponseHeaders(status, reply.length);
+            x.getResponseBody().write(reply);
+            x.close();
+        });
+        stub.start();
+        GatewayConfig config = GatewayConfig.local(new InetSocketAddress("127.0.0.1", 0), kafka.bootstrapServers(),
+                java.net.URI.create("http://127.0.0.1:" + stub.getAddress().getPort() + "/"),
+                java.util.Set.of(GatewayConfig.sha256Hex(TOKEN)));
+        try (Gateway g = Gateway.start(config)) {
+            assertTrue(asked.get() > 0, "schemas are registered at start (here: tried, the registry was down)");
+            down.set(false);
+            int saved = port;
+            port = g.address().getPort();
+            try {
+                byte[] m = encoded(DumpMetadata.newBuilder(Events.metadata()).setDumpId(dumpId(900)).build());
+                ExecutorService one = Executors.newSingleThreadExecutor();
+                long started = System.nanoTime();
+                Future<Integer> upload = one.submit(() -> exchange(put("/v1/dumps/" + dumpId(900) + "/metadata", m.length, true), m));
+                Thread.sleep(500);
+                List<Long> healthMillis = new ArrayList<>();
+                for (int i = 0; i < 4; i++) { // new connections go round the event loops
+                    long t = System.nanoTime();
+                    assertEquals(200, exchange("GET /healthz HTTP/1.1\r\nHost: g\r\nConnection: close\r\n\r\n", new byte[0]));
+                    healthMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t));
+                }
+                assertTrue(!upload.isDone(), "the metadata is still waiting for the registry");
+                assertEquals(200, upload.get(60, TimeUnit.SECONDS));
+                long uploadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                one.shutdown();
+                System.out.printf("slow registry: metadata answered in %d ms, health checks meanwhile in %s ms%n",
+                        uploadMillis, healthMillis);
+                assertTrue(uploadMillis >= 6_000, "the metadata waited for the registry: " + uploadMillis + " ms");
+                for (long h : healthMillis) {
+                    assertTrue(h < 3_000, "a health check waited " + h + " ms behind the registry");
+                }
+            } finally {
+                port = saved;
+            }
+        } finally {
+            stub.stop(0);
+        }
     }
 
     /** The event's single-object encoding, as the agent sends it. */
