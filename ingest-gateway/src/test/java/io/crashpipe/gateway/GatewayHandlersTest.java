@@ -281,6 +281,23 @@ class GatewayHandlersTest {
     }
 
     @Test
+    void anHttp2ConnectionIsHeldToTheIdleDeadlineNotTheHeaderDeadline() throws Exception {
+        ConnectionClock clock = new ConnectionClock(GatewayGuardsTest.FAST, metrics, true);
+        EmbeddedChannel ch = new EmbeddedChannel(clock);
+        ch.writeInbound(GatewayGuardsTest.bytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")); // the preface: frames follow
+        clock.http2(); // what Gateway does when prior knowledge or an upgrade installs the HTTP/2 codec
+        Thread.sleep(250); // past the 150 ms header deadline
+        ch.runScheduledPendingTasks();
+        assertTrue(ch.isOpen(), "an idle HTTP/2 connection is not a slow request header");
+        Thread.sleep(300); // past the 400 ms idle deadline
+        ch.runScheduledPendingTasks();
+        assertFalse(ch.isOpen());
+        assertEquals(1, metrics.timeouts(Metrics.Timeout.IDLE));
+        assertEquals(0, metrics.timeouts(Metrics.Timeout.HEADER));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void connectionsBeyondTheCapAreClosedBeforeTheirFirstByteIsRead() throws Exception {
         ConnectionCap cap = new ConnectionCap(1, metrics);
         EmbeddedChannel first = new EmbeddedChannel(cap, new ConnectionClock(GatewayGuardsTest.FAST, metrics, true));
