@@ -96,6 +96,14 @@ final class ConnectionClock extends ChannelDuplexHandler {
         super.channelWritabilityChanged(ctx);
     }
 
+    /**
+     * TLS chose HTTP/1.1: from the next byte on, request headers are timed (else a slow-loris client
+     * trickling header bytes over TLS would only ever meet the idle deadline, which each byte resets).
+     */
+    void http1() {
+        headersTimed = true;
+    }
+
     /** The connection now speaks HTTP/2 (prior knowledge or upgrade): its bytes are frames, not one request's headers. */
     void http2() {
         headersTimed = false;

@@ -146,6 +146,10 @@ public final class Gateway implements AutoCloseable {
                         ctx.pipeline().addBefore("last-resort", null, http2Codec());
                         ctx.pipeline().addBefore("last-resort", null, new Http2MultiplexHandler(streamInitializer()));
                     } else {
+                        ConnectionClock clock = ConnectionClock.of(ch);
+                        if (clock != null) {
+                            clock.http1();
+                        }
                         ctx.pipeline().addBefore("last-resort", null, new HttpServerCodec());
                         http1Requests(ctx.pipeline());
                     }

@@ -298,6 +298,21 @@ class GatewayHandlersTest {
     }
 
     @Test
+    void aSlowLorisOverTlsIsClosedAtTheHeaderDeadlineOnceHttp11IsNegotiated() throws Exception {
+        ConnectionClock clock = new ConnectionClock(GatewayGuardsTest.FAST, metrics, false); // TLS: handshake first
+        EmbeddedChannel ch = new EmbeddedChannel(clock);
+        clock.http1(); // what Gateway does when ALPN picks http/1.1
+        for (int i = 0; i < 6 && ch.isOpen(); i++) {
+            ch.writeInbound(GatewayGuardsTest.bytes("s")); // (decrypted or not, a byte now and then)
+            Thread.sleep(60);
+            ch.runScheduledPendingTasks();
+        }
+        assertFalse(ch.isOpen(), "each byte resets the idle deadline, not the header deadline");
+        assertEquals(1, metrics.timeouts(Metrics.Timeout.HEADER));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void connectionsBeyondTheCapAreClosedBeforeTheirFirstByteIsRead() throws Exception {
         ConnectionCap cap = new ConnectionCap(1, metrics);
         EmbeddedChannel first = new EmbeddedChannel(cap, new ConnectionClock(GatewayGuardsTest.FAST, metrics, true));
