@@ -15,8 +15,8 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 . "$root/bin/jdk.sh"; crashpipe_select_jdk
 cd "$root"
-mvn -B -ntp -q -pl parsers test-compile || exit 1
-logs=${TMPDIR:-/tmp}/crashpipe-fuzz; mkdir -p "$logs"
+[ -n "${FUZZ_NO_COMPILE:-}" ] || mvn -B -ntp -q -pl parsers test-compile || exit 1
+logs=${FUZZ_LOGS:-${TMPDIR:-/tmp}/crashpipe-fuzz}; mkdir -p "$logs"
 printf '%-34s %8s %12s %10s %8s %8s %9s\n' target seconds executions "exec/s" cov ft findings
 for t in "${targets[@]}"; do
   log="$logs/${t//#/-}.log"
@@ -25,7 +25,8 @@ for t in "${targets[@]}"; do
   JAZZER_FUZZ=1 MAVEN_OPTS="${MAVEN_OPTS:-}" mvn -B -ntp -pl parsers surefire:test -Dtest="$t" \
     -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.valueprofile=true -Djazzer.hooks=true \
     -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$secs" \
-    -Djazzer.internal.arg.2=-print_final_stats=1 -Djazzer.internal.arg.3=-rss_limit_mb=2048 > "$log" 2>&1
+    -Djazzer.internal.arg.2=-print_final_stats=1 -Djazzer.internal.arg.3=-rss_limit_mb=2048 \
+    -Djazzer.keep_going=${FUZZ_KEEP_GOING:-20} > "$log" 2>&1
   took=$(( $(date +%s) - start ))
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
   rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
