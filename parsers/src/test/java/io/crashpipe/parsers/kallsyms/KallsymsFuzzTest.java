@@ -118,15 +118,30 @@ class KallsymsFuzzTest {
         FuzzSeeds.write(getClass(), "kallsyms", "synthetic-absolute", synthetic(m, KallsymsEncodingsSyntheticTest.KERNEL.size()));
     }
 
-    /** {@link #WINDOW} symbols of a real table around {@code _stext}, as a fuzz input. */
+    /** One table's pieces around {@code _stext}, rebased so that {@code _stext} is {@link #STEXT}. */
+    record Window(Layout layout, int count, byte[] relativeBase, byte[] tokenTable, byte[] tokenIndex, byte[] names,
+            byte[] offsets, int[] markers) {
+        /** The target's input: names followed by kallsyms_markers (one block: [0]). */
+        byte[] seed() {
+            byte[] count4 = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, count).array();
+            return KallsymsFuzzTest.seed(layout, count4, relativeBase, tokenTable, tokenIndex,
+                    Arrays.copyOf(names, ((names.length + 3) & ~3) + 4), offsets);
+        }
+    }
+
     private static byte[] window(Kallsyms k, VirtualMemory mem) {
+        return window(k, mem, BASES[OFFSETS], WINDOW).seed();
+    }
+
+    /** {@code size} symbols of a real table from a little before {@code _stext}; pc-relative offsets as if the table were at {@code offsetsAt}. */
+    static Window window(Kallsyms k, VirtualMemory mem, long offsetsAt, int size) {
         KallsymsLayout l = k.layout();
         int stext = -1;
         for (int i = 0; i < k.size() && stext < 0; i++) {
             stext = k.get(i).name().equals("_stext") ? i : -1;
         }
         int from = Math.max(0, stext - 12);
-        int to = Math.min(k.size(), from + WINDOW);
+        int to = Math.min(k.size(), from + size);
         long delta = STEXT - k.get(stext).address();
 
         long at = l.names();
@@ -134,11 +149,14 @@ class KallsymsFuzzTest {
             at += entryBytes(mem, at, l.lengths());
         }
         long start = at;
+        int[] markers = new int[(to - from + 255) / 256];
         for (int i = from; i < to; i++) {
+            if ((i - from) % 256 == 0) {
+                markers[(i - from) / 256] = (int) (at - start);
+            }
             at += entryBytes(mem, at, l.lengths());
         }
-        byte[] namesOnly = mem.read(start, (int) (at - start));
-        byte[] names = Arrays.copyOf(namesOnly, ((namesOnly.length + 3) & ~3) + 4); // markers[0] = 0 after the names
+        byte[] names = mem.read(start, (int) (at - start));
 
         AddressTable t = l.addresses();
         ByteBuffer offsets = ByteBuffer.allocate((to - from) * t.entrySize()).order(ByteOrder.LITTLE_ENDIAN);
@@ -149,7 +167,7 @@ class KallsymsFuzzTest {
                 case ABSOLUTE -> offsets.putLong(mem.u64(entry) + delta);
                 case BASE_RELATIVE, ABSOLUTE_PERCPU -> offsets.putInt(mem.s32(entry)); // moved by relative_base
                 case PC_RELATIVE -> offsets.putInt(Math.toIntExact(k.get(i).address() + delta
-                        - (BASES[OFFSETS] + 4L * (i - from))));
+                        - (offsetsAt + 4L * (i - from))));
             }
         }
         if (t.relativeBase().isPresent()) {
@@ -165,9 +183,8 @@ class KallsymsFuzzTest {
             case ABSOLUTE_PERCPU -> Layout.ABSOLUTE_PERCPU;
             case PC_RELATIVE -> Layout.PC_RELATIVE;
         };
-        byte[] count = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, to - from).array();
-        return seed(layout, count, relativeBase, mem.read(l.tokenTable(), tokenBytes), mem.read(l.tokenIndex(), 512),
-                names, offsets.array());
+        return new Window(layout, to - from, relativeBase, mem.read(l.tokenTable(), tokenBytes),
+                mem.read(l.tokenIndex(), 512), names, offsets.array(), markers);
     }
 
     private static int tokenLength(VirtualMemory mem, KallsymsLayout l, int token) {
