@@ -24,7 +24,7 @@ class OrcFuzzTest {
     static final int IP_TABLE = 0x100;
     static final long TEXT_END = BASE + 0x10000;
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void orc(byte[] data) {
         if (data.length < 2) {
             return;
