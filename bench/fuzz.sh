@@ -20,6 +20,8 @@ cd "$root"
 [ -n "${FUZZ_NO_COMPILE:-}" ] || mvn -B -ntp -q -pl parsers test-compile || exit 1
 logs=${FUZZ_LOGS:-${TMPDIR:-/tmp}/crashpipe-fuzz}; mkdir -p "$logs"
 printf '%-34s %8s %12s %10s %8s %8s %9s\n' target seconds executions "exec/s" cov ft findings
+# Jazzer keeps going after a finding only when it can deduplicate findings, which needs its hooks.
+keep_going=; [ "${FUZZ_HOOKS:-true}" = true ] && keep_going=-Djazzer.keep_going=${FUZZ_KEEP_GOING:-20}
 for t in "${targets[@]}"; do
   log="$logs/${t//#/-}.log"
   start=$(date +%s)
@@ -28,7 +30,7 @@ for t in "${targets[@]}"; do
     -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.valueprofile="${FUZZ_VALUE_PROFILE:-true}" -Djazzer.hooks="${FUZZ_HOOKS:-true}" \
     -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$secs" \
     -Djazzer.internal.arg.2=-print_final_stats=1 -Djazzer.internal.arg.3=-rss_limit_mb=2048 \
-    -Djazzer.keep_going=${FUZZ_KEEP_GOING:-20} > "$log" 2>&1
+    $keep_going > "$log" 2>&1
   took=$(( $(date +%s) - start ))
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
   rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')

@@ -85,7 +85,8 @@ final class ContainerFuzzing {
                 }
             }
         }
-        // A whole small kdump file: the 6.1 fixture rewritten with its first present pages only.
+        // A whole small kdump file: the 6.1 fixture rewritten with its first present pages only,
+        // describing no frame past them (the full bitmaps made the seed 78 KB and 80 executions/s).
         Path small = Files.createTempFile("seed", ".kdump");
         try (Dump d = Dumps.open(kdump61.resolve("vmcore.zstd-d31"))) {
             long[] keep = new long[4];
@@ -100,7 +101,7 @@ final class ContainerFuzzing {
             } catch (Enough done) {
                 // four pages
             }
-            KdumpWriter.write(d, keep, small);
+            KdumpWriter.write(d, keep, keep[keep.length - 1] + 1, small); // bitmaps of a few bytes
             FuzzSeeds.write(KdumpCompressedFuzzTest.class, "kdumpCompressed", "6.1-four-pages", Files.readAllBytes(small));
         } finally {
             Files.deleteIfExists(small);
