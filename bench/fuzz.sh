@@ -19,7 +19,8 @@ fi
 cd "$root"
 [ -n "${FUZZ_NO_COMPILE:-}" ] || mvn -B -ntp -q -pl parsers test-compile || exit 1
 logs=${FUZZ_LOGS:-${TMPDIR:-/tmp}/crashpipe-fuzz}; mkdir -p "$logs"
-printf '%-34s %8s %12s %10s %8s %8s %9s\n' target seconds executions "exec/s" cov ft findings
+# seed-cov: edges covered by the seeds alone (INITED); cov/ft: edges and features at the end.
+printf '%-24s %8s %12s %8s %9s %6s %6s %9s\n' target seconds executions "exec/s" seed-cov cov ft findings
 # Jazzer keeps going after a finding only when it can deduplicate findings, which needs its hooks.
 keep_going=; [ "${FUZZ_HOOKS:-true}" = true ] && keep_going=-Djazzer.keep_going=${FUZZ_KEEP_GOING:-20}
 for t in "${targets[@]}"; do
@@ -36,8 +37,10 @@ for t in "${targets[@]}"; do
   rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
   status=$(grep -E '^#[0-9]+' "$log" | grep 'cov:' | tail -1)
   cov=$(sed -n 's/.*cov: \([0-9]*\).*/\1/p' <<<"$status"); ft=$(sed -n 's/.*ft: \([0-9]*\).*/\1/p' <<<"$status")
-  findings=$(grep -c 'FuzzTestFindingException:' "$log")
-  printf '%-34s %8s %12s %10s %8s %8s %9s\n' "$t" "$took" "${runs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$findings"
+  seedcov=$(grep -m1 -o 'INITED cov: [0-9]*' "$log" | grep -o '[0-9]*$')
+  # One 'Test unit written' per saved finding (crash-*, timeout-*, oom-*); without keep_going, the exception.
+  findings=$(grep -c 'Test unit written to' "$log"); [ "$findings" -gt 0 ] || findings=$(grep -c 'FuzzTestFindingException:' "$log")
+  printf '%-24s %8s %12s %8s %9s %6s %6s %9s\n' "$t" "$took" "${runs:-?}" "${rate:-?}" "${seedcov:-?}" "${cov:-?}" "${ft:-?}" "$findings"
   grep -m3 -o 'FuzzTestFindingException: .*' "$log" | cut -c1-200 | sed 's/^/    /'
 done
 echo "logs: $logs"
