@@ -63,7 +63,7 @@ class DumpAnalysisTest {
         Path file = Fixtures.dir("6.12-qemu-sysrq").resolve("vmcore.zstd-d31");
         try (Dump dump = Dumps.open(file)) {
             DumpMetadata meta = MetadataBuilder.build(DumpId.of(file), FoundDump.single(file), dump, "test");
-            DumpProgress progress = new DumpProgress(1000, 2000, true, new BitSet(), 3, 1500, -1, 2, 42, -1);
+            DumpProgress progress = new DumpProgress(1000, 2000, true, new BitSet(), 3, 1500, -1, 2, 42, -1, -1);
             AnalysisPass.Settled offline = assertInstanceOf(AnalysisPass.Settled.class,
                     AnalysisPass.run(meta.getVmcoreinfo(), CpuNotes.of(meta), new DumpMemory(dump), Sections.ALL));
 
