@@ -123,7 +123,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         analyses.remove(id); // built from the metadata: a new copy starts over
         LOG.info("dump {}: metadata from host {} ({}, {} pages in RAM)", id, meta.getHost().getHostname(),
                 meta.getContainer(), meta.getPageCounts().getInRam());
-        if (pagesGone(p)) { // a replay met the seal first: the chunks it announced did not all come
+        if (!p.done() && pagesGone(p)) { // a replay met the seal first: the chunks it announced did not all come
             p = skip(id, p, raw, where);
         }
         save(id, p.done() ? p : analyse(id, p, meta));
