@@ -32,7 +32,7 @@ class LocalKafkaClusterIT {
 
     @Test
     void threeBrokersInThisJvmKeepEveryAcknowledgedWriteThroughACleanStopAndRestart() throws Exception {
-        assertTimeoutPreemptively(Duration.ofMinutes(4), () -> {
+        assertTimeoutPreemptively(Duration.ofMinutes(8), () -> {
             try (LocalKafkaCluster cluster = LocalKafkaCluster.builder().brokers(3).controllers(3).start()) {
                 createReplicatedTopic(cluster, "t");
                 produceAcrossAnOutage(cluster, "t", () -> cluster.stopBroker(1));
@@ -46,8 +46,9 @@ class LocalKafkaClusterIT {
 
     @Test
     void aBrokerInItsOwnJvmKilledWithSigkillLosesNoAcknowledgedWrite() throws Exception {
-        assertTimeoutPreemptively(Duration.ofMinutes(4), () -> {
-            try (LocalKafkaCluster cluster = LocalKafkaCluster.builder().brokers(3).controllers(1).childJvms("192m").start()) {
+        assertTimeoutPreemptively(Duration.ofMinutes(8), () -> {
+            try (LocalKafkaCluster cluster = LocalKafkaCluster.builder().brokers(3).controllers(1).childJvms("192m")
+                    .directory(java.nio.file.Path.of("target", "cluster-it-" + System.currentTimeMillis())).start()) {
                 createReplicatedTopic(cluster, "k");
                 produceAcrossAnOutage(cluster, "k", () -> cluster.killBroker(2));
                 assertEquals(3 * RECORDS_PER_PHASE, consumeAll(cluster, "k"), "every acknowledged record, none twice");
