@@ -58,7 +58,7 @@ public final class StormBenchmark implements Callable<Integer> {
     @Option(names = "--brokers", defaultValue = "3", description = "default ${DEFAULT-VALUE}")
     int brokers;
 
-    @Option(names = "--controllers", defaultValue = "3", description = "KRaft controller quorum (default ${DEFAULT-VALUE})")
+    @Option(names = "--controllers", defaultValue = "1", description = "KRaft controllers (default ${DEFAULT-VALUE}: not a kill target; 3 for a quorum that survives one loss)")
     int controllers;
 
     @Option(names = "--partitions", defaultValue = "6", description = "of the keyed topics (default ${DEFAULT-VALUE})")
@@ -76,7 +76,7 @@ public final class StormBenchmark implements Callable<Integer> {
     @Option(names = "--kill-pause", defaultValue = "3:10", description = "seconds MIN:MAX a victim stays down (default ${DEFAULT-VALUE})")
     String killPause;
 
-    @Option(names = "--timeout", defaultValue = "30", description = "minutes to wait for every report (default ${DEFAULT-VALUE})")
+    @Option(names = "--timeout", defaultValue = "40", description = "minutes to wait for every report (default ${DEFAULT-VALUE})")
     long timeoutMinutes;
 
     @Option(names = "--broker-heap", defaultValue = "256m", description = "default ${DEFAULT-VALUE}")
@@ -243,7 +243,7 @@ public final class StormBenchmark implements Callable<Integer> {
 
                 @Override
                 public void restart() throws IOException, InterruptedException {
-                    p.start(Duration.ofMinutes(4));
+                    p.start(Duration.ofMinutes(10));
                 }
             });
         }

@@ -35,7 +35,7 @@ import org.apache.kafka.clients.admin.Admin;
  * configuration across a kill and restart.
  */
 final class StormStack implements AutoCloseable {
-    private static final Duration READY_WAIT = Duration.ofMinutes(4);
+    private static final Duration READY_WAIT = Duration.ofMinutes(10);
 
     /** The shape of the stack. */
     record Shape(int brokers, int controllers, int gateways, int topologies, int sinks, int partitions,

@@ -30,7 +30,7 @@ class KdumpRestampTest {
         try (FileByteSource before = new FileByteSource(SAMPLE); FileByteSource after = new FileByteSource(copy)) {
             DiskDumpHeader a = DiskDumpHeader.read(before);
             DiskDumpHeader b = DiskDumpHeader.read(after);
-            assertEquals("vm", a.utsname().nodename());
+            assertEquals("vmcore-lab", a.utsname().nodename()); // the lab guest the sample comes from
             assertEquals("storm-host-042", b.utsname().nodename());
             assertEquals(when, b.timestamp());
             assertEquals(a.utsname().release(), b.utsname().release());
