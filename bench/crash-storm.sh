@@ -5,16 +5,16 @@
 # instance, one gateway and one sink are SIGKILLed at random moments and restarted. Every dump is
 # then counted in Elasticsearch by id (report, kernel-log lines against the offline count).
 #   bench/crash-storm.sh [--dumps N] [--no-kills] [--seed S] [other `crashpipe bench storm` options]
-# Default 20 dumps (CI); the closing note runs --dumps 200. Sources: samples/sample.kdump, the lkdtm
-# test dump and, when ../shared/fixtures is there, shrunk copies of the 5.10, 6.12 and 7.2 fixtures
-# (made once into ~/.cache/crashpipe/storm-sources). Last line:
+# Default 20 dumps (CI); the closing note runs --dumps 200. Sources: samples/sample.kdump and, when
+# ../shared/fixtures is there, shrunk copies of the 5.10, 6.12 and 7.2 fixtures (made once into
+# ~/.cache/crashpipe/storm-sources with `crashpipe shrink`). Last line:
 #   crash-storm: D dumps from H hosts, R reports indexed, L lost, X duplicated, K kills, p50 S s, p99 S s
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
 "$root/crashpipe" --version >/dev/null   # builds if needed
 
-sources=(samples/sample.kdump cli/src/test/resources/dumps/6.1-lkdtm-exception.kdump)
+sources=(samples/sample.kdump)
 fixtures="$root/../shared/fixtures"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/crashpipe/storm-sources"
 if [ -d "$fixtures" ]; then

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
             "crash-storm: D dumps from H hosts, R reports indexed, L lost, X duplicated, K kills, p50 S s, p99 S s"})
 public final class StormBenchmark implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "DUMP", description = "small kdump-compressed dumps to restamp"
-            + " (default: samples/sample.kdump and the lkdtm test dump, from the current directory)")
+            + " (default: samples/sample.kdump, from the current directory)")
     List<Path> sources = new ArrayList<>();
 
     @Option(names = "--dumps", defaultValue = "20", description = "dumps in the storm (default ${DEFAULT-VALUE})")
@@ -256,17 +256,12 @@ public final class StormBenchmark implements Callable<Integer> {
     }
 
     private static List<Path> defaultSources() {
-        List<Path> out = new ArrayList<>();
-        for (String s : List.of("samples/sample.kdump", "cli/src/test/resources/dumps/6.1-lkdtm-exception.kdump")) {
-            if (Files.isRegularFile(Path.of(s))) {
-                out.add(Path.of(s));
-            }
-        }
-        if (out.isEmpty()) {
+        Path sample = Path.of("samples", "sample.kdump");
+        if (!Files.isRegularFile(sample)) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new StormBenchmark()),
                     "no dumps given and samples/sample.kdump is not in the current directory");
         }
-        return out;
+        return List.of(sample);
     }
 
     /** The jar this command runs from: the services run from it too. */
