@@ -1,6 +1,5 @@
 package io.crashpipe.cli;
 
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crashpipe.parsers.testing.DamagedCorpus;
@@ -47,6 +46,40 @@ class DamagedCorpusCommandsTest {
     private static final Pattern FLAGGED = Pattern.compile("incomplete|unknown|not available|could not be read|"
             + "\\?  |\\bno task\\b|not mapped|not in ram|excluded|corrupt|broken|loops back");
 
+    /**
+     * What a case must say, beyond the generic checks: case -> command -> text in its stdout or stderr.
+     * These pin the cases that used to be silently wrong with exit 0 (issue 15).
+     */
+    static final Map<String, Map<String, String>> SAYS = Map.ofEntries(
+            Map.entry("comm-escapes", Map.of("ps DUMP", "  \\x1b]0;pwn\\x07\\x1b[2J\n")),
+            Map.entry("nodename-escapes", Map.of("sys DUMP", "NODENAME: vm\\x1b[31mRED")),
+            Map.entry("module-name-escapes", Map.of("mod DUMP", "  qemu\\x1b[8m_fw  ")),
+            Map.entry("printk-descs-wiped", Map.of("log DUMP", "crashpipe log: incomplete: descriptor id ",
+                    "analyze DUMP", "PANIC: (unknown: the kernel log is incomplete: ")),
+            Map.entry("printk-record-lpos-damaged", Map.of("log DUMP", "does not fit the 131072-byte data ring")),
+            Map.entry("printk-text-page-zeroed", Map.of("log DUMP", "carries id 0")),
+            Map.entry("printk-prb-null", Map.of("analyze DUMP", "PANIC: (unknown: virtual address 0x0")),
+            Map.entry("btf-magic", Map.of("analyze DUMP", "\nps: not available (.BTF at __start_BTF 0x")),
+            Map.entry("orc-ip-garbage", Map.of("bt -a DUMP", "(the kernel's ORC tables cannot be used: ")),
+            Map.entry("orc-unwind-zeroed", Map.of("bt -a DUMP", "incomplete: the unwind stopped after 0 frames (ORC marks ")),
+            Map.entry("panic-stack-zeroed", Map.of("bt DUMP", "incomplete: the unwind stopped after 1 frame (return address 0")),
+            Map.entry("cpu0-stack-garbage", Map.of("bt -a DUMP", "incomplete: the unwind stopped after 2 frames (no ORC entry")),
+            Map.entry("cpu0-rsp-unmapped", Map.of("bt -a DUMP", "incomplete: the unwind stopped after 1 frame (stack not readable")),
+            Map.entry("cpu1-registers-zeroed", Map.of("bt -a DUMP", "CPU: 1    COMMAND: \"init\"\n    incomplete: ")),
+            Map.entry("top-page-table-zeroed", Map.of("ps --json DUMP", "not mapped - no PGD entry")),
+            Map.entry("direct-map-pgd-outside-ram", Map.of(
+                    "ps --json DUMP", "translation failed: the PGD entry points outside RAM (page-table page at physical 0x",
+                    "bt -a DUMP", "incomplete: the task running on CPU 1 could not be read (virtual address 0x")),
+            Map.entry("task-list-cycle", Map.of("ps DUMP", "ps: tasks incomplete: the list at 0x",
+                    "ps --json DUMP", "loops back to 0x")),
+            Map.entry("task-list-null-link", Map.of("ps DUMP", "has a NULL link after 10 entries")),
+            Map.entry("pid-index-cycle", Map.of("ps DUMP", "the PID IDR reaches node 0x")),
+            Map.entry("module-list-loop", Map.of("mod DUMP", "mod: modules incomplete: the list at 0x")),
+            Map.entry("vmcoreinfo-pagesize-abcd", Map.of("sys DUMP", "value of PAGESIZE is not a number")),
+            Map.entry("vmcoreinfo-pagesize-absurd", Map.of("sys DUMP", "PAGESIZE is -4096, expected a power of two")),
+            Map.entry("vmcoreinfo-printk-info-size-0", Map.of("log DUMP", "SIZE(printk_info)=0 but a field at offset 0")),
+            Map.entry("vmcoreinfo-text-len-offset-wrong", Map.of("log DUMP", "a field at offset 4000 needs 4004 bytes")));
+
     static final Map<String, CliRun> INTACT = new LinkedHashMap<>();
     static final Path REPORT = Path.of("target", "damaged-corpus.txt");
 
@@ -85,9 +118,14 @@ class DamagedCorpusCommandsTest {
             report.append(String.format("  %-20s exit %d, %d lines (intact %d)%s%n", label, r.exitCode(), lines(r.out()),
                     lines(ok.out()), r.err().isBlank() ? "" : "; err: " + r.err().strip().lines().findFirst().orElse("")));
             check(label, r, ok).forEach(f -> failures.add(label + ": " + f));
+            String says = SAYS.getOrDefault(name, Map.of()).get(label);
+            if (says != null && !(r.out() + r.err()).contains(says)) {
+                failures.add(label + ": does not say '" + says + "':\n" + r.out() + r.err());
+            }
         }
         Files.writeString(REPORT, report, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         assertTrue(failures.isEmpty(), name + ":\n  " + String.join("\n  ", failures));
+        assertTrue(SAYS.containsKey(name), name + ": a new case says what it must print (SAYS)");
     }
 
     /** What is wrong with one run, compared with the same command on the intact dump. */
