@@ -191,10 +191,24 @@ public final class DamagedCorpus {
         }
     }
 
-    /** The shared corpus folder of this test JVM (built lazily, case by case). */
-    public static Path dir() throws IOException {
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "crashpipe-damaged-" + ProcessHandle.current().pid());
-        Files.createDirectories(dir);
+    private static Path dir;
+
+    /** The corpus folder of this test JVM (built lazily, case by case; deleted when the JVM exits). */
+    public static synchronized Path dir() throws IOException {
+        if (dir == null) {
+            dir = Files.createTempDirectory("crashpipe-damaged-");
+            Path d = dir;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var files = Files.list(d)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                    Files.deleteIfExists(d);
+                } catch (IOException e) {
+                    // a temporary folder left behind is no reason to fail the run
+                }
+            }));
+        }
         return dir;
     }
 
