@@ -61,10 +61,11 @@ class DamagedCorpusCommandsTest {
             Map.entry("printk-prb-null", Map.of("analyze DUMP", "PANIC: (unknown: virtual address 0x0")),
             Map.entry("btf-magic", Map.of("analyze DUMP", "\nps: not available (.BTF at __start_BTF 0x")),
             Map.entry("orc-ip-garbage", Map.of("bt -a DUMP", "(the kernel's ORC tables cannot be used: ")),
-            Map.entry("orc-unwind-zeroed", Map.of("bt -a DUMP", "incomplete: the unwind stopped after 0 frames (ORC marks ")),
+            Map.entry("orc-unwind-zeroed", Map.of("bt -a DUMP", "incomplete: the unwind stopped after 1 frame (ORC marks ")),
             Map.entry("panic-stack-zeroed", Map.of("bt DUMP", "incomplete: the unwind stopped after 1 frame (return address 0")),
             Map.entry("cpu0-stack-garbage", Map.of("bt -a DUMP", "incomplete: the unwind stopped after 2 frames (no ORC entry")),
             Map.entry("cpu0-rsp-unmapped", Map.of("bt -a DUMP", "incomplete: the unwind stopped after 1 frame (stack not readable")),
+            Map.entry("cpu1-rip-outside-text", Map.of("bt DUMP", "[exception RIP: unknown or invalid address]")),
             Map.entry("cpu1-registers-zeroed", Map.of("bt -a DUMP", "CPU: 1    COMMAND: \"init\"\n    incomplete: ")),
             Map.entry("top-page-table-zeroed", Map.of("ps --json DUMP", "not mapped - no PGD entry")),
             Map.entry("direct-map-pgd-outside-ram", Map.of(

@@ -70,7 +70,8 @@ public record Backtrace(int cpu, Optional<TaskRef> task, Optional<Registers> not
             why.add("no frame could be unwound" + stop.map(s -> " (" + s + ")").orElse(""));
         } else if (unwound < MIN_FRAMES && stop.isPresent()) {
             why.add("the unwind stopped after " + unwound + (unwound == 1 ? " frame (" : " frames (") + stop.get() + ")"
-                    + (n > unwound ? "; the " + (n - unwound) + " frames marked '?' were found by scanning the stack" : ""));
+                    + (n - unwound == 1 ? "; the frame marked '?' is a guess from the stack"
+                            : n > unwound ? "; the " + (n - unwound) + " frames marked '?' are guesses from the stack" : ""));
         }
         if (task.isEmpty()) {
             why.add("the task running on CPU " + cpu + " could not be read" + taskUnknown.map(w -> " (" + w + ")").orElse(""));
