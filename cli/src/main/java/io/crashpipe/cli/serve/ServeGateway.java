@@ -44,46 +44,46 @@ public final class ServeGateway implements Callable<Integer> {
     @Option(names = "--client-ca", defaultValue = "${env:CRASHPIPE_CLIENT_CA}", description = "PEM CAs: require agents to present a certificate they signed (mutual TLS) ($CRASHPIPE_CLIENT_CA)")
     Path clientCa;
 
-    @Option(names = "--max-chunk-bytes", converter = Sizes.Converter.class, defaultValue = "${env:CRASHPIPE_GATEWAY_MAX_CHUNK_BYTES:-2M}",
+    @Option(names = "--max-chunk-bytes", paramLabel = "SIZE", converter = Sizes.Converter.class, defaultValue = "${env:CRASHPIPE_GATEWAY_MAX_CHUNK_BYTES:-2M}",
             description = "largest body of a chunk or seal request, refused (413) from its Content-Length before a byte is read"
                     + " ($CRASHPIPE_GATEWAY_MAX_CHUNK_BYTES; default ${DEFAULT-VALUE}; at most 8M)")
     long maxChunkBytes;
 
-    @Option(names = "--max-metadata-bytes", converter = Sizes.Converter.class, defaultValue = "${env:CRASHPIPE_GATEWAY_MAX_METADATA_BYTES:-8M}",
+    @Option(names = "--max-metadata-bytes", paramLabel = "SIZE", converter = Sizes.Converter.class, defaultValue = "${env:CRASHPIPE_GATEWAY_MAX_METADATA_BYTES:-8M}",
             description = "largest body of a metadata request ($CRASHPIPE_GATEWAY_MAX_METADATA_BYTES; default ${DEFAULT-VALUE}; at most 8M)")
     long maxMetadataBytes;
 
-    @Option(names = "--inflight-bytes", converter = Sizes.Converter.class, defaultValue = "${env:CRASHPIPE_GATEWAY_INFLIGHT_BYTES:-64M}",
+    @Option(names = "--inflight-bytes", paramLabel = "SIZE", converter = Sizes.Converter.class, defaultValue = "${env:CRASHPIPE_GATEWAY_INFLIGHT_BYTES:-64M}",
             description = "bytes sent to Kafka and not yet acknowledged; beyond it new events get 503 with Retry-After"
                     + " ($CRASHPIPE_GATEWAY_INFLIGHT_BYTES; default ${DEFAULT-VALUE})")
     long inFlightBytes;
 
-    @Option(names = "--max-pending-events", defaultValue = "${env:CRASHPIPE_GATEWAY_MAX_PENDING_EVENTS:-0}",
+    @Option(names = "--max-pending-events", paramLabel = "N", defaultValue = "${env:CRASHPIPE_GATEWAY_MAX_PENDING_EVENTS:-0}",
             description = "admitted events held until Kafka acknowledges them (the in-flight gate); beyond it 503;"
                     + " 0: twice --inflight-bytes over --max-chunk-bytes, at least 16 ($CRASHPIPE_GATEWAY_MAX_PENDING_EVENTS;"
                     + " default ${DEFAULT-VALUE})")
     int maxPendingEvents;
 
-    @Option(names = "--max-connections", defaultValue = "${env:CRASHPIPE_GATEWAY_MAX_CONNECTIONS:-1024}",
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "${env:CRASHPIPE_GATEWAY_MAX_CONNECTIONS:-1024}",
             description = "open connections at most; more are closed when accepted ($CRASHPIPE_GATEWAY_MAX_CONNECTIONS; default ${DEFAULT-VALUE})")
     int maxConnections;
 
-    @Option(names = "--header-timeout", converter = Durations.class, defaultValue = "${env:CRASHPIPE_GATEWAY_HEADER_TIMEOUT:-20s}",
+    @Option(names = "--header-timeout", paramLabel = "DURATION", converter = Durations.class, defaultValue = "${env:CRASHPIPE_GATEWAY_HEADER_TIMEOUT:-20s}",
             description = "an HTTP/1.1 request line and headers must be complete this long after their first byte"
                     + " ($CRASHPIPE_GATEWAY_HEADER_TIMEOUT; default ${DEFAULT-VALUE})")
     Duration headerTimeout;
 
-    @Option(names = "--read-timeout", converter = Durations.class, defaultValue = "${env:CRASHPIPE_GATEWAY_READ_TIMEOUT:-30s}",
+    @Option(names = "--read-timeout", paramLabel = "DURATION", converter = Durations.class, defaultValue = "${env:CRASHPIPE_GATEWAY_READ_TIMEOUT:-30s}",
             description = "longest pause in a request body, and longest a client may leave its answers unread"
                     + " ($CRASHPIPE_GATEWAY_READ_TIMEOUT; default ${DEFAULT-VALUE})")
     Duration readTimeout;
 
-    @Option(names = "--idle-timeout", converter = Durations.class, defaultValue = "${env:CRASHPIPE_GATEWAY_IDLE_TIMEOUT:-120s}",
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = Durations.class, defaultValue = "${env:CRASHPIPE_GATEWAY_IDLE_TIMEOUT:-120s}",
             description = "a connection with no request in progress is closed after this long without traffic"
                     + " ($CRASHPIPE_GATEWAY_IDLE_TIMEOUT; default ${DEFAULT-VALUE})")
     Duration idleTimeout;
 
-    @Option(names = "--ledger-memory", converter = Sizes.Converter.class, defaultValue = "${env:CRASHPIPE_GATEWAY_LEDGER_MEMORY:-64M}",
+    @Option(names = "--ledger-memory", paramLabel = "SIZE", converter = Sizes.Converter.class, defaultValue = "${env:CRASHPIPE_GATEWAY_LEDGER_MEMORY:-64M}",
             description = "memory for what the gateway remembers of recent dumps (chunk numbers and digests, memory maps) to"
                     + " check events against their dump; the least recent are forgotten and read back from Kafka when needed"
                     + " ($CRASHPIPE_GATEWAY_LEDGER_MEMORY; default ${DEFAULT-VALUE})")
