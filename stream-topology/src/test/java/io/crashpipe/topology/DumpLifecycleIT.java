@@ -3,7 +3,6 @@ package io.crashpipe.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.crashpipe.agent.DumpId;
 import io.crashpipe.agent.FoundDump;
@@ -36,7 +35,7 @@ class DumpLifecycleIT {
 
     @Test
     void aDumpWhoseEventsStopBeforeItsSealIsReportedPartialNamingAPageAndThenPurged() throws Exception {
-        assumeTrue(Fixtures.available(), "fixtures not present (../shared/fixtures)");
+        Fixtures.assumeAvailable("this test");
         Path file = Fixtures.dir("6.12-qemu-sysrq").resolve("vmcore.zstd-d31");
         try (LocalKafka kafka = LocalKafka.startTemporary()) {
             try (Admin admin = kafka.admin()) {

@@ -2,7 +2,6 @@ package io.crashpipe.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.crashpipe.localkafka.LocalKafka;
 import io.crashpipe.parsers.testing.Fixtures;
@@ -32,7 +31,7 @@ class RegistryOutageIT {
 
     @Test
     void aRegistryOutageInTheMiddleOfAnUploadLosesAndDeadLettersNothing() throws Exception {
-        assumeTrue(Fixtures.available(), "fixtures not present (../shared/fixtures)");
+        Fixtures.assumeAvailable("this test");
         Path file = Fixtures.dir("6.12-qemu-sysrq").resolve("vmcore.zstd-d31");
         try (LocalKafka kafka = LocalKafka.startTemporary()) {
             try (Admin admin = kafka.admin()) {
