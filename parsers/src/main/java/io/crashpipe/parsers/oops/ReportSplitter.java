@@ -23,6 +23,14 @@ public final class ReportSplitter {
     private static final Pattern TRACE_HEADER = Pattern.compile("^\\s*Call [Tt]race:");
     private static final Pattern GARBLED_FRAME = Pattern.compile("^\\s*\\? [A-Za-z_]\\w*[^\\w.+\\s]");
     private static final Pattern KASAN_RULE = Pattern.compile("^={40,}\\s*$");
+    /**
+     * A panic headline whose message went to the next record: a 5.10 PREEMPT_RT kernel's NMI panic
+     * logs "Kernel panic - not syncing:" and "NMI: Not continuing" as two lines (crash's sys shows the
+     * bare half). The two are joined before matching, so the title carries the message.
+     */
+    private static final Pattern BARE_PANIC = Pattern.compile("^\\s*Kernel panic - not syncing:\\s*$");
+    /** Lines that follow a panic headline but are never its message. */
+    private static final Pattern AFTER_HEADLINE = Pattern.compile("^\\s*(?:CPU: |Hardware name:|Call [Tt]race:|Kernel Offset:|---\\[ )");
 
     private final Consumer<RawReport> sink;
     private final int maxLines;
@@ -40,6 +48,7 @@ public final class ReportSplitter {
     private boolean cpuBacktraces;
     private boolean inTrace;
     private int framesSinceTrace;
+    private String heldPanic;
 
     public ReportSplitter(Consumer<RawReport> sink) {
         this(sink, DEFAULT_MAX_LINES);
@@ -52,6 +61,35 @@ public final class ReportSplitter {
 
     /** Feeds one line of log text (with or without timestamps and syslog prefixes). */
     public void accept(String rawLine) {
+        String text = LinePrefix.strip(rawLine);
+        if (heldPanic != null) {
+            String held = heldPanic;
+            heldPanic = null;
+            if (completesPanic(text, held, rawLine)) {
+                take(held + " " + text.strip());
+                lineNo++; // the message's own line, now part of the headline
+                return;
+            }
+            take(held);
+        }
+        if (BARE_PANIC.matcher(text).matches()) {
+            heldPanic = rawLine;
+            return;
+        }
+        take(rawLine);
+    }
+
+    /** True when {@code next}, printed right after a bare panic headline by the same context, is its message. */
+    private static boolean completesPanic(String next, String held, String rawNext) {
+        if (next.isBlank() || AFTER_HEADLINE.matcher(next).lookingAt() || Recognisers.match(next) != null) {
+            return false;
+        }
+        String a = LinePrefix.callerId(held);
+        String b = LinePrefix.callerId(rawNext);
+        return a.isEmpty() || b.isEmpty() || a.equals(b);
+    }
+
+    private void take(String rawLine) {
         lineNo++;
         String text = LinePrefix.strip(rawLine);
         String lineCaller = LinePrefix.callerId(rawLine);
@@ -149,6 +187,11 @@ public final class ReportSplitter {
 
     /** Emits the last report; call once at the end of input. */
     public void finish() {
+        if (heldPanic != null) {
+            String held = heldPanic;
+            heldPanic = null;
+            take(held);
+        }
         emit();
     }
 

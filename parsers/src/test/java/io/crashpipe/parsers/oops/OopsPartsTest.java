@@ -186,4 +186,41 @@ class OopsPartsTest {
         assertEquals("BUG: key ADDR has not been registered!",
                 parser.parse("BUG: key ffff88801f2a3b40 has not been registered!\n").get(0).title());
     }
+
+    @Test
+    void aPanicHeadlineWhoseMessageWentToTheNextLineIsJoinedWithIt() {
+        // a lab dump of Debian's 5.10.0-32-rt-amd64 panicking on an unknown NMI, as makedumpfile --dump-dmesg prints it
+        String log = String.join("\n",
+                "[   22.329848] Uhhuh. NMI received for unknown reason 31 on CPU 0.",
+                "[   22.329848] Do you have a strange power saving mode enabled?",
+                "[   22.329848] Kernel panic - not syncing:",
+                "[   22.329848] NMI: Not continuing",
+                "[   22.329848] CPU: 0 PID: 119 Comm: init Not tainted 5.10.0-32-rt-amd64 #1 Debian 5.10.223-1",
+                "[   22.329848] Hardware name: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 04/01/2014",
+                "[   22.329848] Call Trace:",
+                "[   22.329848]  dump_stack+0x6b/0x83",
+                "[   22.329848]  panic+0xcb/0x316",
+                "[   22.329848]  ? printk+0x62/0x7d",
+                "[   22.329848]  nmi_panic.cold+0xc/0xc",
+                "[   22.329848]  unknown_nmi_error.cold+0x46/0x54",
+                "[   22.329848]  exc_nmi+0x14f/0x170",
+                "[   22.329848]  asm_exc_nmi+0xb1/0xfa",
+                "[   22.780359] ---[ end Kernel panic - not syncing: NMI: Not continuing ]---");
+        List<CrashReport> reports = new OopsParser().parse(log);
+        assertEquals(1, reports.size());
+        assertEquals("kernel panic: NMI: Not continuing", reports.get(0).title());
+        assertEquals("NMI: Not continuing", reports.get(0).panic());
+        assertEquals("unknown_nmi_error", reports.get(0).guiltyFrame());
+    }
+
+    @Test
+    void aBarePanicHeadlineFollowedByTheTaskHeaderKeepsItsOwnLine() {
+        List<CrashReport> reports = new OopsParser().parse(String.join("\n",
+                "Kernel panic - not syncing:",
+                "CPU: 0 PID: 119 Comm: init Not tainted 5.10.0-32-rt-amd64 #1 Debian 5.10.223-1",
+                "Call Trace:",
+                " panic+0xcb/0x316"));
+        assertEquals(1, reports.size());
+        assertEquals("kernel panic:", reports.get(0).title().strip());
+    }
 }
