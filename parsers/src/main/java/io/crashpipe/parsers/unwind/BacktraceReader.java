@@ -156,13 +156,16 @@ public final class BacktraceReader {
         }
         Registers regs = arch.registers().fromNote(notes.get(cpu));
         Optional<TaskRef> task;
+        String why = null;
         try {
             task = tasks.onCpu(cpu);
         } catch (MemoryFault e) {
             MemoryFault.propagateIfWaiting(e);
             task = Optional.empty();
+            why = e.getMessage();
         }
-        return unwinder.running(cpu, task, regs);
+        Backtrace bt = unwinder.running(cpu, task, regs);
+        return why == null ? bt : bt.withTaskUnknown(why);
     }
 
     /**
