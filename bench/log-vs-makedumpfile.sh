@@ -2,12 +2,16 @@
 # Cold start: `crashpipe log DUMP` (a new JVM each run, launcher included) against
 # `makedumpfile --dump-dmesg DUMP OUT` on the same dump, runs interleaved so both see the same
 # machine; the outputs must be byte-identical. Also `crashpipe --version` (JVM and command-line
-# start, no dump work). Prints the median and best wall time and the median CPU time (user+sys)
-# of RUNS runs each, the ratio of medians, and the machine's load before and after.
+# start, no dump work) and `crashpipe sys` / `crashpipe ps` on the first dump. Prints the median
+# and best wall time and the median CPU time (user+sys) of RUNS runs each, the ratio of medians,
+# and the machine's load before and after. Nothing is dropped system-wide: "cold" is a new JVM.
 #   bench/log-vs-makedumpfile.sh [DUMP...]
 #   RUNS=11 (default) runs of each command.
-#   BASELINE=/path/to/other/checkout: times that checkout's ./crashpipe too, in the same runs
-#     (before/after: e.g. a `git archive main | tar -x` copy, built once by its launcher).
+#   BASE=REV (a commit, e.g. main): times that commit's ./crashpipe too, in the same runs, for a
+#     before/after: a `git archive` copy under $TMPDIR, built once by its own launcher and kept.
+#   BASELINE=/path/to/other/checkout: the same with a checkout you made.
+# On a busy machine wall times grow with the load while CPU times move less: compare the
+# before/after ratio of one run, and quote the load with it.
 # Default dump: the kdump-tools file of the largest fixture (by guest memory: the 1 GiB genuine
 # kdump), and the 2 GiB lab dump $LAB_DATA/dumps/2g-6.12 when present. makedumpfile 1.7.2 (Debian)
 # cannot read snappy/zstd variants, hence zlib. Target (issue 18): crashpipe log <= 0.25 s.
@@ -39,6 +43,14 @@ if m.get("arch", "x86_64") == "x86_64": print(int(float(v[:-1]) * (1024 if v.end
 fi
 [ ${#dumps[@]} -gt 0 ] || { echo "bench: no dumps given or found" >&2; exit 2; }
 
+if [ -n "${BASE:-}" ] && [ -z "${BASELINE:-}" ]; then
+  rev=$(git -C "$root" rev-parse --short "$BASE")
+  BASELINE="${TMPDIR:-/tmp}/crashpipe-bench-base-$rev"
+  if [ ! -x "$BASELINE/crashpipe" ]; then
+    echo "bench: unpacking $BASE ($rev) into $BASELINE" >&2
+    mkdir -p "$BASELINE" && git -C "$root" archive "$rev" | tar -x -C "$BASELINE"
+  fi
+fi
 launchers=("after=$root/crashpipe")
 [ -n "${BASELINE:-}" ] && launchers=("before=$BASELINE/crashpipe" "${launchers[@]}")
 # Untimed: build when needed and train the start-up cache, as a user's first command would.
@@ -68,6 +80,10 @@ def timed(cmd, out=None):
 cases = []
 for name, launcher in launchers:
     cases.append((f"crashpipe --version ({name})", None, lambda l=launcher: timed([l, "--version"])))
+for command in ("sys", "ps"):
+    for name, launcher in launchers:
+        cases.append((f"crashpipe {command} ({name})", None,
+                      lambda l=launcher, c=command: timed([l, c, dumps[0]])))
 for d in dumps:
     for name, launcher in launchers:
         out = os.path.join(tmp, f"{name}.{os.path.basename(d)}")
@@ -99,9 +115,16 @@ for i, (label, d, _) in enumerate(cases):
         else:
             with open(ours, "rb") as a, open(theirs, "rb") as b:
                 identical = "yes" if a.read() == b.read() else "NO"
-    short = "-" if d is None else os.path.basename(d)
+    short = os.path.basename(d) if d is not None else ("-" if "version" in label else os.path.basename(dumps[0]))
     best = min(s[0] for s in samples[i])
     print(f"{label:32} {short:28} {median(i, 0):9.3f} {best:8.3f} {median(i, 1):7.3f} {ratio:>16}  {identical}")
+for i, (label, _, _) in enumerate(cases):
+    if label.endswith("(after)"):
+        j = next((k for k, c in enumerate(cases) if c[0] == label[:-len("(after)")] + "(before)"
+                  and c[1] == cases[i][1]), None)
+        if j is not None:
+            print(f"after/before {label[:-len(' (after)')]:24} wall {median(i, 0) / median(j, 0):.2f}"
+                  f"  cpu {median(i, 1) / median(j, 1):.2f}")
 print(f"{runs} runs each, interleaved; wall = new process to exit, cpu = user+sys of that process tree")
 EOF
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"

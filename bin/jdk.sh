@@ -43,16 +43,19 @@ crashpipe_select_jdk() {
       return 0
     fi
   fi
-  javac=$(command -v javac 2>/dev/null || true)
-  [ -n "$javac" ] && javac=$(readlink -f "$javac")
-  for candidate in /usr/lib/jvm/*/ "${javac%/bin/javac}/"; do
-    candidate=${candidate%/}
-    [ -x "$candidate/bin/javac" ] || continue
-    crashpipe_major_of "$candidate"
-    if [ "${REPLY:-0}" -ge 21 ] && [ "$REPLY" -gt "$best_major" ]; then
-      best=$candidate; best_major=$REPLY
-    fi
+  for candidate in /usr/lib/jvm/*/; do
+    crashpipe_consider_jdk "${candidate%/}"
   done
+  # javac on PATH: usually a symlink into /usr/lib/jvm (Debian's alternatives), already seen;
+  # only another one costs the readlink process that finds its JDK.
+  crashpipe_path_javac
+  if [ -n "$REPLY" ]; then
+    javac=$REPLY
+    for candidate in /usr/lib/jvm/*/; do
+      [ "$javac" -ef "${candidate}bin/javac" ] && javac= && break
+    done
+    [ -n "$javac" ] && javac=$(readlink -f "$javac") && crashpipe_consider_jdk "${javac%/bin/javac}"
+  fi
   if [ -z "$best" ]; then
     echo "crashpipe: no JDK 21 or newer found (looked at \$JAVA_HOME, /usr/lib/jvm/*, and javac on PATH)." >&2
     echo "crashpipe: install one (e.g. 'apt-get install openjdk-21-jdk-headless' where available) or set JAVA_HOME." >&2
@@ -61,6 +64,27 @@ crashpipe_select_jdk() {
   export JAVA_HOME=$best
   CRASHPIPE_JAVA_MAJOR=$best_major
   crashpipe_quiet_maven "$best_major"
+}
+
+# crashpipe_consider_jdk HOME: makes HOME the best JDK so far (best, best_major of the caller)
+# when it is a JDK 21+ newer than the best one.
+crashpipe_consider_jdk() {
+  [ -x "$1/bin/javac" ] || return 0
+  crashpipe_major_of "$1"
+  if [ "${REPLY:-0}" -ge 21 ] && [ "$REPLY" -gt "$best_major" ]; then
+    best=$1; best_major=$REPLY
+  fi
+}
+
+# crashpipe_path_javac: sets $REPLY to the first javac on $PATH, or empty (`command -v` would need
+# a subshell to capture).
+crashpipe_path_javac() {
+  local dir IFS=:
+  REPLY=
+  for dir in $PATH; do
+    [ -x "${dir:-.}/javac" ] && [ ! -d "${dir:-.}/javac" ] && REPLY=${dir:-.}/javac && return 0
+  done
+  return 0
 }
 
 # Maven 3.8's bundled Guava uses sun.misc.Unsafe, which JDK 24+ warns about on every run.

@@ -12,6 +12,21 @@
 # JDK build (its version is in the file name); where the folder is read-only (an installed copy,
 # systemd's ProtectSystem) nothing is written.
 
+# crashpipe_short_run_opts: sets the array short_opts, the JVM options of a command that runs for
+# well under a second (triage of one dump, --version, --help). Measured on the largest fixture
+# (bench/log-vs-makedumpfile.sh), each saves CPU time at every start:
+#   TieredStopAtLevel=1  C1 only. The JIT threads took a third of a short command's CPU time,
+#                        mostly C2 compiling code that had finished running; ~20% less in total
+#                        for log, sys and ps.
+#   UseSerialGC          no G1 regions, remembered sets or GC worker threads to set up; a triage
+#                        command's heap is small and short-lived.
+#   -UsePerfData         no hsperfdata file created and deleted per run (jps/jcmd do not list it).
+# The cache below is trained with these options; a command that runs without them (serve, bench)
+# still maps the same cache.
+crashpipe_short_run_opts() {
+  short_opts=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData)
+}
+
 # crashpipe_startup_cache_opts ROOT JAR JDK_MAJOR [JVM_OPTION...]: sets the array startup_opts.
 # The JVM options given are those every run uses; the training run uses them too.
 crashpipe_startup_cache_opts() {

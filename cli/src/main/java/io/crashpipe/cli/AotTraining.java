@@ -26,7 +26,7 @@ public final class AotTraining {
         runs.add(new String[] {"--version"});
         runs.add(new String[] {"log", "--help"});
         if (args.length > 0 && Files.isRegularFile(Path.of(args[0]))) {
-            for (String command : List.of("log", "sys", "ps", "mod", "bt")) {
+            for (String command : List.of("log", "sys", "ps", "mod", "bt", "analyze")) {
                 runs.add(new String[] {command, args[0]});
             }
         }

@@ -58,6 +58,7 @@ public final class CrashpipeCommand implements Runnable {
     }
 
     private static CommandLine build(List<String> names, boolean withHelpCommand) {
+        PicocliProbes.off();
         CommandLine cl = new CommandLine(new CrashpipeCommand());
         for (String name : names) {
             cl.addSubcommand(Subcommands.create(name));

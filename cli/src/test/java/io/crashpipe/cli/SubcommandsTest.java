@@ -91,6 +91,34 @@ class SubcommandsTest {
     }
 
     @Test
+    void noOptionNeedsAConverterThatTheStartUpSettingsLeaveOut() {
+        // PicocliProbes drops picocli's java.sql/java.time converters: an option of such a type
+        // must bring its own converter, or it would fail only when someone passes it.
+        List<String> failures = new ArrayList<>();
+        walk(CrashpipeCommand.commandLine(), cl -> {
+            for (CommandLine.Model.ArgSpec arg : cl.getCommandSpec().args()) {
+                List<Class<?>> types = new ArrayList<>(List.of(arg.auxiliaryTypes()));
+                types.add(arg.type());
+                for (Class<?> t : types) {
+                    boolean leftOut = t.getName().startsWith("java.sql.") || t.getName().startsWith("java.time.");
+                    if (leftOut && arg.converters().length == 0) {
+                        failures.add(cl.getCommandName() + " " + arg.paramLabel() + ": " + t.getName());
+                    }
+                }
+            }
+        });
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+        TopCommand top = new TopCommand();
+        new CommandLine(top).parseArgs("--since", "3d");
+        assertEquals(java.time.Duration.ofDays(3), top.since);
+    }
+
+    private static void walk(CommandLine cl, java.util.function.Consumer<CommandLine> visit) {
+        visit.accept(cl);
+        cl.getSubcommands().values().forEach(sub -> walk(sub, visit));
+    }
+
+    @Test
     void rdShowsCountAsOptional() {
         CliRun r = CliRun.of("rd", "--help");
         assertTrue(r.out().contains("ADDRESS|SYMBOL [COUNT]"), r.out());

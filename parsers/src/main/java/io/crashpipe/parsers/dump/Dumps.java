@@ -39,13 +39,18 @@ public final class Dumps {
         byte[] magic = new byte[16];
         int n = (int) Math.min(magic.length, src.size());
         src.readFully(0, magic, 0, n, "file signature");
-        return switch (detect(magic, n)) {
+        DumpFormat format = detect(magic, n);
+        if (format == null) {
+            throw new DumpFormatException(src.name(), 0,
+                    "a crash dump signature (ELF \\x7fELF, kdump \"KDUMP   \" or flattened \"makedumpfile\")",
+                    n == 0 ? "an empty file" : "bytes " + hex(magic, Math.min(n, 8)));
+        }
+        // A plain enum switch (no `case null`): with one, javac links the switch at run time through
+        // SwitchBootstraps, which generates classes on every start of every CLI command (~30 of them).
+        return switch (format) {
             case ELF -> ElfVmcore.open(src);
             case KDUMP -> KdumpFile.open(src, DumpFormat.KDUMP);
             case FLATTENED -> KdumpFile.open(FlattenedByteSource.index(src), DumpFormat.FLATTENED);
-            case null -> throw new DumpFormatException(src.name(), 0,
-                    "a crash dump signature (ELF \\x7fELF, kdump \"KDUMP   \" or flattened \"makedumpfile\")",
-                    n == 0 ? "an empty file" : "bytes " + hex(magic, Math.min(n, 8)));
         };
     }
 
