@@ -2,14 +2,12 @@ package io.crashpipe.topology;
 
 import io.crashpipe.metrics.KafkaMeters;
 import io.crashpipe.metrics.StreamsMeters;
-import io.crashpipe.parsers.extract.Sections;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.schemas.registry.SchemaRegistryClient;
 import io.crashpipe.schemas.wire.EventSerde;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -26,14 +24,14 @@ public final class DumpAnalysisApp implements AutoCloseable {
     private final TopologyConfig config;
     private final KafkaStreams streams;
     private final KafkaChunkSource source;
-    private final AtomicLong reported;
+    private final DumpTopology.Shared shared;
     private final KafkaMeters.Binding meters;
 
-    private DumpAnalysisApp(TopologyConfig config, KafkaStreams streams, KafkaChunkSource source, AtomicLong reported) {
+    private DumpAnalysisApp(TopologyConfig config, KafkaStreams streams, KafkaChunkSource source, DumpTopology.Shared shared) {
         this.config = config;
         this.streams = streams;
         this.source = source;
-        this.reported = reported;
+        this.shared = shared;
         this.meters = StreamsMeters.bind(streams);
     }
 
@@ -44,16 +42,13 @@ public final class DumpAnalysisApp implements AutoCloseable {
                 SchemaRegistryClient.waitingThroughOutages(config.registry()));
         KafkaChunkSource source = new KafkaChunkSource(config.bootstrapServers(), Topics.DUMP_PAGES.name(), serde,
                 Map.of());
-        AtomicLong reported = new AtomicLong();
-        DumpTopology.Shared shared = new DumpTopology.Shared(serde, new ChunkCache(config.chunkCacheBytes()), source,
-                config.parserVersion(), config.purgeGrace(), config.stallTimeout(), reported,
-                Sections.withMaxBlockedTraces(config.maxBlockedTraces()));
+        DumpTopology.Shared shared = DumpTopology.Shared.of(config, serde, source);
         KafkaStreams streams = new KafkaStreams(DumpTopology.build(shared), config.streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it (its tasks resume from the last commit)", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        DumpAnalysisApp app = new DumpAnalysisApp(config, streams, source, reported);
+        DumpAnalysisApp app = new DumpAnalysisApp(config, streams, source, shared);
         streams.start();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {
@@ -82,7 +77,12 @@ public final class DumpAnalysisApp implements AutoCloseable {
 
     /** Reports this instance has sent since it started. */
     public long reported() {
-        return reported.get();
+        return shared.reported().get();
+    }
+
+    /** Dumps a replay gave up because their pages are gone (see {@link TopologyConfig#replay()}). */
+    public long skipped() {
+        return shared.skipped().get();
     }
 
     public KafkaStreams.State state() {
@@ -94,16 +94,37 @@ public final class DumpAnalysisApp implements AutoCloseable {
      * what an operator watches to see that purging keeps the state small.
      */
     public long dumpsInState() {
-        ReadOnlyKeyValueStore<String, byte[]> progress = streams.store(StoreQueryParameters.fromNameAndType(
-                DumpTopology.PROGRESS_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
         long n = 0;
-        try (KeyValueIterator<String, byte[]> it = progress.all()) {
+        try (KeyValueIterator<String, byte[]> it = progressStore().all()) {
             while (it.hasNext()) {
                 it.next();
                 n++;
             }
         }
         return n;
+    }
+
+    /**
+     * Dumps with metadata that are neither reported nor skipped: waiting for pages. At the end of a
+     * replay these are the dumps whose events stop before their seal (the pages and the seal are
+     * gone, or the upload never finished): the replay leaves their documents as they were.
+     */
+    public java.util.List<String> unfinishedDumps() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = progressStore().all()) {
+            it.forEachRemaining(kv -> {
+                DumpProgress p = DumpProgress.decode(kv.value);
+                if (p.hasMetadata() && !p.done()) {
+                    out.add(kv.key);
+                }
+            });
+        }
+        return out;
+    }
+
+    private ReadOnlyKeyValueStore<String, byte[]> progressStore() {
+        return streams.store(StoreQueryParameters.fromNameAndType(DumpTopology.PROGRESS_STORE,
+                QueryableStoreTypes.<String, byte[]>keyValueStore()));
     }
 
     @Override

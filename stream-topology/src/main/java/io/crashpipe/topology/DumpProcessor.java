@@ -90,9 +90,9 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         }
         try {
             switch (event) {
-                case DumpMetadata m -> onMetadata(m, record.value());
+                case DumpMetadata m -> onMetadata(m, record.value(), where);
                 case PageChunk c -> onChunk(c, new ChunkLocation(where.partition(), where.offset()));
-                case DumpSealed s -> onSealed(s);
+                case DumpSealed s -> onSealed(s, record.value(), where);
                 default -> deadLetter(record.key(), record.value(), where, DeadLetterHeaders.Stage.DECODE,
                         "unexpected event type " + event.getSchema().getFullName() + " on " + where.topic());
             }
@@ -116,14 +116,17 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         }
     }
 
-    private void onMetadata(DumpMetadata meta, byte[] raw) {
+    private void onMetadata(DumpMetadata meta, byte[] raw, RecordMetadata where) {
         String id = meta.getDumpId();
         DumpProgress p = progress(id).withMetadata();
         metadataStore.put(id, raw);
         analyses.remove(id); // built from the metadata: a new copy starts over
         LOG.info("dump {}: metadata from host {} ({}, {} pages in RAM)", id, meta.getHost().getHostname(),
                 meta.getContainer(), meta.getPageCounts().getInRam());
-        save(id, p.reported() ? p : analyse(id, p, meta));
+        if (!p.done() && pagesGone(p)) { // a replay met the seal first: the chunks it announced did not all come
+            p = skip(id, p, raw, where);
+        }
+        save(id, p.done() ? p : analyse(id, p, meta));
     }
 
     private void onChunk(PageChunk chunk, ChunkLocation at) {
@@ -134,8 +137,8 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
             return;
         }
         p = p.withChunk(chunk.getSequence());
-        if (p.reported()) {
-            save(id, p); // the report is out; only completion is still tracked
+        if (p.done()) {
+            save(id, p); // the report is out (or a replay gave the dump up); only completion is still tracked
             return;
         }
         List<PfnSpan> pages = ChunkDecoder.spans(chunk.getPages());
@@ -152,15 +155,46 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         save(id, p);
     }
 
-    private void onSealed(DumpSealed seal) {
+    private void onSealed(DumpSealed seal, byte[] raw, RecordMetadata where) {
         String id = seal.getDumpId();
         DumpProgress p = progress(id).sealedWith(seal.getChunkCount(), now());
         LOG.info("dump {}: sealed, {} chunks ({} seen), {} pages", id, seal.getChunkCount(), p.chunksSeen(),
                 seal.getPageCount() + seal.getZeroPageCount());
-        if (p.complete() && !p.reported() && p.hasMetadata()) {
+        if (pagesGone(p) && !p.done()) {
+            p = skip(id, p, raw, where);
+        } else if (p.complete() && !p.done() && p.hasMetadata()) {
             p = analyse(id, p, metadata(id).orElseThrow());
         }
         save(id, p);
+    }
+
+    /**
+     * In a replay, a sealed dump short of chunks has lost them for good: the seal follows every
+     * chunk in the pages topic, so the replay has already read every chunk still retained. Its
+     * earlier report was made with all of them, and a partial one must not take its place.
+     */
+    private boolean pagesGone(DumpProgress p) {
+        return shared.replay() && p.sealed() && !p.complete();
+    }
+
+    /**
+     * A replay gives the dump up instead of reporting it partial: logged, counted, and the record
+     * that showed it goes to the dead letters with the reason, so the skip is visible per dump.
+     */
+    private DumpProgress skip(String id, DumpProgress p, byte[] raw, RecordMetadata where) {
+        String why = "replay skipped dump " + id + ": " + (p.expectedChunks() - p.chunksSeen()) + " of its "
+                + p.expectedChunks() + " page chunks are no longer in " + Topics.DUMP_PAGES.name()
+                + " (retention deleted them, or they never arrived); its earlier report stays as it was";
+        deadLetter(id, raw, where, DeadLetterHeaders.Stage.ANALYSE, why);
+        return givenUp(id, p, "pages_expired", why);
+    }
+
+    private DumpProgress givenUp(String id, DumpProgress p, String reason, String why) {
+        LOG.warn(why);
+        TopologyMeters.replaySkipped(reason);
+        shared.skipped().incrementAndGet();
+        analyses.remove(id);
+        return p.skippedAt(now());
     }
 
     /** Runs every section once; reports when all are settled, else records the page to wait for. */
@@ -251,15 +285,25 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
             String id = kv.key;
             DumpProgress p = DumpProgress.decode(kv.value);
             long idle = now - p.lastEventMillis();
-            if (p.reported() && (p.complete() || idle > shared.purgeGrace().toMillis())
-                    && now - p.reportedMillis() > shared.purgeGrace().toMillis()) {
+            long doneMillis = p.reported() ? p.reportedMillis() : p.skippedMillis();
+            if (p.done() && (p.complete() || idle > shared.purgeGrace().toMillis())
+                    && now - doneMillis > shared.purgeGrace().toMillis()) {
                 purge(id);
             } else if (!p.hasMetadata() && idle > shared.purgeGrace().toMillis()) {
                 LOG.warn("dump {}: chunks but no metadata for {} s; forgetting it", id, idle / 1000);
                 purge(id);
-            } else if (!p.reported() && p.hasMetadata() && idle > shared.stallTimeout().toMillis()) {
-                LOG.warn("dump {}: no event for {} s before its seal; reporting what arrived", id, idle / 1000);
-                save(id, runPass(id, p, metadata(id).orElseThrow(), true));
+            } else if (!p.done() && p.hasMetadata() && idle > shared.stallTimeout().toMillis()) {
+                if (shared.replay()) {
+                    // No seal in a replay: the last chunks and the seal are gone (or the upload never
+                    // finished, and its partial report is already out). Reporting now would replace a
+                    // report made with more pages by one made with fewer.
+                    save(id, givenUp(id, p, "no_seal", "replay skipped dump " + id + ": no seal in "
+                            + Topics.DUMP_PAGES.name() + " after " + idle / 1000 + " s without an event; its pages"
+                            + " are gone or it was never sealed, and its earlier report stays as it was"));
+                } else {
+                    LOG.warn("dump {}: no event for {} s before its seal; reporting what arrived", id, idle / 1000);
+                    save(id, runPass(id, p, metadata(id).orElseThrow(), true));
+                }
             }
         }
     }
@@ -312,7 +356,8 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         context.forward(new Record<>(key, value, now(), h), DumpTopology.DEAD_LETTER_SINK);
     }
 
-    private static long now() {
-        return System.currentTimeMillis();
+    /** The stream time source's wall clock (the system clock, or a test driver's mock clock). */
+    private long now() {
+        return context.currentSystemTimeMs();
     }
 }

@@ -19,15 +19,18 @@ import java.util.BitSet;
  * @param sealedMillis when the seal arrived, or -1
  * @param waitingForPfn the page the last analysis pass stopped at, or -1
  * @param reportedMillis when the report went out, or -1
+ * @param skippedMillis when a replay gave the dump up because its pages are gone, or -1
  */
 public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean hasMetadata, BitSet chunks,
         int expectedChunks, long sealedMillis, long waitingForPfn, int passes, long analysisMillis,
-        long reportedMillis) {
+        long reportedMillis, long skippedMillis) {
 
-    private static final byte VERSION = 2;
+    private static final byte VERSION = 3;
+    /** Records of the version before {@code skippedMillis} (still in changelogs written by an older build). */
+    private static final byte VERSION_WITHOUT_SKIP = 2;
 
     public static DumpProgress start(long now) {
-        return new DumpProgress(now, now, false, new BitSet(), -1, -1, -1, 0, 0, -1);
+        return new DumpProgress(now, now, false, new BitSet(), -1, -1, -1, 0, 0, -1, -1);
     }
 
     public boolean sealed() {
@@ -41,6 +44,15 @@ public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean h
 
     public boolean reported() {
         return reportedMillis >= 0;
+    }
+
+    public boolean skipped() {
+        return skippedMillis >= 0;
+    }
+
+    /** Reported, or given up by a replay: no pass will run for it again. */
+    public boolean done() {
+        return reported() || skipped();
     }
 
     /** Reported and complete: nothing more will change, the state only waits for its purge. */
@@ -58,35 +70,40 @@ public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean h
 
     public DumpProgress touched(long now) {
         return new DumpProgress(firstSeenMillis, now, hasMetadata, chunks, expectedChunks, sealedMillis,
-                waitingForPfn, passes, analysisMillis, reportedMillis);
+                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis);
     }
 
     public DumpProgress withMetadata() {
         return new DumpProgress(firstSeenMillis, lastEventMillis, true, chunks, expectedChunks, sealedMillis,
-                waitingForPfn, passes, analysisMillis, reportedMillis);
+                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis);
     }
 
     public DumpProgress withChunk(int sequence) {
         BitSet c = (BitSet) chunks.clone();
         c.set(sequence);
         return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, c, expectedChunks, sealedMillis,
-                waitingForPfn, passes, analysisMillis, reportedMillis);
+                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis);
     }
 
     public DumpProgress sealedWith(int chunkCount, long now) {
         return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, chunkCount,
-                sealedMillis >= 0 ? sealedMillis : now, waitingForPfn, passes, analysisMillis, reportedMillis);
+                sealedMillis >= 0 ? sealedMillis : now, waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis);
     }
 
     /** One more analysis pass that took {@code millis} and now waits for {@code pfn} (-1: none). */
     public DumpProgress afterPass(long millis, long pfn) {
         return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, expectedChunks, sealedMillis,
-                pfn, passes + 1, analysisMillis + millis, reportedMillis);
+                pfn, passes + 1, analysisMillis + millis, reportedMillis, skippedMillis);
     }
 
     public DumpProgress reportedAt(long now) {
         return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, expectedChunks, sealedMillis,
-                -1, passes, analysisMillis, now);
+                -1, passes, analysisMillis, now, skippedMillis);
+    }
+
+    public DumpProgress skippedAt(long now) {
+        return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, expectedChunks, sealedMillis,
+                -1, passes, analysisMillis, reportedMillis, now);
     }
 
     public byte[] encode() {
@@ -105,6 +122,7 @@ public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean h
             out.writeInt(passes);
             out.writeLong(analysisMillis);
             out.writeLong(reportedMillis);
+            out.writeLong(skippedMillis);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -114,7 +132,7 @@ public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean h
     public static DumpProgress decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte v = in.readByte();
-            if (v != VERSION) {
+            if (v != VERSION && v != VERSION_WITHOUT_SKIP) {
                 throw new IllegalStateException("dump progress record version " + v + ", expected " + VERSION);
             }
             long first = in.readLong();
@@ -122,7 +140,7 @@ public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean h
             boolean meta = in.readBoolean();
             byte[] bits = in.readNBytes(in.readInt());
             return new DumpProgress(first, last, meta, BitSet.valueOf(bits), in.readInt(), in.readLong(), in.readLong(),
-                    in.readInt(), in.readLong(), in.readLong());
+                    in.readInt(), in.readLong(), in.readLong(), v == VERSION ? in.readLong() : -1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

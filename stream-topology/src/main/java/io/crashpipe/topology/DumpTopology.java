@@ -1,6 +1,7 @@
 package io.crashpipe.topology;
 
 import io.crashpipe.parsers.extract.Extractor;
+import io.crashpipe.parsers.extract.Sections;
 import java.util.List;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.schemas.wire.EventSerde;
@@ -33,10 +34,19 @@ public final class DumpTopology {
 
     /**
      * What every processor instance of the process shares: the serde, the decoded-chunk cache (one
-     * byte budget for the process), the reader of the pages topic and the sections to run.
+     * byte budget for the process), the reader of the pages topic, the sections to run, whether
+     * this is a replay, and the counts of dumps reported and (replay) skipped.
      */
     record Shared(EventSerde serde, ChunkCache cache, ChunkSource source, String parserVersion, Duration purgeGrace,
-            Duration stallTimeout, AtomicLong reported, List<Extractor<?>> sections) {}
+            Duration stallTimeout, boolean replay, AtomicLong reported, AtomicLong skipped, List<Extractor<?>> sections) {
+
+        /** What {@code config} asks for, with fresh counters. */
+        static Shared of(TopologyConfig config, EventSerde serde, ChunkSource source) {
+            return new Shared(serde, new ChunkCache(config.chunkCacheBytes()), source, config.parserVersion(),
+                    config.purgeGrace(), config.stallTimeout(), config.replay(), new AtomicLong(), new AtomicLong(),
+                    Sections.withMaxBlockedTraces(config.maxBlockedTraces()));
+        }
+    }
 
     static Topology build(Shared shared) {
         Topology t = new Topology();

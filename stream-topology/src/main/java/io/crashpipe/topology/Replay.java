@@ -16,20 +16,40 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Re-analyses every dump still in the retained ingest topics with the current parsers: the
  * topology runs under a new application id, so it starts from the first offset with empty state,
  * and stops once it has consumed everything that was there when it started. Results carry the
  * replay's parser version; the sink lets the newest version replace older documents.
+ *
+ * <p>{@code dump-meta} and {@code dump-pages} share a retention, but they expire segment by segment,
+ * so a dump's metadata can outlive some of its pages. The replay never reports such a dump: one
+ * whose seal shows chunks missing, or whose events stop before the seal, is skipped and said so
+ * (a warning, {@code crashpipe_topology_replay_skipped_total}, a dead letter naming the dump, and
+ * the counts in {@link Result}), and its earlier report stays.
  */
 public final class Replay {
+    private static final Logger LOG = LoggerFactory.getLogger(Replay.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private Replay() {}
 
-    /** What a replay did. */
-    public record Result(String applicationId, long reports, long inputRecords, Duration took) {}
+    /**
+     * What a replay did.
+     *
+     * @param skipped dumps given up because their seal shows chunks that are no longer retained
+     * @param unfinished dumps whose events stop before their seal (pages and seal gone, or an upload
+     *     that never finished): not re-analysed either
+     */
+    public record Result(String applicationId, long reports, long skipped, List<String> unfinished, long inputRecords,
+            Duration took) {
+        public Result {
+            unfinished = List.copyOf(unfinished);
+        }
+    }
 
     /** An application id no earlier run used: {@code crashpipe-replay-<version>-<time>}. */
     public static String freshApplicationId(String parserVersion) {
@@ -45,7 +65,8 @@ public final class Replay {
             long input = target.values().stream().mapToLong(Long::longValue).sum();
             progress.accept("replaying " + input + " ingest records as " + config.applicationId() + " (parser "
                     + config.parserVersion() + ")");
-            try (DumpAnalysisApp app = DumpAnalysisApp.start(config, Duration.ofMinutes(2))) {
+            TopologyConfig replay = config.replay() ? config : config.toBuilder().replay(true).build();
+            try (DumpAnalysisApp app = DumpAnalysisApp.start(replay, Duration.ofMinutes(2))) {
                 long deadline = System.nanoTime() + timeout.toNanos();
                 long lastReports = -1;
                 while (!caughtUp(admin, config.applicationId(), target)) {
@@ -60,7 +81,13 @@ public final class Replay {
                     }
                     sleep(Duration.ofMillis(500));
                 }
-                return new Result(config.applicationId(), app.reported(), input, Duration.ofNanos(System.nanoTime() - t0));
+                List<String> unfinished = app.unfinishedDumps();
+                if (!unfinished.isEmpty()) {
+                    LOG.warn("replay {}: {} dumps not re-analysed, their events end before the seal: {}",
+                            config.applicationId(), unfinished.size(), unfinished);
+                }
+                return new Result(config.applicationId(), app.reported(), app.skipped(), unfinished, input,
+                        Duration.ofNanos(System.nanoTime() - t0));
             }
         }
     }
@@ -74,6 +101,15 @@ public final class Replay {
             }
             Map<TopicPartition, Long> out = new HashMap<>();
             admin.listOffsets(ask).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
+            // A partition whose records all expired has nothing to consume, so the replay commits no
+            // offset there: it must not wait for one.
+            Map<TopicPartition, OffsetSpec> first = new HashMap<>();
+            ask.keySet().forEach(tp -> first.put(tp, OffsetSpec.earliest()));
+            admin.listOffsets(first).all().get().forEach((tp, info) -> {
+                if (info.offset() >= out.get(tp)) {
+                    out.put(tp, 0L);
+                }
+            });
             return out;
         } catch (ExecutionException e) {
             throw new IOException("reading the ingest topics' end offsets failed: " + e.getCause().getMessage(), e.getCause());

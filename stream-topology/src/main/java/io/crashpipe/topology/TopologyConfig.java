@@ -13,7 +13,9 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * How the analysis application runs. Memory is bounded by {@code chunkCacheBytes} (decoded page
  * chunks) and {@code rocksDbMemoryBytes} (block cache and memtables of every store together),
- * never by dump size.
+ * never by dump size. Made with {@link #local} and changed with {@link #toBuilder()} (or the
+ * {@code with...} shorthands), so a new setting is one builder field, not one more copy of the
+ * constructor call per setter.
  *
  * @param applicationId Kafka Streams application id; a replay uses a new one, so it re-reads the
  *     retained topics from the start
@@ -24,63 +26,171 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param standbyReplicas warm copies of each task's stores on other instances, so a failover resumes at once
  *     instead of restoring the changelogs first (0 on one instance)
  * @param maxBlockedTraces backtraces of blocked (D-state) tasks per report at most; the report counts the rest
+ * @param replay a re-analysis of the retained topics: a dump whose pages are no longer all there
+ *     (retention deleted them while its metadata stayed) is skipped and said so, never reported
+ *     partial, since its earlier report was made with every page
  */
 public record TopologyConfig(String bootstrapServers, URI registry, String applicationId, String parserVersion,
         Path stateDir, long chunkCacheBytes, long rocksDbMemoryBytes, Duration purgeGrace, Duration stallTimeout,
-        int threads, int replicationFactor, int standbyReplicas, int maxBlockedTraces) {
+        int threads, int replicationFactor, int standbyReplicas, int maxBlockedTraces, boolean replay) {
 
     public static final String DEFAULT_APPLICATION_ID = "crashpipe-topology";
 
     /** Defaults for one machine: 64 MiB of chunks, 64 MiB for RocksDB, 10 min grace and stall timeout. */
     public static TopologyConfig local(String bootstrapServers, URI registry, Path stateDir) {
-        return new TopologyConfig(bootstrapServers, registry, DEFAULT_APPLICATION_ID, ParsersVersion.CURRENT, stateDir,
-                64L << 20, 64L << 20, Duration.ofMinutes(10), Duration.ofMinutes(10), 1, 1, 0,
-                BacktraceExtractor.DEFAULT_MAX_BLOCKED);
+        return new Builder(bootstrapServers, registry, stateDir).build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     public TopologyConfig withApplicationId(String id) {
-        return new TopologyConfig(bootstrapServers, registry, id, parserVersion, stateDir, chunkCacheBytes,
-                rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, replicationFactor, standbyReplicas, maxBlockedTraces);
+        return toBuilder().applicationId(id).build();
     }
 
     public TopologyConfig withParserVersion(String version) {
-        return new TopologyConfig(bootstrapServers, registry, applicationId, version, stateDir, chunkCacheBytes,
-                rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, replicationFactor, standbyReplicas, maxBlockedTraces);
+        return toBuilder().parserVersion(version).build();
     }
 
     public TopologyConfig withMemory(long chunkCache, long rocksDb) {
-        return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, stateDir, chunkCache,
-                rocksDb, purgeGrace, stallTimeout, threads, replicationFactor, standbyReplicas, maxBlockedTraces);
+        return toBuilder().chunkCacheBytes(chunkCache).rocksDbMemoryBytes(rocksDb).build();
     }
 
     public TopologyConfig withStateDir(Path dir) {
-        return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, dir, chunkCacheBytes,
-                rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, replicationFactor, standbyReplicas, maxBlockedTraces);
+        return toBuilder().stateDir(dir).build();
     }
 
+    /** Several replicas also get a standby replica (at least one), so a failover need not restore first. */
     public TopologyConfig withReplicationFactor(int factor) {
-        return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, stateDir, chunkCacheBytes,
-                rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, factor, factor > 1 ? Math.max(1, standbyReplicas) : standbyReplicas, maxBlockedTraces);
+        return toBuilder().replicationFactor(factor).standbyReplicas(factor > 1 ? Math.max(1, standbyReplicas) : standbyReplicas)
+                .build();
     }
 
     public TopologyConfig withTimeouts(Duration grace, Duration stall) {
-        return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, stateDir, chunkCacheBytes,
-                rocksDbMemoryBytes, grace, stall, threads, replicationFactor, standbyReplicas, maxBlockedTraces);
+        return toBuilder().purgeGrace(grace).stallTimeout(stall).build();
     }
 
     public TopologyConfig withStandbyReplicas(int n) {
-        return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, stateDir, chunkCacheBytes,
-                rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, replicationFactor, n, maxBlockedTraces);
+        return toBuilder().standbyReplicas(n).build();
     }
 
     public TopologyConfig withThreads(int n) {
-        return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, stateDir, chunkCacheBytes,
-                rocksDbMemoryBytes, purgeGrace, stallTimeout, n, replicationFactor, standbyReplicas, maxBlockedTraces);
+        return toBuilder().threads(n).build();
     }
 
     public TopologyConfig withMaxBlockedTraces(int max) {
-        return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, stateDir, chunkCacheBytes,
-                rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, replicationFactor, standbyReplicas, max);
+        return toBuilder().maxBlockedTraces(max).build();
+    }
+
+    /** This configuration as a replay: a fresh application id for {@code version}, dumps with expired pages skipped. */
+    public TopologyConfig asReplay(String version) {
+        return toBuilder().parserVersion(version).applicationId(Replay.freshApplicationId(version)).replay(true).build();
+    }
+
+    /** The settings one at a time; unset ones keep {@link #local}'s defaults. */
+    public static final class Builder {
+        private final String bootstrapServers;
+        private final URI registry;
+        private String applicationId = DEFAULT_APPLICATION_ID;
+        private String parserVersion = ParsersVersion.CURRENT;
+        private Path stateDir;
+        private long chunkCacheBytes = 64L << 20;
+        private long rocksDbMemoryBytes = 64L << 20;
+        private Duration purgeGrace = Duration.ofMinutes(10);
+        private Duration stallTimeout = Duration.ofMinutes(10);
+        private int threads = 1;
+        private int replicationFactor = 1;
+        private int standbyReplicas;
+        private int maxBlockedTraces = BacktraceExtractor.DEFAULT_MAX_BLOCKED;
+        private boolean replay;
+
+        public Builder(String bootstrapServers, URI registry, Path stateDir) {
+            this.bootstrapServers = bootstrapServers;
+            this.registry = registry;
+            this.stateDir = stateDir;
+        }
+
+        private Builder(TopologyConfig c) {
+            this(c.bootstrapServers, c.registry, c.stateDir);
+            applicationId = c.applicationId;
+            parserVersion = c.parserVersion;
+            chunkCacheBytes = c.chunkCacheBytes;
+            rocksDbMemoryBytes = c.rocksDbMemoryBytes;
+            purgeGrace = c.purgeGrace;
+            stallTimeout = c.stallTimeout;
+            threads = c.threads;
+            replicationFactor = c.replicationFactor;
+            standbyReplicas = c.standbyReplicas;
+            maxBlockedTraces = c.maxBlockedTraces;
+            replay = c.replay;
+        }
+
+        public Builder applicationId(String v) {
+            applicationId = v;
+            return this;
+        }
+
+        public Builder parserVersion(String v) {
+            parserVersion = v;
+            return this;
+        }
+
+        public Builder stateDir(Path v) {
+            stateDir = v;
+            return this;
+        }
+
+        public Builder chunkCacheBytes(long v) {
+            chunkCacheBytes = v;
+            return this;
+        }
+
+        public Builder rocksDbMemoryBytes(long v) {
+            rocksDbMemoryBytes = v;
+            return this;
+        }
+
+        public Builder purgeGrace(Duration v) {
+            purgeGrace = v;
+            return this;
+        }
+
+        public Builder stallTimeout(Duration v) {
+            stallTimeout = v;
+            return this;
+        }
+
+        public Builder threads(int v) {
+            threads = v;
+            return this;
+        }
+
+        public Builder replicationFactor(int v) {
+            replicationFactor = v;
+            return this;
+        }
+
+        public Builder standbyReplicas(int v) {
+            standbyReplicas = v;
+            return this;
+        }
+
+        public Builder maxBlockedTraces(int v) {
+            maxBlockedTraces = v;
+            return this;
+        }
+
+        public Builder replay(boolean v) {
+            replay = v;
+            return this;
+        }
+
+        public TopologyConfig build() {
+            return new TopologyConfig(bootstrapServers, registry, applicationId, parserVersion, stateDir, chunkCacheBytes,
+                    rocksDbMemoryBytes, purgeGrace, stallTimeout, threads, replicationFactor, standbyReplicas,
+                    maxBlockedTraces, replay);
+        }
     }
 
     Properties streamsProperties() {

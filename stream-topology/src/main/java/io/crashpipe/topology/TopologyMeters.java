@@ -9,7 +9,8 @@ import java.time.Duration;
  * The topology's meters, recorded where the processor decides: {@code crashpipe_topology_passes_seconds{outcome}}
  * (a timer per analysis pass: {@code waited} or {@code settled}), {@code crashpipe_topology_waits_total{section}}
  * (passes that stopped at a page not yet arrived), {@code crashpipe_topology_reports_total{completeness}}
- * and {@code crashpipe_dead_letters_total{service="topology",stage}}.
+ * {@code crashpipe_topology_replay_skipped_total{reason}} (dumps a replay gave up: {@code pages_expired},
+ * {@code no_seal}) and {@code crashpipe_dead_letters_total{service="topology",stage}}.
  */
 final class TopologyMeters {
     private TopologyMeters() {}
@@ -25,6 +26,10 @@ final class TopologyMeters {
 
     static void reported(boolean complete) {
         Metrics.counter("crashpipe.topology.reports", "completeness", complete ? "complete" : "partial").increment();
+    }
+
+    static void replaySkipped(String reason) {
+        Metrics.counter("crashpipe.topology.replay.skipped", "reason", reason).increment();
     }
 
     static void deadLetter(DeadLetterHeaders.Stage stage) {

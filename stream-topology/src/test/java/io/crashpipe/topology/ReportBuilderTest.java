@@ -30,7 +30,7 @@ class ReportBuilderTest {
             AnalysisPass.Result r = AnalysisPass.run(meta.getVmcoreinfo(), CpuNotes.of(meta), new DumpMemory(dump),
                     io.crashpipe.parsers.extract.Sections.ALL);
             AnalysisPass.Settled settled = assertInstanceOf(AnalysisPass.Settled.class, r);
-            DumpProgress p = new DumpProgress(1000, 2000, true, new BitSet(), 3, 1500, -1, 2, 42, -1);
+            DumpProgress p = new DumpProgress(1000, 2000, true, new BitSet(), 3, 1500, -1, 2, 42, -1, -1);
             return ReportBuilder.build(meta, settled, p, "1.2.3");
         }
     }
@@ -95,7 +95,7 @@ class ReportBuilderTest {
         BitSet chunks = new BitSet();
         chunks.set(0);
         chunks.set(77);
-        DumpProgress p = new DumpProgress(1, 2, true, chunks, 2, 3, 0x1234, 5, 600, 7);
+        DumpProgress p = new DumpProgress(1, 2, true, chunks, 2, 3, 0x1234, 5, 600, 7, -1);
         assertEquals(p, DumpProgress.decode(p.encode()));
         assertTrue(p.finished());
         assertEquals(2, p.chunksSeen());

@@ -43,14 +43,19 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var err = spec.commandLine().getErr();
         Path state = stateDir != null ? stateDir : java.nio.file.Files.createTempDirectory("crashpipe-replay");
-        TopologyConfig config = TopologyConfig.local(kafka, registry, state)
-                .withParserVersion(parserVersion).withApplicationId(Replay.freshApplicationId(parserVersion));
+        TopologyConfig config = TopologyConfig.local(kafka, registry, state).asReplay(parserVersion);
         Replay.Result r = Replay.run(config, Duration.ofMinutes(timeoutMinutes), m -> {
             err.println("crashpipe replay: " + m);
             err.flush();
         });
         spec.commandLine().getOut().printf("replayed %d ingest records as %s: %d reports (parser %s) in %.1f s%n",
                 r.inputRecords(), r.applicationId(), r.reports(), parserVersion, r.took().toMillis() / 1000.0);
+        if (r.skipped() > 0 || !r.unfinished().isEmpty()) {
+            // their earlier documents stay: a replay never reports a dump whose pages expired
+            spec.commandLine().getOut().printf("not re-analysed: %d dumps whose pages are no longer retained"
+                    + " (dead-letters names them), %d whose events end before the seal%s%n", r.skipped(),
+                    r.unfinished().size(), r.unfinished().isEmpty() ? "" : ": " + String.join(", ", r.unfinished()));
+        }
         return 0;
     }
 }

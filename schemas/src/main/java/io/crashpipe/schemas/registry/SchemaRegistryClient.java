@@ -148,7 +148,9 @@ public final class SchemaRegistryClient {
                 Thread.sleep(backoff.toMillis());
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for schema registry " + base, ie);
+                // still an outage (the wait was cut short, as by a shutdown): callers must not take
+                // it for a refusal of the event and dead-letter it
+                throw new RegistryUnavailableException("interrupted while waiting for schema registry " + base, ie);
             }
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
