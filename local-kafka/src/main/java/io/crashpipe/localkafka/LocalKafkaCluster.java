@@ -35,7 +35,8 @@ import org.apache.kafka.common.Uuid;
  */
 public final class LocalKafkaCluster implements AutoCloseable {
     private static final int CONTROLLER_IDS = 101;
-    private static final Duration READY_WAIT = Duration.ofMinutes(3);
+    // a guard against a node that never comes up, sized for a very busy 2-core machine (4 min seen)
+    private static final Duration READY_WAIT = Duration.ofMinutes(10);
 
     private final Path dir;
     private final boolean deleteOnClose;

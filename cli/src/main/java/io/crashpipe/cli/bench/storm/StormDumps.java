@@ -21,7 +21,8 @@ import java.util.Map;
  * The dumps of a simulated fleet: copies of small (shrunk) kdump files, each restamped with the
  * host it crashed on and a time of its own ({@link KdumpRestamp}), so every copy has its own
  * content-derived dump id while its analyses read the same memory. Each carries the number of
- * kernel-log records the offline {@code crashpipe log --json} gives for it.
+ * kernel-log records the offline {@code crashpipe log --json} gives for it: counted once per
+ * source, since a restamped copy reads the very same pages ({@code KdumpRestampTest}).
  */
 final class StormDumps {
     /** One host's dump. */
@@ -37,6 +38,10 @@ final class StormDumps {
         Files.createDirectories(dir);
         List<HostDump> out = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
+        Map<Path, Integer> logLines = new HashMap<>();
+        for (Path source : sources) {
+            logLines.put(source, offlineLogLines(source));
+        }
         for (int i = 0; i < count; i++) {
             Path source = sources.get(i % sources.size());
             String host = String.format("storm-host-%03d", i % hosts);
@@ -48,7 +53,7 @@ final class StormDumps {
             if (before != null) {
                 throw new IOException(file + " has the dump id of dump " + before + " (" + id + "): restamping failed");
             }
-            out.add(new HostDump(host, file, id, offlineLogLines(file)));
+            out.add(new HostDump(host, file, id, logLines.get(source)));
         }
         return out;
     }
