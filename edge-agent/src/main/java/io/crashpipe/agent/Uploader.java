@@ -51,9 +51,11 @@ public final class Uploader {
      * Uploads, resuming from the checkpoint: chunks acknowledged in an unbroken run from the first
      * are skipped without reading their pages again, and a sealed dump is not read at all.
      *
-     * @param detected when the watcher judged the dump complete (carried in the metadata), or null
+     * @param detection when the watcher found the dump complete (carried in the metadata), or null
+     *     for a one-off upload
      */
-    public UploadResult upload(FoundDump found, Progress progress, Instant detected) throws IOException, InterruptedException {
+    public UploadResult upload(FoundDump found, Progress progress, Detection detection)
+            throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         String dumpId = DumpId.of(found.file());
         Checkpoint ckpt = Checkpoint.open(options.stateDir(), dumpId);
@@ -68,7 +70,11 @@ public final class Uploader {
             SplitOrder order = chooseOrder(ckpt, dump, options.hotPagesFirst());
             if (!ckpt.metadataSent()) {
                 DumpMetadata meta = MetadataBuilder.build(dumpId, found, dump, options.agentVersion(), options.host());
-                meta.setDetectedAt(detected);
+                if (detection != null) {
+                    meta.setFileCompleteAt(detection.fileComplete());
+                    meta.setDetectedAt(detection.detected());
+                }
+                meta.setFirstByteSentAt(Instant.now());
                 ByteBuffer body = meta.toByteBuffer();
                 bytes.addAndGet(body.remaining());
                 client.send("PUT", "/v1/dumps/" + dumpId + "/metadata", body);

@@ -90,7 +90,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         }
         try {
             switch (event) {
-                case DumpMetadata m -> onMetadata(m, record.value(), where);
+                case DumpMetadata m -> onMetadata(m, record.value(), record.timestamp(), where);
                 case PageChunk c -> onChunk(c, new ChunkLocation(where.partition(), where.offset()));
                 case DumpSealed s -> onSealed(s, record.value(), where);
                 default -> deadLetter(record.key(), record.value(), where, DeadLetterHeaders.Stage.DECODE,
@@ -116,9 +116,10 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         }
     }
 
-    private void onMetadata(DumpMetadata meta, byte[] raw, RecordMetadata where) {
+    /** @param accepted the record's Kafka timestamp: when the gateway published it */
+    private void onMetadata(DumpMetadata meta, byte[] raw, long accepted, RecordMetadata where) {
         String id = meta.getDumpId();
-        DumpProgress p = progress(id).withMetadata();
+        DumpProgress p = progress(id).withMetadata().acceptedAt(accepted);
         metadataStore.put(id, raw);
         analyses.remove(id); // built from the metadata: a new copy starts over
         LOG.info("dump {}: metadata from host {} ({}, {} pages in RAM)", id, meta.getHost().getHostname(),
@@ -200,6 +201,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
 
     /** @param noMorePages a page not indexed now never will be: the section finishes partial instead of waiting */
     private DumpProgress runPass(String id, DumpProgress p, DumpMetadata meta, boolean noMorePages) {
+        p = p.passStartedAt(now());
         long t0 = System.nanoTime();
         AnalysisPass.Result result;
         try {
@@ -218,8 +220,9 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         analyses.remove(id); // settled: no pass will follow
         DumpProgress done = p.afterPass(millis, -1);
         TopologyMeters.passSettled(Duration.ofMillis(millis));
-        ReportBuilder.Report report = ReportBuilder.build(meta, (AnalysisPass.Settled) result, done, shared.parserVersion());
         long now = now();
+        ReportBuilder.Report report = ReportBuilder.build(meta, (AnalysisPass.Settled) result, done.reportedAt(now),
+                shared.parserVersion());
         forward(Topics.CRASH_REPORTS.name(), DumpTopology.REPORTS_SINK, id, report.report());
         for (KernelLogLine line : report.lines()) {
             forward(Topics.KERNEL_LOG.name(), DumpTopology.KERNEL_LOG_SINK, id, line);

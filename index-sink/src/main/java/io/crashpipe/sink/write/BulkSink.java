@@ -63,9 +63,18 @@ public final class BulkSink<C> implements AutoCloseable {
     private final DeadLetterHandler<C> deadLetters;
     private final BulkIngester<Attempt<C>> ingester;
     private final ScheduledExecutorService retries;
+    /** Refreshes and stamps after writes, in order, off the client's I/O thread. */
+    private final java.util.concurrent.ExecutorService refresher;
     private final Semaphore pending;
     private final ElasticsearchClient client;
     private volatile Set<String> refreshOnWrite = Set.of();
+    private volatile Refreshed refreshed = (documents, at) -> {};
+
+    /** Told, off the client's I/O thread, which refresh-on-write documents became searchable and when. */
+    @FunctionalInterface
+    public interface Refreshed {
+        void searchable(List<SinkDocument> documents, java.time.Instant at);
+    }
 
     public BulkSink(ElasticsearchClient client, Settings settings, AckListener<C> acks, DeadLetterHandler<C> deadLetters) {
         this.settings = settings;
@@ -75,6 +84,11 @@ public final class BulkSink<C> implements AutoCloseable {
         this.client = client;
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "crashpipe-sink-retry");
+            t.setDaemon(true);
+            return t;
+        });
+        this.refresher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "crashpipe-sink-refresh");
             t.setDaemon(true);
             return t;
         });
@@ -90,6 +104,12 @@ public final class BulkSink<C> implements AutoCloseable {
     /** Documents for these indices are flushed at once and their index refreshed right after the write. */
     public BulkSink<C> searchableAtOnce(Set<String> indices) {
         this.refreshOnWrite = Set.copyOf(indices);
+        return this;
+    }
+
+    /** Called after each refresh that made documents of a refresh-on-write index searchable. */
+    public BulkSink<C> whenSearchable(Refreshed listener) {
+        this.refreshed = listener;
         return this;
     }
 
@@ -146,6 +166,12 @@ public final class BulkSink<C> implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         retries.shutdownNow();
+        refresher.shutdown(); // refreshes and searchable stamps under way or queued finish
+        try {
+            refresher.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         ingester.close();
     }
 
@@ -217,21 +243,30 @@ public final class BulkSink<C> implements AutoCloseable {
      */
     private void refreshWritten(List<Attempt<C>> contexts, List<BulkResponseItem> items) {
         Set<String> wrote = new java.util.TreeSet<>();
+        List<SinkDocument> documents = new java.util.ArrayList<>();
         for (int i = 0; i < contexts.size() && i < items.size(); i++) {
-            String index = contexts.get(i).document().index(); // as named (an alias stays an alias)
+            SinkDocument d = contexts.get(i).document();
+            String index = d.index(); // as named (an alias stays an alias)
             if (items.get(i).error() == null && refreshOnWrite.contains(index)) {
                 wrote.add(index);
+                documents.add(d);
             }
         }
         if (wrote.isEmpty()) {
             return;
         }
         try {
-            retries.execute(() -> {
+            refresher.execute(() -> {
                 try {
                     client.indices().refresh(r -> r.index(List.copyOf(wrote)));
                 } catch (java.io.IOException | RuntimeException e) {
                     SinkMeters.bulkFailure("refresh");
+                    return;
+                }
+                try {
+                    refreshed.searchable(documents, java.time.Instant.now());
+                } catch (RuntimeException e) {
+                    SinkMeters.bulkFailure("searchable_stamp");
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException closing) {
