@@ -48,6 +48,13 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
      * the dump's), so few; a dump pushed out only builds them again on its next pass.
      */
     static final int ANALYSES_KEPT = 4;
+    /**
+     * The first chunks of a dump still being analysed are decoded into the chunk cache as they
+     * arrive, waited for or not: the agent sends the pages the extractors read first (a few
+     * thousand pages, under ten chunks), so the passes to come read them there instead of
+     * fetching each from the pages topic again. A few MiB per dump; the cache is bounded anyway.
+     */
+    static final int EARLY_CHUNKS_CACHED = 16;
 
     private final DumpTopology.Shared shared;
     private ProcessorContext<String, byte[]> context;
@@ -149,8 +156,11 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         long waiting = p.waitingForPfn();
         boolean wanted = waiting < 0 || p.complete()
                 || Stream.concat(pages.stream(), zeros.stream()).anyMatch(span -> span.contains(waiting));
+        if (wanted || chunk.getSequence() < EARLY_CHUNKS_CACHED) {
+            // the pass reads it straight away, or soon: not from the pages topic again
+            shared.cache().put(at, ChunkDecoder.decode(chunk));
+        }
         if (wanted && p.hasMetadata()) {
-            shared.cache().put(at, ChunkDecoder.decode(chunk)); // the pass will read it straight away
             p = analyse(id, p, metadata(id).orElseThrow());
         }
         save(id, p);
@@ -227,6 +237,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         for (KernelLogLine line : report.lines()) {
             forward(Topics.KERNEL_LOG.name(), DumpTopology.KERNEL_LOG_SINK, id, line);
         }
+        context.commit(); // the report is read committed downstream: commit now, not at the next interval
         shared.reported().incrementAndGet();
         TopologyMeters.reported(((AnalysisPass.Settled) result).complete());
         LOG.info("dump {}: report out ({} log lines, {} passes, {} ms of analysis, {} chunks seen{}): {}", id,

@@ -62,6 +62,12 @@ public final class BulkSink<C> implements AutoCloseable {
     private final AckListener<C> acks;
     private final DeadLetterHandler<C> deadLetters;
     private final BulkIngester<Attempt<C>> ingester;
+    /**
+     * The refresh-on-write documents' own ingester: a report never queues behind bulk requests of
+     * log lines in flight (the one ingester allows {@code maxConcurrentRequests} and a flush waits
+     * for a free one), so it is written, and searchable, as soon as it arrives.
+     */
+    private final BulkIngester<Attempt<C>> urgent;
     private final ScheduledExecutorService retries;
     /** Refreshes and stamps after writes, in order, off the client's I/O thread. */
     private final java.util.concurrent.ExecutorService refresher;
@@ -99,6 +105,13 @@ public final class BulkSink<C> implements AutoCloseable {
                 .maxConcurrentRequests(settings.maxConcurrentRequests())
                 .flushInterval(settings.flushInterval().toMillis(), TimeUnit.MILLISECONDS)
                 .listener(new Listener()));
+        this.urgent = BulkIngester.of(b -> b
+                .client(client)
+                .maxOperations(settings.maxOperations())
+                .maxSize(settings.maxBytes())
+                .maxConcurrentRequests(settings.maxConcurrentRequests())
+                .flushInterval(settings.flushInterval().toMillis(), TimeUnit.MILLISECONDS)
+                .listener(new Listener()));
     }
 
     /** Documents for these indices are flushed at once and their index refreshed right after the write. */
@@ -118,12 +131,13 @@ public final class BulkSink<C> implements AutoCloseable {
         pending.acquire();
         send(new Attempt<>(document, context, 1));
         if (refreshOnWrite.contains(document.index())) {
-            ingester.flush();
+            urgent.flush();
         }
     }
 
     /** Sends what is buffered now instead of waiting for the flush interval. */
     public void flush() {
+        urgent.flush();
         ingester.flush();
     }
 
@@ -159,6 +173,7 @@ public final class BulkSink<C> implements AutoCloseable {
      * caller (a consumer shutting down) that must not hang while Elasticsearch is away.
      */
     public void close(Duration settleTimeout) {
+        urgent.flush();
         ingester.flush();
         try {
             awaitSettled(settleTimeout);
@@ -172,6 +187,7 @@ public final class BulkSink<C> implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        urgent.close();
         ingester.close();
     }
 
@@ -192,7 +208,7 @@ public final class BulkSink<C> implements AutoCloseable {
                 .version(d.version())
                 .versionType(VersionType.ExternalGte)
                 .document(d.source())));
-        ingester.add(op, attempt);
+        (refreshOnWrite.contains(d.index()) ? urgent : ingester).add(op, attempt);
     }
 
     private void settle(Attempt<C> a, Ack ack) {
