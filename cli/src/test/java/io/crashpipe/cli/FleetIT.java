@@ -19,6 +19,7 @@ import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.dump.Dumps;
 import io.crashpipe.parsers.dump.kdump.KdumpWriter;
 import io.crashpipe.parsers.extract.HotPages;
+import io.crashpipe.parsers.testing.DamagedDump;
 import io.crashpipe.parsers.testing.Fixtures;
 import io.crashpipe.schemas.TopicAdmin;
 import io.crashpipe.schemas.Topics;
@@ -49,6 +50,7 @@ import io.crashpipe.topology.groups.GroupsConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,8 +88,9 @@ import org.junit.jupiter.api.Test;
  * them under other identities (host, crash time; the kernel releases are the dumps' own: 6.1,
  * 5.10, 6.12), grouped by signature, ranked by {@code top}, alerted on; then replayed with a
  * bumped parser version, which must leave every count as it was. Two crash kinds: the fixtures'
- * sysrq panic (signature a) and a lab dump of lkdtm's EXCEPTION, a NULL write in a module
- * (signature b, the shrunk test resource {@code dumps/6.1-lkdtm-exception.kdump}).
+ * sysrq panic (signature a) and, for signature b, a shrunk 6.1 fixture whose panic record in the
+ * printk ring is patched to read {@code Hard LOCKUP} (only fixtures are kept in the repository,
+ * so the second kind is made here from one).
  */
 class FleetIT {
     static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");
@@ -144,9 +147,8 @@ class FleetIT {
                     plan.forEach(s -> byName.put(s.name(), s));
                     String a = sig.get(byName.get("d1").dumpId());
                     String b = sig.get(byName.get("d3").dumpId());
-                    assertFalse(a.equals(b), "the lkdtm NULL write has another signature than the sysrq panics");
-                    assertEquals("BUG: unable to handle kernel NULL pointer dereference in lkdtm_EXCEPTION",
-                            reports.get(byName.get("d3").dumpId()).getOops().getTitle());
+                    assertFalse(a.equals(b), "the hard lockup has another signature than the sysrq panics");
+                    assertEquals("kernel panic: Hard LOCKUP", reports.get(byName.get("d3").dumpId()).getOops().getTitle());
                     assertEquals("kernel panic: sysrq triggered crash", reports.get(byName.get("d1").dumpId()).getOops().getTitle());
 
                     // groups: each field against what was sent
@@ -245,22 +247,22 @@ class FleetIT {
     private static List<Sent> plan(Path work) throws IOException {
         Path k61 = variant("6.1-kdump-sysrq", "vmcore.zstd-d31");
         Path q510 = variant("5.10-qemu-sysrq", "vmcore.zlib-d31");
-        Path lkdtm = lkdtm();
+        Path lockup = hardLockup(variant("6.1-qemu-sysrq", "vmcore.zlib-d31"), work.resolve("6.1-lockup.kdump"));
         Path q612 = variant("6.12-qemu-sysrq", "vmcore.zstd-d31");
         Path s61 = shrink(variant("6.1-qemu-sysrq", "vmcore.zlib-d31"), work.resolve("6.1-qemu.shrunk"));
         Path s612 = shrink(variant("6.12-qemu-sysrq", "vmcore.zstd-d31"), work.resolve("6.12.shrunk"));
         Path sk61 = shrink(k61, work.resolve("6.1-kdump.shrunk"));
-        Path lkdtm2 = padded(lkdtm, work.resolve("lkdtm-other-host.kdump"));
+        Path lockup2 = padded(lockup, work.resolve("lockup-other-host.kdump"));
         Duration day = Duration.ofDays(1);
         Duration hour = Duration.ofHours(1);
         return List.of(
                 sent("d1", k61, "web-1", T0),                                   // NEW_SIGNATURE a
                 sent("d2", q510, "web-2", T0.plus(day)),                        // FIRST_ON_RELEASE a 5.10
-                sent("d3", lkdtm, "db-1", T0.plus(day).plus(hour)),               // NEW_SIGNATURE b
+                sent("d3", lockup, "db-1", T0.plus(day).plus(hour)),              // NEW_SIGNATURE b
                 sent("d4", s61, "web-3", T0.plus(day.multipliedBy(20))),        // BACK_AFTER_QUIET a (19 days)
                 sent("d5", s612, "web-4", T0.plus(day.multipliedBy(20)).plus(hour)),          // FIRST_ON_RELEASE a 6.12
                 sent("d6", sk61, "web-1", T0.plus(day.multipliedBy(20)).plus(hour.multipliedBy(2))), // SPIKE a: 3 that day
-                sent("d7", lkdtm2, "db-2", T0.plus(day.multipliedBy(21))),         // BACK_AFTER_QUIET b (20 days)
+                sent("d7", lockup2, "db-2", T0.plus(day.multipliedBy(21))),        // BACK_AFTER_QUIET b (20 days)
                 sent("d8", q612, "web-5", T0.plus(day.multipliedBy(21)).plus(hour))); // nothing: release known, day quiet
     }
 
@@ -359,12 +361,42 @@ class FleetIT {
         return to;
     }
 
-    /** The lkdtm EXCEPTION dump (shrunk, a test resource). */
-    private static Path lkdtm() {
-        try {
-            return Path.of(FleetIT.class.getResource("/dumps/6.1-lkdtm-exception.kdump").toURI());
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
+    /**
+     * Another crash kind made from a fixture: the shrunk dump with the panic record's message
+     * "sysrq triggered crash" overwritten in place by "Hard LOCKUP" padded to the same length, so
+     * the record's text length and the ring's layout stay valid and only the title changes.
+     */
+    private static Path hardLockup(Path from, Path to) throws IOException {
+        byte[] find = "not syncing: sysrq triggered crash".getBytes(StandardCharsets.US_ASCII);
+        byte[] with = "not syncing: Hard LOCKUP          ".getBytes(StandardCharsets.US_ASCII);
+        try (Dump d = Dumps.open(from)) {
+            DamagedDump patched = new DamagedDump(d);
+            int ps = d.header().pageSize();
+            byte[] page = new byte[ps];
+            byte[] next = new byte[ps];
+            List<Long> present = new ArrayList<>();
+            for (long pfn : HotPages.of(d)) {
+                present.add(pfn);
+            }
+            int found = 0;
+            for (long pfn : present) {
+                d.readPage(pfn, page);
+                java.util.Arrays.fill(next, (byte) 0);
+                d.readPage(pfn + 1, next); // a message may run into the next page
+                byte[] two = new byte[2 * ps];
+                System.arraycopy(page, 0, two, 0, ps);
+                System.arraycopy(next, 0, two, ps, ps);
+                for (int at = 0; at < ps; at++) {
+                    if (java.util.Arrays.equals(two, at, at + find.length, find, 0, find.length)) {
+                        for (int i = 0; i < with.length; i++) {
+                            patched.patch(pfn * ps + at + i, new byte[] {with[i]});
+                        }
+                        found++;
+                    }
+                }
+            }
+            assertTrue(found > 0, "no panic record reading 'sysrq triggered crash' in " + from);
+            return patched.write(to);
         }
     }
 
