@@ -68,9 +68,27 @@ public final class CrashpipeCommand implements Runnable {
         HelpLayout.apply(cl);
         // Set last: picocli hands the handler to the subcommands registered so far.
         cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setExecutionStrategy(CrashpipeCommand::runEscaped);
         cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST,
                 CrashpipeCommand::groupedCommandList);
         return cl;
+    }
+
+    /**
+     * Runs the command with its stdout and stderr escaping terminal controls ({@link TerminalText}):
+     * whatever a command prints from the dump, and any error naming it, reaches the terminal
+     * visibly. Help is printed as picocli formats it (its own styles, no dump text).
+     */
+    private static int runEscaped(CommandLine.ParseResult parsed) {
+        Integer help = CommandLine.executeHelpRequest(parsed);
+        if (help != null) {
+            return help;
+        }
+        for (CommandLine c : parsed.asCommandLineList()) {
+            c.setOut(TerminalText.writer(c.getOut()));
+            c.setErr(TerminalText.writer(c.getErr()));
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     /** The registered subcommands by group, one-line headers wrapped under their own column. */

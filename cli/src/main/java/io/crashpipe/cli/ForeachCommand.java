@@ -102,6 +102,16 @@ public final class ForeachCommand implements Callable<Integer> {
                     return reader.forCpu(cpu);
                 }
             }
+            if (t.cpu() >= 0 && t.cpu() < reader.cpus()) {
+                // The per-CPU data does not name it (arm64 without data symbols): the task table says it
+                // runs on its CPU, whose note holds its registers; its saved switch frame is stale.
+                return reader.namingTasksWith(c -> c == t.cpu() ? Optional.of(t.ref()) : Optional.empty()).forCpu(t.cpu());
+            }
+        }
+        Optional<String> noSp = t.completeness().reason("saved_sp");
+        if (noSp.isPresent()) { // its task_struct's page is missing: nothing to start an unwind from
+            return new Backtrace(t.cpu(), Optional.of(t.ref()), Optional.empty(), List.of(),
+                    Backtrace.Method.ORC_FROM_SWITCH_FRAME, Optional.of("its saved stack pointer could not be read: " + noSp.get()));
         }
         return reader.forBlockedTask(t.ref(), t.savedSp());
     }

@@ -38,7 +38,8 @@ public final class OopsCommand implements Callable<Integer> {
         try (Reader in = open(file)) {
             reports = new OopsParser().parse(in);
         }
-        PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
+        // The log text is anyone's: escaped like every other command's output.
+        PrintWriter out = TerminalText.writer(new PrintWriter(System.out, false, StandardCharsets.UTF_8));
         if (json) {
             ArrayNode a = Json.MAPPER.createArrayNode();
             reports.forEach(r -> a.add(toJson(r)));

@@ -3,7 +3,6 @@ package io.crashpipe.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -101,7 +100,7 @@ class FleetIT {
 
     @Test
     void groupsTopCrashersAndAlertsAreExactAndAReplayLeavesEveryCountUnchanged() throws Exception {
-        assumeTrue(Fixtures.available(), "fixtures not present (../shared/fixtures); skipping the fleet test");
+        Fixtures.assumeAvailable("the fleet test");
         Path work = Files.createTempDirectory("crashpipe-fleet-it");
         String prefix = "fleet-" + Long.toHexString(System.nanoTime()) + "-";
         SinkIndices indices = SinkIndices.withPrefix(prefix);

@@ -84,7 +84,7 @@ class PipelineIT {
 
     @BeforeAll
     static void start() throws IOException {
-        assumeTrue(Fixtures.available(), "fixtures not present (../shared/fixtures); skipping the whole-pipeline test");
+        Fixtures.assumeAvailable("the whole-pipeline test");
         work = Files.createTempDirectory("crashpipe-pipeline-it");
         kafka = LocalKafka.startTemporary();
         try (Admin admin = kafka.admin()) {

@@ -3,7 +3,6 @@ package io.crashpipe.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
@@ -64,7 +63,7 @@ class RenamedDumpSearchableIT {
 
     @BeforeAll
     static void start() throws IOException {
-        assumeTrue(Fixtures.available(), "fixtures not present (../shared/fixtures); skipping the renamed-dump test");
+        Fixtures.assumeAvailable("the renamed-dump test");
         work = Files.createTempDirectory("crashpipe-renamed-dump-it");
         kafka = LocalKafka.startTemporary();
         try (Admin admin = kafka.admin()) {

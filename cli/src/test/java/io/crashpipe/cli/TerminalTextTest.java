@@ -15,7 +15,21 @@ class TerminalTextTest {
 
     @Test
     void c1ControlsAndDeleteAreEscapedButLayoutWhitespaceStays() {
-        assertEquals("a\\u009bb\\x7fc\td\n", TerminalText.escape("a\u009bb\u007fc\td\n"));
+        assertEquals("a\\u009bb\\u007fc\td\n", TerminalText.escape("a\u009bb\u007fc\td\n"));
+    }
+
+    @Test
+    void theWriterEscapesEveryWayOfWritingAndKeepsJsonValid() {
+        java.io.StringWriter sink = new java.io.StringWriter();
+        java.io.PrintWriter w = TerminalText.writer(new java.io.PrintWriter(sink));
+        w.print("a\u001b[2J");
+        w.write('\u0007');
+        w.write("x\u009by".toCharArray(), 0, 3);
+        w.printf("%s%n", "\"name\" : \"m\u007f\"");
+        w.flush();
+        assertEquals("a\\x1b[2J\\x07x\\u009by\"name\" : \"m\\u007f\"" + System.lineSeparator(), sink.toString());
+        assertSame(w, TerminalText.writer(w));
+        assertEquals(java.io.PrintWriter.class, TerminalText.unescaped(w).getClass());
     }
 
     @Test

@@ -1,7 +1,10 @@
 package io.crashpipe.agent;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.dump.Dumps;
@@ -11,22 +14,32 @@ import io.crashpipe.parsers.io.FileByteSource;
 /**
  * A dump file read through one window of read-ahead. The splitter walks pages in file order and
  * reads them a page at a time: without the window that is one system call (and two copies) per
- * 4 KiB, 16 million of them for a 64 GiB dump; with it, one per MiB. Reads larger than half the
- * window, or outside it, go straight to the file. Thread-safe (one lock); the agent reads a dump
- * from one thread.
+ * 4 KiB, 16 million of them for a 64 GiB dump; with it, one per MiB. The window is a direct
+ * buffer filled straight from the file's channel: a heap array would cost one more copy of every
+ * byte of the dump (the JDK reads into a temporary direct buffer and copies), and most of a big
+ * dump's bytes are zero pages that are only looked at once. Reads larger than half the window, or
+ * outside the file, go to the file's own reader (and its errors, naming the offset). Thread-safe
+ * (one lock); the agent reads a dump from one thread.
  */
 final class ReadAheadSource implements ByteSource {
     static final int WINDOW = 1 << 20;
 
     private final ByteSource file;
+    private final FileChannel channel;
     private final long size;
-    private final byte[] window = new byte[WINDOW];
+    private final ByteBuffer window = ByteBuffer.allocateDirect(WINDOW);
     private long windowStart = -1;
     private int windowLength;
 
-    ReadAheadSource(ByteSource file) throws IOException {
-        this.file = file;
-        this.size = file.size();
+    ReadAheadSource(Path path) throws IOException {
+        this.file = new FileByteSource(path);
+        try {
+            this.channel = FileChannel.open(path, StandardOpenOption.READ);
+            this.size = file.size();
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
     }
 
     /** Opens a dump file through a read-ahead window. */
@@ -34,7 +47,7 @@ final class ReadAheadSource implements ByteSource {
         if (!java.nio.file.Files.isRegularFile(path)) {
             return Dumps.open(path); // its own clear error for a missing file or a directory
         }
-        ReadAheadSource src = new ReadAheadSource(new FileByteSource(path));
+        ReadAheadSource src = new ReadAheadSource(path);
         try {
             return Dumps.open(src);
         } catch (IOException | RuntimeException e) {
@@ -59,17 +72,35 @@ final class ReadAheadSource implements ByteSource {
             file.readFully(offset, dst, off, len, what); // and its errors, naming the offset
             return;
         }
-        if (offset < windowStart || offset + len > windowStart + windowLength) {
-            int n = (int) Math.min(WINDOW, size - offset);
-            file.readFully(offset, window, 0, n, what);
-            windowStart = offset;
-            windowLength = n;
+        if ((offset < windowStart || offset + len > windowStart + windowLength) && !fill(offset)) {
+            file.readFully(offset, dst, off, len, what); // the file shrank: its reader names the offset
+            return;
         }
-        System.arraycopy(window, (int) (offset - windowStart), dst, off, len);
+        window.get((int) (offset - windowStart), dst, off, len);
+    }
+
+    /** Moves the window to start at {@code offset}; false if the file ended before the window did. */
+    private boolean fill(long offset) throws IOException {
+        int n = (int) Math.min(WINDOW, size - offset);
+        windowStart = -1;
+        windowLength = 0;
+        window.clear().limit(n);
+        while (window.hasRemaining()) {
+            if (channel.read(window, offset + window.position()) < 0) {
+                return false;
+            }
+        }
+        windowStart = offset;
+        windowLength = n;
+        return true;
     }
 
     @Override
     public void close() throws IOException {
-        file.close();
+        try {
+            channel.close();
+        } finally {
+            file.close();
+        }
     }
 }

@@ -33,15 +33,26 @@ public final class Uploader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final System.Logger LOG = System.getLogger(Uploader.class.getName());
 
+    /** How a dump file is opened for its upload (a test counts the pages read through it). */
+    interface DumpOpener {
+        Dump open(java.nio.file.Path file) throws IOException;
+    }
+
     private final UploadOptions options;
     private final GatewayClient client;
     private final RateLimiter limiter;
+    private final DumpOpener opener;
 
     public Uploader(UploadOptions options) {
+        this(options, ReadAheadSource::open);
+    }
+
+    Uploader(UploadOptions options, DumpOpener opener) {
         EventTypes.trust();
         this.options = options;
         this.client = new GatewayClient(options);
         this.limiter = new RateLimiter(options.bytesPerSecond());
+        this.opener = opener;
     }
 
     public UploadResult upload(FoundDump found, Progress progress) throws IOException, InterruptedException {
@@ -72,7 +83,7 @@ public final class Uploader {
             t.setDaemon(true);
             return t;
         });
-        try (Dump dump = ReadAheadSource.open(found.file())) {
+        try (Dump dump = opener.open(found.file())) {
             // Latency: the metadata travels to the topology while the hot pages are worked out here,
             // and what Kafka already has is asked for while the hot pages go (the gateway reads the
             // dump's partitions to answer; a chunk sent meanwhile is at worst sent twice, harmlessly).

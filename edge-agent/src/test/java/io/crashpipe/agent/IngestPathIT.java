@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,7 +65,7 @@ class IngestPathIT {
 
     @BeforeAll
     static void start() throws IOException {
-        assumeTrue(Fixtures.available(), "fixtures not present");
+        Fixtures.assumeAvailable("this test");
         kafka = LocalKafka.startTemporary();
         try (Admin admin = kafka.admin()) {
             TopicAdmin.ensure(admin, Topics.INGEST, (short) 1);

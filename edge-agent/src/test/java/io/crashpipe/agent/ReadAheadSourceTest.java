@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 
-import io.crashpipe.parsers.io.FileByteSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +19,7 @@ class ReadAheadSourceTest {
         new Random(18).nextBytes(content);
         Path f = Files.write(dir.resolve("dump"), content);
         Random r = new Random(5);
-        try (ReadAheadSource src = new ReadAheadSource(new FileByteSource(f))) {
+        try (ReadAheadSource src = new ReadAheadSource(f)) {
             for (int i = 0; i < 2000; i++) {
                 int len = i % 50 == 0 ? ReadAheadSource.WINDOW : 1 + r.nextInt(8192);
                 long off = i % 3 == 0 ? (long) i * 4096 % (content.length - len) : r.nextInt(content.length - len + 1);

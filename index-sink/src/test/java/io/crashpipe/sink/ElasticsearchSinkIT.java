@@ -117,6 +117,38 @@ class ElasticsearchSinkIT {
         assertEquals("0.10.0", storedParserVersion("dump-c"));
     }
 
+    /**
+     * The sink's rule in Elasticsearch itself: a result with fewer complete sections (a stall
+     * reported partial, a report from fewer pages) or of an older parser is refused by the stored
+     * document's external version; one with more, or of a newer parser, replaces it.
+     */
+    @Test
+    void anOlderOrLessCompleteResultNeverReplacesANewerCompleteDocument() throws Exception {
+        assertInstanceOf(Ack.Written.class, write(TestDocuments.crashReport("dump-r", "0.2.0",
+                TestDocuments.sections(2)).toSinkDocument(indices)), "a partial report first (a stall)");
+        assertInstanceOf(Ack.Written.class, write(TestDocuments.crashReport("dump-r", "0.2.0",
+                TestDocuments.sections(5)).toSinkDocument(indices)), "the complete one of the same parser replaces it");
+        assertInstanceOf(Ack.Written.class, write(TestDocuments.crashReport("dump-r", "0.2.0",
+                TestDocuments.sections(5)).toSinkDocument(indices)), "and a redelivery of it overwrites itself");
+
+        for (int complete = 0; complete < 5; complete++) {
+            assertInstanceOf(Ack.Superseded.class, write(TestDocuments.crashReport("dump-r", "0.2.0",
+                    TestDocuments.sections(complete)).toSinkDocument(indices)), complete + " of 5 sections complete");
+        }
+        assertInstanceOf(Ack.Superseded.class, write(TestDocuments.crashReport("dump-r", "0.1.9",
+                TestDocuments.sections(5)).toSinkDocument(indices)), "an older parser's complete result");
+        assertInstanceOf(Ack.Superseded.class, write(TestDocuments.crashReport("dump-r", "0.1.9",
+                TestDocuments.sections(0)).toSinkDocument(indices)), "an older parser's partial result");
+        ObjectNode stored = client.get(g -> g.index(indices.crashReports()).id("dump-r"), ObjectNode.class).source();
+        assertEquals("0.2.0", stored.at("/crash/parser_version").asText());
+        assertTrue(stored.at("/crash/complete").asBoolean());
+        assertEquals(5, stored.at("/crash/completeness/complete").size());
+
+        assertInstanceOf(Ack.Written.class, write(TestDocuments.crashReport("dump-r", "0.3.0",
+                TestDocuments.sections(5)).toSinkDocument(indices)), "a newer parser's result replaces it");
+        assertEquals("0.3.0", storedParserVersion("dump-r"));
+    }
+
     @Test
     void poisonRecordGoesToDeadLetterAndTheRestIsWritten() throws Exception {
         SinkDocument good = TestDocuments.crashReport("dump-d", "0.1.0").toSinkDocument(indices);

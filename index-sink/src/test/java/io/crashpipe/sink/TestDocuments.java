@@ -32,13 +32,24 @@ public final class TestDocuments {
     private TestDocuments() {}
 
     public static CrashReportDocument crashReport(String dumpId, String parserVersion) {
+        return crashReport(dumpId, parserVersion, new Completeness(List.of(
+                new Completeness.Section("log", Completeness.Status.COMPLETE, ""),
+                new Completeness.Section("sys", Completeness.Status.PARTIAL, "tasks: not extracted yet"))));
+    }
+
+    /** The five sections of a report, the first {@code complete} of them complete, the rest partial. */
+    public static Completeness sections(int complete) {
+        List<String> names = List.of("sys", "ps", "mod", "log", "bt");
+        return new Completeness(java.util.stream.IntStream.range(0, names.size()).mapToObj(i -> i < complete
+                ? new Completeness.Section(names.get(i), Completeness.Status.COMPLETE, "")
+                : new Completeness.Section(names.get(i), Completeness.Status.PARTIAL, "pfn 0x1f2e3 excluded")).toList());
+    }
+
+    public static CrashReportDocument crashReport(String dumpId, String parserVersion, Completeness completeness) {
         SysFields sys = new SysFields(2, 1, Optional.of(CRASH_TIME), "CRASHTIME", OptionalLong.of(7), OptionalInt.of(250),
                 List.of(0.16, 0.03, 0.01), HOST, RELEASE, VERSION, "x86_64", OptionalLong.of(2596),
                 OptionalLong.of(1L << 30), Optional.of(PANIC), OptionalInt.of(4),
                 Optional.of(new PanicTask(1, "init", "0xffff8ac441200000", 1, "RU")));
-        Completeness completeness = new Completeness(List.of(
-                new Completeness.Section("log", Completeness.Status.COMPLETE, ""),
-                new Completeness.Section("sys", Completeness.Status.PARTIAL, "tasks: not extracted yet")));
         Timings timings = new Timings(Optional.of(CRASH_TIME.plusSeconds(40)), Optional.of(CRASH_TIME.plusSeconds(52)),
                 OptionalLong.of(830), OptionalInt.of(3), OptionalInt.of(41));
         OopsSummary oops = new OopsSummary(PANIC, "panic:sysrq triggered crash", "panic", Optional.of("sysrq_handle_crash"),

@@ -17,7 +17,10 @@ import io.netty.util.AttributeKey;
  *   <li>header: an HTTP/1.1 request's line and headers must be complete within the header timeout
  *       of its first byte (a slow-loris client trickling header bytes is cut off);</li>
  *   <li>read: while a request body is arriving, a byte at least every read timeout;</li>
- *   <li>idle: with no request in progress, some traffic at least every idle timeout.</li>
+ *   <li>idle: with no request in progress, some traffic at least every idle timeout;</li>
+ *   <li>write: a client that stops reading its responses (the socket stays unwritable) is closed
+ *       after the read timeout, and its connection is not read meanwhile, so unread responses to
+ *       pipelined requests cannot pile up.</li>
  * </ul>
  * All state is touched on the connection's event loop only (HTTP/2 streams share it).
  */
@@ -32,6 +35,7 @@ final class ConnectionClock extends ChannelDuplexHandler {
     private long headerStarted; // 0: no request line pending
     private int bodiesArriving;
     private int requestsOpen;
+    private long unwritableSince; // 0: writable
 
     /** @param headersTimed false on a TLS or HTTP/2 connection, where bytes do not map to one request's headers */
     ConnectionClock(GatewayConfig.Guards guards, Metrics metrics, boolean headersTimed) {
@@ -50,7 +54,9 @@ final class ConnectionClock extends ChannelDuplexHandler {
     public void handlerAdded(ChannelHandlerContext ctx) {
         ctx.channel().attr(KEY).set(this);
         lastTraffic = System.nanoTime();
-        long every = Math.max(50, Math.min(1000, guards.headerTimeout().toMillis() / 4));
+        long shortest = Math.min(guards.headerTimeout().toMillis(), Math.min(guards.readTimeout().toMillis(),
+                guards.idleTimeout().toMillis()));
+        long every = Math.max(50, Math.min(1000, shortest / 4));
         tick = ctx.executor().scheduleAtFixedRate(() -> check(ctx), every, every, TimeUnit.MILLISECONDS);
     }
 
@@ -82,6 +88,28 @@ final class ConnectionClock extends ChannelDuplexHandler {
         super.write(ctx, msg, promise);
     }
 
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        boolean writable = ctx.channel().isWritable();
+        unwritableSince = writable ? 0 : System.nanoTime();
+        ctx.channel().config().setAutoRead(writable);
+        super.channelWritabilityChanged(ctx);
+    }
+
+    /**
+     * TLS chose HTTP/1.1: from the next byte on, request headers are timed (else a slow-loris client
+     * trickling header bytes over TLS would only ever meet the idle deadline, which each byte resets).
+     */
+    void http1() {
+        headersTimed = true;
+    }
+
+    /** The connection now speaks HTTP/2 (prior knowledge or upgrade): its bytes are frames, not one request's headers. */
+    void http2() {
+        headersTimed = false;
+        headerStarted = 0;
+    }
+
     /** A request's headers are complete; its body (if any) follows. On HTTP/2, headers are not timed from then on. */
     void requestStarted(boolean http2) {
         headersTimed &= !http2;
@@ -107,6 +135,8 @@ final class ConnectionClock extends ChannelDuplexHandler {
             fired = Metrics.Timeout.HEADER;
         } else if (bodiesArriving > 0 && now - lastTraffic > guards.readTimeout().toNanos()) {
             fired = Metrics.Timeout.READ;
+        } else if (unwritableSince != 0 && now - unwritableSince > guards.readTimeout().toNanos()) {
+            fired = Metrics.Timeout.WRITE;
         } else if (requestsOpen == 0 && now - lastTraffic > guards.idleTimeout().toNanos()) {
             fired = Metrics.Timeout.IDLE;
         }

@@ -142,12 +142,25 @@ public final class Gateway implements AutoCloseable {
                 @Override
                 protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
                     if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                        http2(ch);
                         ctx.pipeline().addBefore("last-resort", null, http2Codec());
                         ctx.pipeline().addBefore("last-resort", null, new Http2MultiplexHandler(streamInitializer()));
                     } else {
+                        ConnectionClock clock = ConnectionClock.of(ch);
+                        if (clock != null) {
+                            clock.http1();
+                        }
                         ctx.pipeline().addBefore("last-resort", null, new HttpServerCodec());
                         http1Requests(ctx.pipeline());
                     }
+                }
+
+                @Override
+                protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+                    // Netty's own handler would only log it: count it like every other exception.
+                    LOG.warn("connection {}: TLS handshake failed: {}", ctx.channel().remoteAddress(), cause.toString());
+                    metrics.exception(cause);
+                    ctx.close();
                 }
             });
             return;
@@ -155,11 +168,12 @@ public final class Gateway implements AutoCloseable {
         HttpServerCodec source = new HttpServerCodec();
         HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(source, protocol ->
                 AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                        ? new Http2ServerUpgradeCodec(http2Codec(), new Http2MultiplexHandler(streamInitializer()))
+                        ? http2(ch, new Http2ServerUpgradeCodec(http2Codec(), new Http2MultiplexHandler(streamInitializer())))
                         : null, 64 * 1024);
         ChannelInitializer<Channel> priorKnowledge = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel c) {
+                http2(c);
                 c.pipeline().addBefore("last-resort", null, http2Codec());
                 c.pipeline().addBefore("last-resort", null, new Http2MultiplexHandler(streamInitializer()));
             }
@@ -179,6 +193,19 @@ public final class Gateway implements AutoCloseable {
                 ctx.fireChannelRead(msg);
             }
         });
+    }
+
+    /** The connection speaks HTTP/2 from now on: its clock stops timing HTTP/1.1 headers. */
+    private static <T> T http2(Channel ch, T codec) {
+        http2(ch);
+        return codec;
+    }
+
+    private static void http2(Channel ch) {
+        ConnectionClock clock = ConnectionClock.of(ch);
+        if (clock != null) {
+            clock.http2();
+        }
     }
 
     private void http1Requests(ChannelPipeline p) {

@@ -11,10 +11,15 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 
+import io.crashpipe.schemas.Topics;
+
 /**
  * Everything the gateway is told. Tokens are held only as SHA-256 hashes (hex), so the config
  * file is not a secret; request limits and the in-flight budget bound memory.
  *
+ * @param maxChunkBytes largest body of a chunk or seal request (declared Content-Length)
+ * @param maxMetadataBytes largest body of a metadata request
+ * @param maxInFlightBytes bytes sent to Kafka and not yet acknowledged; beyond it requests get 503
  * @param tls PEM certificate chain and key; when present the port speaks TLS with ALPN (h2, http/1.1)
  */
 public record GatewayConfig(
@@ -28,6 +33,24 @@ public record GatewayConfig(
         Optional<Tls> tls,
         Guards guards) {
 
+    public static final int DEFAULT_MAX_CHUNK_BYTES = 2 << 20;
+    public static final int DEFAULT_MAX_METADATA_BYTES = 8 << 20;
+    public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 64L << 20;
+
+    public GatewayConfig {
+        positive("maxChunkBytes", maxChunkBytes);
+        positive("maxMetadataBytes", maxMetadataBytes);
+        if (maxInFlightBytes < 0) {
+            throw new IllegalArgumentException("maxInFlightBytes >= 0, got " + maxInFlightBytes);
+        }
+        // The producer refuses records above this: a larger body could be admitted but never published.
+        if (maxChunkBytes > Topics.MAX_EVENT_BYTES || maxMetadataBytes > Topics.MAX_EVENT_BYTES) {
+            throw new IllegalArgumentException("body limits of at most " + Topics.MAX_EVENT_BYTES
+                    + " bytes (the largest Kafka record of the ingest topics), got chunk " + maxChunkBytes
+                    + " and metadata " + maxMetadataBytes);
+        }
+    }
+
     public record Tls(Path certChain, Path privateKey, Optional<Path> trustedClientCas) {}
 
     /**
@@ -35,14 +58,36 @@ public record GatewayConfig(
      *
      * @param maxConnections open connections at most; more are closed as soon as they are accepted
      * @param headerTimeout an HTTP/1.1 request's line and headers must arrive within this of its first byte
-     * @param readTimeout a request whose body is still arriving is closed after this long without a byte
+     * @param readTimeout a request whose body is still arriving is closed after this long without a byte;
+     *     a connection whose client stops reading its responses is closed after this long unwritable
      * @param idleTimeout a connection with no request in progress is closed after this long without traffic
      * @param ledgerBytes what the gateway remembers of recent dumps (sequence numbers, digests, memory maps)
+     * @param maxPendingEvents admitted events (bodies held until Kafka acknowledges) at most; 0 derives it
+     *     from the budget: twice the in-flight bytes over the chunk limit, at least 16
      */
     public record Guards(int maxConnections, Duration headerTimeout, Duration readTimeout, Duration idleTimeout,
-            long ledgerBytes) {
+            long ledgerBytes, int maxPendingEvents) {
         public static final Guards DEFAULT = new Guards(1024, Duration.ofSeconds(20), Duration.ofSeconds(30),
-                Duration.ofSeconds(120), 64L << 20);
+                Duration.ofSeconds(120), 64L << 20, 0);
+
+        public Guards {
+            positive("maxConnections", maxConnections);
+            positive("headerTimeout", headerTimeout.toMillis());
+            positive("readTimeout", readTimeout.toMillis());
+            positive("idleTimeout", idleTimeout.toMillis());
+            if (ledgerBytes < 4096) {
+                throw new IllegalArgumentException("ledgerBytes of at least 4096, got " + ledgerBytes);
+            }
+            if (maxPendingEvents < 0) {
+                throw new IllegalArgumentException("maxPendingEvents >= 0 (0: derived), got " + maxPendingEvents);
+            }
+        }
+
+        /** Without an explicit pending-event bound (derived from the budget). */
+        public Guards(int maxConnections, Duration headerTimeout, Duration readTimeout, Duration idleTimeout,
+                long ledgerBytes) {
+            this(maxConnections, headerTimeout, readTimeout, idleTimeout, ledgerBytes, 0);
+        }
     }
 
     /** Without explicit guards: {@link Guards#DEFAULT}. */
@@ -53,13 +98,36 @@ public record GatewayConfig(
     }
 
     public static GatewayConfig local(InetSocketAddress bind, String kafka, URI registry, Set<String> tokenSha256) {
-        return new GatewayConfig(bind, kafka, registry, tokenSha256, 2 * 1024 * 1024, 8 * 1024 * 1024,
-                64L * 1024 * 1024, Optional.empty());
+        return new GatewayConfig(bind, kafka, registry, tokenSha256, DEFAULT_MAX_CHUNK_BYTES, DEFAULT_MAX_METADATA_BYTES,
+                DEFAULT_MAX_IN_FLIGHT_BYTES, Optional.empty());
     }
 
     public GatewayConfig withGuards(Guards g) {
         return new GatewayConfig(bind, kafkaBootstrap, registry, tokenSha256, maxChunkBytes, maxMetadataBytes,
                 maxInFlightBytes, tls, g);
+    }
+
+    /** The same gateway with other body limits and publish budget. */
+    public GatewayConfig withLimits(int chunkBytes, int metadataBytes, long inFlightBytes) {
+        return new GatewayConfig(bind, kafkaBootstrap, registry, tokenSha256, chunkBytes, metadataBytes, inFlightBytes,
+                tls, guards);
+    }
+
+    public GatewayConfig withTls(Optional<Tls> t) {
+        return new GatewayConfig(bind, kafkaBootstrap, registry, tokenSha256, maxChunkBytes, maxMetadataBytes,
+                maxInFlightBytes, t, guards);
+    }
+
+    /** Admitted events held at once: {@link Guards#maxPendingEvents}, or derived from the publish budget. */
+    public long maxPendingEvents() {
+        return guards.maxPendingEvents() > 0 ? guards.maxPendingEvents()
+                : Math.max(16, 2 * maxInFlightBytes / Math.max(1, maxChunkBytes));
+    }
+
+    private static void positive(String name, long v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(name + " > 0, got " + v);
+        }
     }
 
     public static String sha256Hex(String token) {

@@ -30,13 +30,13 @@ import org.slf4j.LoggerFactory;
 final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
 
-    private final Publisher publisher;
+    private final EventPublisher publisher;
     private final DumpLedger ledger;
     private final Metrics metrics;
     private final GatewayState state;
     private final Executor blocking;
 
-    IngestHandler(Publisher publisher, DumpLedger ledger, Metrics metrics, GatewayState state, Executor blocking) {
+    IngestHandler(EventPublisher publisher, DumpLedger ledger, Metrics metrics, GatewayState state, Executor blocking) {
         this.publisher = publisher;
         this.ledger = ledger;
         this.metrics = metrics;
@@ -46,7 +46,8 @@ final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        boolean keepAlive = ctx.channel() instanceof Http2StreamChannel || HttpUtil.isKeepAlive(req);
+        // While draining, HTTP/1.1 answers close their connection: the client's next request goes to another gateway.
+        boolean keepAlive = ctx.channel() instanceof Http2StreamChannel || (HttpUtil.isKeepAlive(req) && !state.draining());
         Route route = ctx.channel().attr(RequestGate.ROUTE).getAndSet(null);
         ByteBuffer body = ByteBuffer.allocate(req.content().readableBytes());
         req.content().readBytes(body);
@@ -165,7 +166,7 @@ final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         long size = event instanceof PageChunk c ? c.getPayload().remaining() : 0;
         boolean ledgered = !(event instanceof DumpMetadata);
         long started = System.nanoTime();
-        Runnable send = () -> publisher.publish(topic, dumpId, event, seq).whenComplete((ok, err) -> {
+        Runnable send = () -> sending(topic, dumpId, event, seq).whenComplete((ok, err) -> {
             metrics.inFlightRequests().decrementAndGet();
             if (err == null) {
                 metrics.published(event.getSchema().getName(), size, java.time.Duration.ofNanos(System.nanoTime() - started));
@@ -176,12 +177,14 @@ final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 ledger.failed(dumpId, seq, digest);
             }
             ctx.executor().execute(() -> {
+                // a drain that began while Kafka was acknowledging still sends this HTTP/1.1 client elsewhere
+                boolean keep = keepAlive && (ctx.channel() instanceof Http2StreamChannel || !state.draining());
                 if (err != null) {
                     metrics.refused(Metrics.Refusal.KAFKA_UNAVAILABLE);
                     Replies.error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "not published: " + err.getMessage(),
-                            keepAlive, "2", metrics);
+                            keep, "2", metrics);
                 } else {
-                    Replies.json(ctx, HttpResponseStatus.OK, "{\"acknowledged\":true}", keepAlive, metrics);
+                    Replies.json(ctx, HttpResponseStatus.OK, "{\"acknowledged\":true}", keep, metrics);
                 }
             });
         });
@@ -197,6 +200,17 @@ final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 ledger.failed(dumpId, seq, digest);
             }
             Replies.error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "gateway is shutting down", keepAlive, "2", metrics);
+        }
+    }
+
+    /** The publisher's future; one that throws instead (a closed producer, a bug) is logged, counted and answered 503. */
+    private java.util.concurrent.CompletableFuture<Void> sending(String topic, String dumpId, SpecificRecord event, Integer seq) {
+        try {
+            return publisher.publish(topic, dumpId, event, seq);
+        } catch (RuntimeException e) {
+            LOG.warn("publishing {} of dump {} failed: {}", event.getSchema().getName(), dumpId, e.toString(), e);
+            metrics.exception(e);
+            return CompletableFuture.failedFuture(e);
         }
     }
 

@@ -25,7 +25,7 @@ public final class Metrics {
     /** Why a request was turned away; one label value each. */
     enum Refusal {
         NO_ROUTE, UNAUTHORIZED, LENGTH_REQUIRED, TOO_LARGE, UNEXPECTED_BODY, DRAINING, SATURATED, INVALID_EVENT,
-        CONFLICT, KAFKA_UNAVAILABLE, TOO_MANY_CONNECTIONS;
+        CONFLICT, KAFKA_UNAVAILABLE, TOO_MANY_CONNECTIONS, MALFORMED;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -34,7 +34,7 @@ public final class Metrics {
 
     /** Which deadline closed a connection. */
     enum Timeout {
-        HEADER, READ, IDLE;
+        HEADER, READ, IDLE, WRITE;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -26,7 +26,7 @@ import org.apache.avro.specific.SpecificRecord;
  * completes only when the broker acknowledged. Bytes not yet acknowledged are counted against
  * a budget: when it is spent, callers are told to come back later instead of queueing more.
  */
-final class Publisher implements AutoCloseable {
+final class Publisher implements EventPublisher, AutoCloseable {
     static final String HEADER_TYPE = "crashpipe-event";
     static final String HEADER_SEQ = "crashpipe-seq";
 
@@ -75,7 +75,8 @@ final class Publisher implements AutoCloseable {
     }
 
     /** Whether {@link #publish} of this event can run without asking the registry (else: call it off the event loop). */
-    boolean schemaRegistered(String topic, SpecificRecord event) {
+    @Override
+    public boolean schemaRegistered(String topic, SpecificRecord event) {
         return serde.registered(topic, event.getSchema());
     }
 
@@ -88,7 +89,8 @@ final class Publisher implements AutoCloseable {
         return s.getName().equals("DumpMetadata") ? Topics.DUMP_META.name() : Topics.DUMP_PAGES.name();
     }
 
-    boolean saturated() {
+    @Override
+    public boolean saturated() {
         return inFlight.get() >= budget;
     }
 
@@ -97,7 +99,8 @@ final class Publisher implements AutoCloseable {
     }
 
     /** Encodes for the registry and sends; the future completes after the broker's ack. */
-    CompletableFuture<Void> publish(String topic, String dumpId, SpecificRecord event, Integer sequence) {
+    @Override
+    public CompletableFuture<Void> publish(String topic, String dumpId, SpecificRecord event, Integer sequence) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         byte[] value;
         try {

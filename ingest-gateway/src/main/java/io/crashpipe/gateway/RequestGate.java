@@ -28,19 +28,19 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
     static final AttributeKey<Route> ROUTE = AttributeKey.valueOf("crashpipe.route");
 
     private final GatewayConfig config;
-    private final Publisher publisher;
+    private final EventPublisher publisher;
     private final Metrics metrics;
     private final GatewayState state;
     private final long maxPending;
     private boolean discarding;
 
-    RequestGate(GatewayConfig config, Publisher publisher, Metrics metrics, GatewayState state) {
+    RequestGate(GatewayConfig config, EventPublisher publisher, Metrics metrics, GatewayState state) {
         this.config = config;
         this.publisher = publisher;
         this.metrics = metrics;
         this.state = state;
         // Admitted events hold their body until acknowledged: at most about twice the publish budget.
-        this.maxPending = Math.max(16, 2 * config.maxInFlightBytes() / Math.max(1, config.maxChunkBytes()));
+        this.maxPending = config.maxPendingEvents();
     }
 
     @Override
@@ -58,8 +58,18 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
             HttpResponseStatus status = null;
             String retryAfter = null;
             Metrics.Refusal why = null;
+            if (req.decoderResult().isFailure()) {
+                malformed(ctx, msg, req.decoderResult().cause());
+                return;
+            }
             Optional<Route> route = Route.of(req.method(), req.uri());
-            long declared = HttpUtil.getContentLength(req, -1L);
+            long declared;
+            try {
+                declared = HttpUtil.getContentLength(req, -1L);
+            } catch (NumberFormatException e) {
+                malformed(ctx, msg, e);
+                return;
+            }
             if (route.isEmpty()) {
                 status = HttpResponseStatus.NOT_FOUND;
                 why = Metrics.Refusal.NO_ROUTE;
@@ -96,8 +106,10 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
             if (status != null) {
                 discarding = !(msg instanceof LastHttpContent);
                 // An HTTP/1.1 body we will not read makes the connection unusable: close it.
+                // A draining gateway closes HTTP/1.1 connections so that clients reconnect to another one.
                 boolean keepAlive = ctx.channel() instanceof Http2StreamChannel
-                        || (declared <= 0 && !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.isKeepAlive(req));
+                        || (declared <= 0 && !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.isKeepAlive(req)
+                                && !state.draining());
                 ReferenceCountUtil.release(msg);
                 metrics.refused(why);
                 Replies.error(ctx, status, refusal, keepAlive, retryAfter, metrics);
@@ -105,6 +117,10 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
             }
             ctx.channel().attr(ROUTE).set(route.get()); // "Expect: 100-continue" is answered by the aggregator
             ctx.fireChannelRead(msg);
+            return;
+        }
+        if (msg instanceof HttpContent c && c.decoderResult().isFailure()) {
+            malformed(ctx, msg, c.decoderResult().cause()); // a broken chunked encoding: the stream is lost
             return;
         }
         if (msg instanceof LastHttpContent) {
@@ -128,6 +144,29 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
         LOG.warn("connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
         metrics.exception(cause);
         ctx.close();
+    }
+
+    /**
+     * What the HTTP decoder could not parse (a line or headers too long, a bad Content-Length or
+     * chunk size) is answered 400 and logged and counted; the connection cannot be trusted after it.
+     */
+    private void malformed(ChannelHandlerContext ctx, Object msg, Throwable cause) {
+        ReferenceCountUtil.release(msg);
+        if (cause instanceof io.netty.handler.codec.PrematureChannelClosureException || !ctx.channel().isActive()) {
+            // the connection closed mid-request (a deadline, the cap, the client): counted where it was closed
+            discarding = true;
+            return;
+        }
+        boolean answered = discarding && !(msg instanceof HttpRequest);
+        discarding = true;
+        LOG.warn("connection {}: malformed request: {}", ctx.channel().remoteAddress(), String.valueOf(cause));
+        metrics.refused(Metrics.Refusal.MALFORMED);
+        metrics.exception(cause == null ? new IllegalArgumentException("malformed request") : cause);
+        if (answered) {
+            ctx.close(); // the request was refused already; its broken body ends the connection
+            return;
+        }
+        Replies.error(ctx, HttpResponseStatus.BAD_REQUEST, "a well-formed HTTP request (" + cause + ")", false, metrics);
     }
 
     private static boolean hasBody(Route r) {

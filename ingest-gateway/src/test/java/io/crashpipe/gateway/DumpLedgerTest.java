@@ -64,8 +64,8 @@ class DumpLedgerTest {
         refused(409, "content Kafka already has", chunk(Events.chunk(3, 0x100, 1, (byte) 2)));
     }
 
-    @Test
-    void nothingNewAfterTheSealAndOneSealPerDump() {
+    /** Metadata, chunk 0 acknowledged, and a seal counting one chunk acknowledged; returns chunk 0. */
+    private PageChunk sealedAfterOneChunk() {
         ledger.metadata(Events.ID, Events.metadata());
         PageChunk c = Events.chunk(0, 0x100, 1, (byte) 1);
         chunk(c);
@@ -73,11 +73,63 @@ class DumpLedgerTest {
         var seal = Events.seal(1);
         assertInstanceOf(DumpLedger.Verdict.Accept.class, ledger.seal(Events.ID, seal, ContentDigest.of(seal)));
         ledger.acknowledged(Events.ID, null, ContentDigest.of(seal));
+        return c;
+    }
+
+    @Test
+    void aNewChunkAfterTheSealIsRefusedButAResentOneIsAnHonestRetry() {
+        PageChunk c = sealedAfterOneChunk();
         refused(409, "after the dump's seal", chunk(Events.chunk(1, 0x101, 1, (byte) 1)));
         assertInstanceOf(DumpLedger.Verdict.Duplicate.class, chunk(c), "a resent chunk after the seal is an honest retry");
-        assertInstanceOf(DumpLedger.Verdict.Duplicate.class, ledger.seal(Events.ID, seal, ContentDigest.of(seal)));
+    }
+
+    @Test
+    void aNewChunkWhileTheSealIsBeingPublishedIsRefused() {
+        ledger.metadata(Events.ID, Events.metadata());
+        var seal = Events.seal(0);
+        assertInstanceOf(DumpLedger.Verdict.Accept.class, ledger.seal(Events.ID, seal, ContentDigest.of(seal)));
+        refused(409, "after the dump's seal", chunk(Events.chunk(0, 0x100, 1, (byte) 1)));
+    }
+
+    @Test
+    void aSecondDifferentSealIsRefusedAndTheSameSealAgainIsADuplicate() {
+        sealedAfterOneChunk();
+        var same = Events.seal(1);
+        assertInstanceOf(DumpLedger.Verdict.Duplicate.class, ledger.seal(Events.ID, same, ContentDigest.of(same)));
         var other = Events.seal(2);
-        refused(409, "one seal per dump", ledger.seal(Events.ID, other, ContentDigest.of(other)));
+        refused(409, "one seal per dump; this one differs from the seal Kafka already has",
+                ledger.seal(Events.ID, other, ContentDigest.of(other)));
+    }
+
+    @Test
+    void aSecondDifferentSealWhileTheFirstIsBeingPublishedIsRefused() {
+        ledger.metadata(Events.ID, Events.metadata());
+        var first = Events.seal(0);
+        assertInstanceOf(DumpLedger.Verdict.Accept.class, ledger.seal(Events.ID, first, ContentDigest.of(first)));
+        var other = Events.seal(3);
+        refused(409, "being published now", ledger.seal(Events.ID, other, ContentDigest.of(other)));
+    }
+
+    @Test
+    void aSealBeforeTheMetadataIsRefused() throws Exception {
+        ledger.readHistory(Events.ID);
+        var seal = Events.seal(0);
+        refused(409, "metadata", ledger.seal(Events.ID, seal, ContentDigest.of(seal)));
+    }
+
+    @Test
+    void aChunkNumberBeyondTheDumpsPageCountIsRefused() {
+        ledger.metadata(Events.ID, Events.metadata());
+        refused(400, "a sequence number below 2304", chunk(Events.chunk(999_999_999, 0x100, 1, (byte) 1)));
+    }
+
+    @Test
+    void aFailedPublishLetsTheSameSequenceNumberBeSentWithOtherContent() {
+        ledger.metadata(Events.ID, Events.metadata());
+        PageChunk first = Events.chunk(4, 0x100, 1, (byte) 1);
+        chunk(first);
+        ledger.failed(Events.ID, 4, ContentDigest.of(first));
+        assertInstanceOf(DumpLedger.Verdict.Accept.class, chunk(Events.chunk(4, 0x100, 1, (byte) 2)));
     }
 
     @Test

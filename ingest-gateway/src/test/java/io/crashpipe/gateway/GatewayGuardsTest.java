@@ -181,6 +181,8 @@ class GatewayGuardsTest {
         }
         assertFalse(ch.isOpen());
         assertEquals(1, metrics.timeouts(Metrics.Timeout.HEADER));
+        assertEquals(0, metrics.refusals(Metrics.Refusal.MALFORMED), "the half request left at the close is not malformed");
+        assertEquals(0, metrics.exceptions());
     }
 
     @Test

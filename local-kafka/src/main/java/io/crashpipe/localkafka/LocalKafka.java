@@ -99,62 +99,24 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     static Properties brokerProperties(Path logDir, int port, int controllerPort) {
-        return brokerProperties(logDir, 1, port, controllerPort, "1@127.0.0.1:" + controllerPort, 1);
-    }
-
-    /**
-     * @param voters the controller quorum, {@code id@host:port,...}
-     * @param replication of the internal topics (offsets, transactions); their min ISR is one less, at least 1
-     */
-    static Properties brokerProperties(Path logDir, int nodeId, int port, int controllerPort, String voters, int replication) {
-        String rf = String.valueOf(replication);
-        String minIsr = String.valueOf(Math.max(1, replication - 1));
-        Properties p = new Properties();
-        p.setProperty("process.roles", "broker,controller");
-        p.setProperty("node.id", String.valueOf(nodeId));
-        p.setProperty("controller.quorum.voters", voters);
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.setProperty("controller.listener.names", "CONTROLLER");
-        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        p.setProperty("log.dirs", logDir.toString());
-        // One node: every internal topic must accept replication factor 1, else consumers
-        // and transactions silently wait for replicas that never come.
-        p.setProperty("offsets.topic.replication.factor", rf);
-        p.setProperty("offsets.topic.num.partitions", "1");
-        p.setProperty("transaction.state.log.replication.factor", rf);
-        p.setProperty("transaction.state.log.min.isr", minIsr);
-        p.setProperty("transaction.state.log.num.partitions", "1");
-        p.setProperty("share.coordinator.state.topic.replication.factor", rf);
-        p.setProperty("share.coordinator.state.topic.min.isr", minIsr);
-        p.setProperty("default.replication.factor", rf);
-        p.setProperty("min.insync.replicas", minIsr);
-        p.setProperty("num.partitions", "1");
-        p.setProperty("group.initial.rebalance.delay.ms", "0");
-        // Small footprint on a 2-core shared machine.
-        p.setProperty("num.network.threads", "2");
-        p.setProperty("num.io.threads", "2");
-        p.setProperty("background.threads", "2");
-        p.setProperty("num.recovery.threads.per.data.dir", "1");
-        p.setProperty("log.cleaner.threads", "1");
-        p.setProperty("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
-        p.setProperty("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
-        p.setProperty("message.max.bytes", String.valueOf(4 * 1024 * 1024));
-        p.setProperty("auto.create.topics.enable", "false");
-        return p;
+        return new NodeProperties(1, logDir, "1@127.0.0.1:" + controllerPort, 1).combined(port, controllerPort);
     }
 
     static void format(Path propsFile, Path dataDir) throws IOException {
         Path idFile = dataDir.resolve("cluster.id");
         String clusterId = Files.exists(idFile) ? Files.readString(idFile).strip() : Uuid.randomUuid().toString();
         Files.writeString(idFile, clusterId);
+        format(propsFile, clusterId);
+    }
+
+    /** Formats the log directory a node's properties name, unless it already is (a restart). */
+    static void format(Path propsFile, String clusterId) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int rc = StorageTool.execute(new String[] {
                 "format", "-t", clusterId, "-c", propsFile.toString(), "--ignore-formatted"},
                 new PrintStream(out, true, StandardCharsets.UTF_8));
         if (rc != 0) {
-            throw new IOException("formatting the Kafka log in " + dataDir + " failed: " + out.toString(StandardCharsets.UTF_8));
+            throw new IOException("formatting the Kafka log of " + propsFile + " failed: " + out.toString(StandardCharsets.UTF_8));
         }
     }
 

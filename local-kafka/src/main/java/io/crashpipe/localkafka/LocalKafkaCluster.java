@@ -13,127 +13,134 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Time;
 
 /**
- * A real multi-node KRaft cluster in this JVM on loopback: every node is broker and controller,
- * the internal topics are replicated on all of them (up to three) with a min ISR one less, so
- * one node can be stopped and started again while producers with acks=all go on. For the
- * scale-out and failure tests.
+ * A real multi-broker KRaft cluster on loopback: a quorum of controllers and separate brokers
+ * (node ids 1..brokers; controllers from 101), internal topics replicated on up to three brokers
+ * with a min ISR one less, so one broker can be stopped or killed while producers with acks=all
+ * go on. The nodes run in this JVM (tests) or each in a JVM of its own, which can be killed
+ * (failure tests and {@code crashpipe bench storm}).
+ *
+ * <p>Why controllers and brokers are separate nodes: a broker's clean stop asks the controllers to
+ * move its partitions away and waits for their answer (up to five minutes). With combined nodes,
+ * stopping the nodes one after the other takes the quorum away before the last broker gets its
+ * answer; here every broker stops while the quorum is whole, then the controllers stop.
  */
 public final class LocalKafkaCluster implements AutoCloseable {
+    private static final int CONTROLLER_IDS = 101;
+    private static final Duration READY_WAIT = Duration.ofMinutes(3);
+
     private final Path dir;
-    private final int[] ports;
-    private final Properties[] props;
-    private final KafkaRaftServer[] nodes;
+    private final boolean deleteOnClose;
+    private final int[] brokerPorts;
+    private final List<KafkaNode> controllers;
+    private final List<KafkaNode> brokers;
 
-    private LocalKafkaCluster(Path dir, int[] ports, Properties[] props) {
+    private LocalKafkaCluster(Path dir, boolean deleteOnClose, int[] brokerPorts, List<KafkaNode> controllers,
+            List<KafkaNode> brokers) {
         this.dir = dir;
-        this.ports = ports;
-        this.props = props;
-        this.nodes = new KafkaRaftServer[ports.length];
+        this.deleteOnClose = deleteOnClose;
+        this.brokerPorts = brokerPorts;
+        this.controllers = controllers;
+        this.brokers = brokers;
     }
 
-    /** Starts {@code size} nodes in a fresh temporary directory (deleted on close). */
-    public static LocalKafkaCluster startTemporary(int size) throws IOException {
-        Path dir = Files.createTempDirectory("crashpipe-kafka-cluster-");
-        int[] ports = new int[size];
-        int[] controllers = new int[size];
-        for (int i = 0; i < size; i++) {
-            ports[i] = LocalKafka.freePort();
-            controllers[i] = LocalKafka.freePort();
-        }
-        String voters = java.util.stream.IntStream.range(0, size)
-                .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllers[i]).collect(Collectors.joining(","));
-        String clusterId = Uuid.randomUuid().toString();
-        Properties[] props = new Properties[size];
-        for (int i = 0; i < size; i++) {
-            Path node = dir.resolve("node-" + (i + 1));
-            Files.createDirectories(node);
-            props[i] = LocalKafka.brokerProperties(node.resolve("log"), i + 1, ports[i], controllers[i], voters, Math.min(3, size));
-            Path file = node.resolve("server.properties");
-            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                props[i].store(w, "crashpipe local kafka cluster node " + (i + 1));
-            }
-            Files.writeString(node.resolve("cluster.id"), clusterId);
-            LocalKafka.format(file, node);
-        }
-        LocalKafkaCluster c = new LocalKafkaCluster(dir, ports, props);
-        try {
-            // a quorum needs a majority of its voters: start them together
-            List<Thread> starting = new ArrayList<>();
-            for (int i = 0; i < size; i++) {
-                int n = i;
-                Thread t = new Thread(() -> c.startNode(n), "kafka-node-" + (n + 1) + "-start");
-                t.start();
-                starting.add(t);
-            }
-            for (Thread t : starting) {
-                t.join();
-            }
-            c.awaitBrokers(size, Duration.ofSeconds(90));
-        } catch (IOException | RuntimeException e) {
-            c.close();
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            c.close();
-            throw new IOException("interrupted while starting the cluster", e);
-        }
-        return c;
+    public static Builder builder() {
+        return new Builder();
     }
 
+    /** Three brokers and three controllers in this JVM, in a temporary directory deleted on close. */
+    public static LocalKafkaCluster startTemporary(int brokers) throws IOException {
+        return builder().brokers(brokers).start();
+    }
+
+    /** How many brokers the cluster has (running or not). */
     public int size() {
-        return ports.length;
+        return brokers.size();
     }
 
-    /** Every running node's listener. */
+    /** Every broker's listener. */
     public String bootstrapServers() {
-        return java.util.stream.IntStream.range(0, ports.length).mapToObj(i -> "127.0.0.1:" + ports[i])
-                .collect(Collectors.joining(","));
+        return IntStream.of(brokerPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     }
 
     public Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
 
-    /** Stops node {@code i} (0-based), as a crash would leave its log: it can be started again. */
-    public void stop(int i) {
-        KafkaRaftServer s;
-        synchronized (this) {
-            s = nodes[i];
-            nodes[i] = null;
-        }
-        if (s != null) {
-            s.shutdown();
-            s.awaitShutdown();
+    /** Stops broker {@code i} (0-based) cleanly: its partitions are led elsewhere first. */
+    public void stopBroker(int i) {
+        brokers.get(i).stop();
+    }
+
+    /** Kills broker {@code i} with SIGKILL (nodes in child JVMs only). */
+    public void killBroker(int i) {
+        brokers.get(i).kill();
+    }
+
+    /** Starts broker {@code i} again on its log and port, and waits until the cluster counts it. */
+    public void restartBroker(int i) throws IOException {
+        brokers.get(i).start();
+        awaitBrokers((int) brokers.stream().filter(KafkaNode::running).count(), READY_WAIT);
+    }
+
+    public boolean brokerRunning(int i) {
+        return brokers.get(i).running();
+    }
+
+    /** Every broker stopped cleanly while the quorum is whole, then the controllers. */
+    @Override
+    public void close() {
+        all(brokers, KafkaNode::stop);
+        all(controllers, KafkaNode::stop);
+        if (deleteOnClose) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // a leftover temporary directory is harmless
+            }
         }
     }
 
-    /** Starts node {@code i} again on its log and port, and waits until the cluster counts it. */
-    public void restart(int i) throws IOException {
-        startNode(i);
-        int running;
-        synchronized (this) {
-            running = (int) java.util.Arrays.stream(nodes).filter(java.util.Objects::nonNull).count();
+    /** Runs {@code action} on every node at once and waits for all (starting, stopping). */
+    private static void all(List<KafkaNode> nodes, Consumer<KafkaNode> action) {
+        List<Thread> threads = new ArrayList<>();
+        for (KafkaNode n : nodes) {
+            threads.add(Thread.ofPlatform().name("kafka-node-" + threads.size()).start(() -> action.accept(n)));
         }
-        awaitBrokers(running, Duration.ofSeconds(90));
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
-    /** Not synchronized: a node's startup blocks until a quorum of the others is up. */
-    private void startNode(int i) {
-        KafkaRaftServer s = new KafkaRaftServer(new KafkaConfig(props[i]), Time.SYSTEM);
-        s.startup();
-        synchronized (this) {
-            nodes[i] = s;
+    private void start() throws IOException {
+        List<IOException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<KafkaNode> every = new ArrayList<>(controllers);
+        every.addAll(brokers);
+        // a quorum needs a majority of its voters, and a broker's start waits for the quorum: all at once
+        all(every, n -> {
+            try {
+                n.start();
+            } catch (IOException e) {
+                failures.add(e);
+            }
+        });
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
         }
+        awaitBrokers(brokers.size(), READY_WAIT);
     }
 
     private void awaitBrokers(int count, Duration timeout) throws IOException {
@@ -147,9 +154,12 @@ public final class LocalKafkaCluster implements AutoCloseable {
                 } catch (ExecutionException | TimeoutException e) {
                     // not yet
                 }
+                for (KafkaNode n : controllers) {
+                    checkAlive(n);
+                }
                 if (System.nanoTime() > deadline) {
                     throw new IOException("the Kafka cluster on " + bootstrapServers() + " did not count " + count
-                            + " brokers within " + timeout);
+                            + " brokers within " + timeout + " (nodes in " + dir + ")");
                 }
                 Thread.sleep(200);
             }
@@ -159,15 +169,88 @@ public final class LocalKafkaCluster implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        for (int i = 0; i < nodes.length; i++) {
-            stop(i);
+    /** A child node that died on start fails the wait at once, with its log. */
+    private static void checkAlive(KafkaNode n) throws IOException {
+        if (n instanceof ChildJvmNode c && !c.running()) {
+            throw new IOException("Kafka node " + c + " exited; its log ends:\n" + c.logTail());
         }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temporary directory is harmless
+    }
+
+    /** What cluster to start. */
+    public static final class Builder {
+        private int brokers = 3;
+        private int controllers = 3;
+        private KafkaNode.Placement placement = KafkaNode.Placement.IN_PROCESS;
+        private String heap = "256m";
+        private Path dir;
+
+        private Builder() {}
+
+        public Builder brokers(int n) {
+            this.brokers = n;
+            return this;
+        }
+
+        /** Voters of the metadata quorum (3 survives one loss; 1 is cheapest). */
+        public Builder controllers(int n) {
+            this.controllers = n;
+            return this;
+        }
+
+        /** Each node in a JVM of its own with this maximum heap (e.g. "256m"), so it can be killed. */
+        public Builder childJvms(String maxHeap) {
+            this.placement = KafkaNode.Placement.CHILD_JVMS;
+            this.heap = maxHeap;
+            return this;
+        }
+
+        /** Where the logs live (kept on close); default a temporary directory deleted on close. */
+        public Builder directory(Path d) {
+            this.dir = d;
+            return this;
+        }
+
+        public LocalKafkaCluster start() throws IOException {
+            if (brokers < 1 || controllers < 1) {
+                throw new IllegalArgumentException("a cluster needs a broker and a controller");
+            }
+            boolean temporary = dir == null;
+            Path root = temporary ? Files.createTempDirectory("crashpipe-kafka-cluster-") : Files.createDirectories(dir);
+            int[] controllerPorts = IntStream.range(0, controllers).map(i -> LocalKafka.freePort()).toArray();
+            int[] brokerPorts = IntStream.range(0, brokers).map(i -> LocalKafka.freePort()).toArray();
+            String voters = IntStream.range(0, controllers)
+                    .mapToObj(i -> (CONTROLLER_IDS + i) + "@127.0.0.1:" + controllerPorts[i]).collect(Collectors.joining(","));
+            int replication = Math.min(3, brokers);
+            String clusterId = Uuid.randomUuid().toString();
+            List<KafkaNode> controllerNodes = new ArrayList<>();
+            for (int i = 0; i < controllers; i++) {
+                String name = "controller-" + (CONTROLLER_IDS + i);
+                NodeProperties np = new NodeProperties(CONTROLLER_IDS + i, root.resolve(name), voters, replication);
+                controllerNodes.add(node(root, name, np.controller(controllerPorts[i]), clusterId));
+            }
+            List<KafkaNode> brokerNodes = new ArrayList<>();
+            for (int i = 0; i < brokers; i++) {
+                String name = "broker-" + (i + 1);
+                NodeProperties np = new NodeProperties(i + 1, root.resolve(name), voters, replication);
+                brokerNodes.add(node(root, name, np.broker(brokerPorts[i]), clusterId));
+            }
+            LocalKafkaCluster c = new LocalKafkaCluster(root, temporary, brokerPorts, controllerNodes, brokerNodes);
+            try {
+                c.start();
+            } catch (IOException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+            return c;
+        }
+
+        private KafkaNode node(Path root, String name, Properties props, String clusterId) throws IOException {
+            Path file = root.resolve(name + ".properties");
+            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                props.store(w, "crashpipe local kafka cluster: " + name);
+            }
+            LocalKafka.format(file, clusterId);
+            return placement.node(name, file, root, heap);
         }
     }
 }

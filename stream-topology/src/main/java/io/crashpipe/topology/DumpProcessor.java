@@ -131,7 +131,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         analyses.remove(id); // built from the metadata: a new copy starts over
         LOG.info("dump {}: metadata from host {} ({}, {} pages in RAM)", id, meta.getHost().getHostname(),
                 meta.getContainer(), meta.getPageCounts().getInRam());
-        if (pagesGone(p)) { // a replay met the seal first: the chunks it announced did not all come
+        if (!p.done() && pagesGone(p)) { // a replay met the seal first: the chunks it announced did not all come
             p = skip(id, p, raw, where);
         }
         save(id, p.done() ? p : analyse(id, p, meta));
@@ -195,12 +195,16 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
     private DumpProgress skip(String id, DumpProgress p, byte[] raw, RecordMetadata where) {
         String why = "replay skipped dump " + id + ": " + (p.expectedChunks() - p.chunksSeen()) + " of its "
                 + p.expectedChunks() + " page chunks are no longer in " + Topics.DUMP_PAGES.name()
-                + " (retention deleted them); its earlier report stays as it was";
+                + " (retention deleted them, or they never arrived); its earlier report stays as it was";
+        deadLetter(id, raw, where, DeadLetterHeaders.Stage.ANALYSE, why);
+        return givenUp(id, p, "pages_expired", why);
+    }
+
+    private DumpProgress givenUp(String id, DumpProgress p, String reason, String why) {
         LOG.warn(why);
-        TopologyMeters.replaySkipped("pages_expired");
+        TopologyMeters.replaySkipped(reason);
         shared.skipped().incrementAndGet();
         analyses.remove(id);
-        deadLetter(id, raw, where, DeadLetterHeaders.Stage.ANALYSE, why);
         return p.skippedAt(now());
     }
 
@@ -307,13 +311,9 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
                     // No seal in a replay: the last chunks and the seal are gone (or the upload never
                     // finished, and its partial report is already out). Reporting now would replace a
                     // report made with more pages by one made with fewer.
-                    LOG.warn("replay skipped dump {}: no seal in {} after {} s without an event; its pages are gone"
-                            + " or it was never sealed, and its earlier report stays as it was", id,
-                            Topics.DUMP_PAGES.name(), idle / 1000);
-                    TopologyMeters.replaySkipped("no_seal");
-                    shared.skipped().incrementAndGet();
-                    analyses.remove(id);
-                    save(id, p.skippedAt(now));
+                    save(id, givenUp(id, p, "no_seal", "replay skipped dump " + id + ": no seal in "
+                            + Topics.DUMP_PAGES.name() + " after " + idle / 1000 + " s without an event; its pages"
+                            + " are gone or it was never sealed, and its earlier report stays as it was"));
                 } else {
                     LOG.warn("dump {}: no event for {} s before its seal; reporting what arrived", id, idle / 1000);
                     save(id, runPass(id, p, metadata(id).orElseThrow(), true));

@@ -101,6 +101,15 @@ public final class Replay {
             }
             Map<TopicPartition, Long> out = new HashMap<>();
             admin.listOffsets(ask).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
+            // A partition whose records all expired has nothing to consume, so the replay commits no
+            // offset there: it must not wait for one.
+            Map<TopicPartition, OffsetSpec> first = new HashMap<>();
+            ask.keySet().forEach(tp -> first.put(tp, OffsetSpec.earliest()));
+            admin.listOffsets(first).all().get().forEach((tp, info) -> {
+                if (info.offset() >= out.get(tp)) {
+                    out.put(tp, 0L);
+                }
+            });
             return out;
         } catch (ExecutionException e) {
             throw new IOException("reading the ingest topics' end offsets failed: " + e.getCause().getMessage(), e.getCause());

@@ -3,7 +3,6 @@ package io.crashpipe.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.crashpipe.agent.DumpId;
 import io.crashpipe.agent.FoundDump;
@@ -27,19 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /** What happens to a dump's state over time, on a real KRaft broker: stall reports and purging. */
@@ -47,7 +35,7 @@ class DumpLifecycleIT {
 
     @Test
     void aDumpWhoseEventsStopBeforeItsSealIsReportedPartialNamingAPageAndThenPurged() throws Exception {
-        assumeTrue(Fixtures.available(), "fixtures not present (../shared/fixtures)");
+        Fixtures.assumeAvailable("this test");
         Path file = Fixtures.dir("6.12-qemu-sysrq").resolve("vmcore.zstd-d31");
         try (LocalKafka kafka = LocalKafka.startTemporary()) {
             try (Admin admin = kafka.admin()) {
@@ -66,9 +54,11 @@ class DumpLifecycleIT {
                         meta = MetadataBuilder.build(DumpId.of(file), FoundDump.single(file), dump, "test");
                     }
                     // the agent died after the metadata: no chunk, no seal, ever
-                    produce(kafka, Topics.DUMP_META.name(), meta.getDumpId(), serde.serialize(Topics.DUMP_META.name(), meta));
+                    IngestTopics.produce(kafka, meta.getDumpId(), List.of(new IngestTopics.Out(Topics.DUMP_META.name(),
+                            serde.serialize(Topics.DUMP_META.name(), meta))));
 
-                    CrashReport report = awaitReport(kafka, serde, meta.getDumpId());
+                    CrashReport report = IngestTopics.await(kafka, serde, Topics.CRASH_REPORTS.name(), meta.getDumpId(),
+                            CrashReport.class, Duration.ofSeconds(90));
                     assertEquals(Sections.ALL.stream().map(Extractor::section).toList(),
                             report.getSections().stream().map(SectionStatus::getName).toList());
                     for (SectionStatus s : report.getSections()) {
@@ -89,34 +79,5 @@ class DumpLifecycleIT {
                 }
             }
         }
-    }
-
-    private static void produce(LocalKafka kafka, String topic, String key, byte[] value) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_EVENT_BYTES);
-        try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
-        }
-    }
-
-    private static CrashReport awaitReport(LocalKafka kafka, EventSerde serde, String dumpId) throws Exception {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "lifecycle-it-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (var c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(Topics.CRASH_REPORTS.name()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    if (dumpId.equals(r.key())) {
-                        return serde.deserialize(r.value(), CrashReport.class);
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no report for the stalled dump " + dumpId + " within 90 s");
     }
 }

@@ -1,5 +1,6 @@
 package io.crashpipe.cli.pipeline;
 
+import io.crashpipe.cli.TerminalText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ public final class PipelineCommand implements Callable<Integer> {
                     dir.resolve("agent-state")).withHotPagesFirst(!noHotPages);
             for (Path dump : dumps) {
                 long start = System.nanoTime();
-                ProgressBar bar = new ProgressBar(err, dump.getFileName().toString(), !json && System.console() != null);
+                ProgressBar bar = new ProgressBar(TerminalText.unescaped(err), dump.getFileName().toString(), !json && System.console() != null);
                 UploadResult up = new Uploader(options).upload(FoundDump.single(dump), bar);
                 double uploaded = seconds(start);
                 ObjectNode doc = reports.awaitReport(up.dumpId(), Duration.ofSeconds(timeoutSeconds)).orElseThrow(

@@ -1,5 +1,6 @@
 package io.crashpipe.cli.pipeline;
 
+import io.crashpipe.cli.TerminalText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -50,7 +51,7 @@ public final class UploadCommand implements Callable<Integer> {
             if (!Files.isRegularFile(dump)) {
                 throw new IOException(dump + ": not a dump file (no such regular file)");
             }
-            ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), dump.getFileName().toString(),
+            ProgressBar bar = new ProgressBar(TerminalText.unescaped(spec.commandLine().getErr()), dump.getFileName().toString(),
                     !noProgress && !json && System.console() != null);
             UploadResult r = new Uploader(options).upload(FoundDump.single(dump), bar);
             if (json) {

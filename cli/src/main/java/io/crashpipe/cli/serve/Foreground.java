@@ -31,8 +31,34 @@ public final class Foreground {
             err.flush();
             stopped.countDown();
         }, "crashpipe-stop"));
+        if ("1".equals(System.getenv(STOP_ON_STDIN_EOF))) {
+            stopWhenStdinCloses();
+        }
         out.println(readyLine);
         out.flush();
         stopped.await();
+    }
+
+    /**
+     * Opt-in ({@code CRASHPIPE_STOP_ON_STDIN_EOF=1}) for a service started by another process with
+     * a pipe as standard input (a benchmark's child): however that process ends, even by SIGKILL,
+     * the pipe closes and the service stops cleanly instead of living on. Off by default, since a
+     * container's standard input is usually closed from the start.
+     */
+    public static final String STOP_ON_STDIN_EOF = "CRASHPIPE_STOP_ON_STDIN_EOF";
+
+    private static void stopWhenStdinCloses() {
+        Thread watch = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // nothing is ever sent: only the end of the pipe matters
+                }
+            } catch (java.io.IOException e) {
+                // a broken pipe is the parent gone, too
+            }
+            System.exit(0);
+        }, "crashpipe-parent-watch");
+        watch.setDaemon(true);
+        watch.start();
     }
 }

@@ -64,7 +64,9 @@ class ServeServicesIT {
         String topologyMetrics = ready(start(jar, "topology", plus(common, "CRASHPIPE_STATE_DIR=" + dir.resolve("streams"),
                 "CRASHPIPE_REPLICATION_FACTOR=1", "CRASHPIPE_METRICS_PORT=0")), "metrics=");
         String gateway = ready(start(jar, "gateway", plus(common, "CRASHPIPE_GATEWAY_PORT=0",
-                "CRASHPIPE_TOKEN_HASHES=" + hashes)), "gateway=");
+                "CRASHPIPE_TOKEN_HASHES=" + hashes, "CRASHPIPE_GATEWAY_MAX_CONNECTIONS=64", "CRASHPIPE_GATEWAY_IDLE_TIMEOUT=30s",
+                "CRASHPIPE_GATEWAY_INFLIGHT_BYTES=16M")), "gateway="); // limits from the environment too
+
         String sinkMetrics = ready(start(jar, "sink", plus(common, "CRASHPIPE_ES_URL=" + TestElasticsearch.uri(),
                 "CRASHPIPE_INDEX_PREFIX=" + prefix, "CRASHPIPE_SINK_GROUP=serve-it", "CRASHPIPE_METRICS_PORT=0")), "metrics=");
 

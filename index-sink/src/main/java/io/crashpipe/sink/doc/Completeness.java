@@ -36,6 +36,10 @@ public record Completeness(List<Section> sections) {
         return sections.stream().allMatch(s -> s.status() == Status.COMPLETE);
     }
 
+    public int completeSections() {
+        return (int) sections.stream().filter(s -> s.status() == Status.COMPLETE).count();
+    }
+
     /**
      * Section names listed by status, so Kibana can filter on {@code crash.completeness.partial: log};
      * notes as a flattened object keyed by section;

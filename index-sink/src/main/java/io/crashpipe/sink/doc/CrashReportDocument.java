@@ -73,13 +73,25 @@ public record CrashReportDocument(
         return new SinkDocument(indices.crashReports(), dumpId, externalVersion(), toSource());
     }
 
+    /** Complete sections counted in the version, at most {@code SECTION_SLOTS - 1}. */
+    static final int SECTION_SLOTS = 32;
+
     /**
-     * What Elasticsearch compares (external_gte): the parser version, then completeness. A result
-     * of an older parser never replaces a newer one, and a partial result (a late replay whose
-     * pages expired, a stall) never replaces a complete one of the same parser version.
+     * What Elasticsearch compares (external_gte): the parser version, then how many sections are
+     * complete. A result of an older parser never replaces a newer one, and within one parser
+     * version a result with fewer complete sections (a stall reported partial, a report made from
+     * fewer pages) never replaces one with more; an equal one (a redelivery) overwrites itself.
+     * A newer parser's result does replace an older complete one even when partial: the topology
+     * makes sure a replay whose pages expired reports nothing (it skips the dump), so a newer
+     * partial result is the newer parser's honest reading, such as damage it now detects.
      */
     public long externalVersion() {
-        return parserVersion.ordinal() * 2 + (completeness.complete() ? 1 : 0);
+        return rank(parserVersion, completeness);
+    }
+
+    /** The external version of a report of {@code version} with {@code completeness}. */
+    public static long rank(ParserVersion version, Completeness completeness) {
+        return version.ordinal() * SECTION_SLOTS + Math.min(completeness.completeSections(), SECTION_SLOTS - 1);
     }
 
     /** The panic task's trace, the first of {@link #backtraces} when the kernel recorded a panicking CPU. */

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * version Elasticsearch compares, so a replay by an older parser never replaces a newer result.
  */
 public record ParserVersion(int major, int minor, int patch, String text) implements Comparable<ParserVersion> {
-    private static final Pattern FORM = Pattern.compile("(\\d{1,6})\\.(\\d{1,6})(?:\\.(\\d{1,6}))?(?:[-+.].*)?");
+    // major at most 4 digits: the report's external version multiplies the ordinal by the section slots
+    private static final Pattern FORM = Pattern.compile("(\\d{1,4})\\.(\\d{1,6})(?:\\.(\\d{1,6}))?(?:[-+.].*)?");
     private static final long STEP = 1_000_000L;
 
     /** Parses {@code MAJOR.MINOR[.PATCH][-qualifier]}; a qualifier does not order versions. */

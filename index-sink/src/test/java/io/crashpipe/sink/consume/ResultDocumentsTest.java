@@ -35,6 +35,10 @@ class ResultDocumentsTest {
         CrashReport newerPartial = CrashReport.newBuilder(partial).setParserVersion("0.3.2").build();
         assertTrue(ResultDocuments.crashReport(newerPartial, NOW).toSinkDocument(SinkIndices.DEFAULT).version() > c,
                 "a newer parser's result still supersedes");
+        CrashReport lessComplete = CrashReport.newBuilder(partial).build();
+        lessComplete.getSections().get(1).setComplete(false);
+        assertTrue(ResultDocuments.crashReport(lessComplete, NOW).toSinkDocument(SinkIndices.DEFAULT).version() < p,
+                "fewer complete sections never replace more of the same parser version");
         CrashReport olderComplete = CrashReport.newBuilder(complete).setParserVersion("0.3.0").build();
         assertTrue(ResultDocuments.crashReport(olderComplete, NOW).toSinkDocument(SinkIndices.DEFAULT).version() < p,
                 "an older parser's result never replaces a newer one");
@@ -46,7 +50,7 @@ class ResultDocumentsTest {
         SinkDocument doc = ResultDocuments.crashReport(report, NOW).toSinkDocument(SinkIndices.DEFAULT);
         assertEquals("crash-reports", doc.index());
         assertEquals("d-61-41", doc.id());
-        assertEquals(ParserVersion.parse("0.3.1").ordinal() * 2 + (doc.source().at("/crash/complete").asBoolean() ? 1 : 0),
+        assertEquals(ParserVersion.parse("0.3.1").ordinal() * 32 + doc.source().at("/crash/completeness/complete").size(),
                 doc.version());
 
         ObjectNode s = doc.source();

@@ -315,7 +315,7 @@ class ResultSinkIT {
     private void assertStoredVersion(String dump, String parserVersion) throws IOException {
         GetResponse<ObjectNode> doc = es.get(g -> g.index(indices.crashReports()).id(dump), ObjectNode.class);
         assertEquals(parserVersion, doc.source().at("/crash/parser_version").asText());
-        assertEquals(ParserVersion.parse(parserVersion).ordinal() * 2 + (doc.source().at("/crash/complete").asBoolean() ? 1 : 0),
+        assertEquals(ParserVersion.parse(parserVersion).ordinal() * 32 + doc.source().at("/crash/completeness/complete").size(),
                 doc.version());
     }
 

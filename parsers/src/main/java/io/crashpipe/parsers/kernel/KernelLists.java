@@ -113,7 +113,7 @@ public final class KernelLists {
         }
         if (count >= limit) {
             return Optional.of("the list at 0x" + hex(head) + " has more than " + limit
-                    + " entries, more than memory can hold (corrupt)");
+                    + " entries, the most the dump allows (corrupt)");
         }
         return Optional.empty();
     }

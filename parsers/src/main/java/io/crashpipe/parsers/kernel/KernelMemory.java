@@ -31,6 +31,10 @@ public final class KernelMemory implements VirtualMemory {
             Translation.Mapped m = (Translation.Mapped) t;
             int n = (int) Math.min(len - done, m.bytesToPageEnd());
             if (physical.tryRead(m.paddr(), dst, off + done, n) instanceof Unavailable u) {
+                if (u.reason() == Unavailable.Reason.NOT_IN_RAM) { // device memory, or a damaged page-table entry
+                    return new Unavailable(v, true, u.pfn(), u.reason(), "the page tables map it to physical 0x"
+                            + Long.toHexString(m.paddr()) + ", outside RAM");
+                }
                 return u.atVirtual(v);
             }
             done += n;

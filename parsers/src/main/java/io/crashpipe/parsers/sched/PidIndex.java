@@ -7,7 +7,10 @@ import io.crashpipe.parsers.memory.Completeness;
 import io.crashpipe.parsers.memory.Fact;
 import io.crashpipe.parsers.view.KernelView;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The second way to every task: the initial PID namespace's IDR (an XArray of {@code struct pid})
@@ -30,6 +33,8 @@ final class PidIndex {
     private final long pidTasks;
     private final long pidLinks;
     private final Completeness.Builder gaps;
+    /** Nodes walked so far: a damaged slot pointing back at a node would otherwise revisit it 64^depth times. */
+    private final Set<Long> nodesSeen = new HashSet<>();
 
     private PidIndex(KernelMemory mem, Btf btf, Completeness.Builder gaps) {
         this.mem = mem;
@@ -56,7 +61,7 @@ final class PidIndex {
         PidIndex index = new PidIndex(view.memory(), btf, gaps);
         gaps.note("pid_index", Fact.read(() -> view.memory().u64(head))).optional()
                 .ifPresent(root -> index.walk(root, 0, out));
-        return out;
+        return List.copyOf(new LinkedHashSet<>(out)); // a damaged tree can list a pid twice
     }
 
     private void walk(long entry, int depth, List<Long> out) {
@@ -69,6 +74,10 @@ final class PidIndex {
                 return;
             }
             long node = entry - XA_INTERNAL_TAG;
+            if (!nodesSeen.add(node)) {
+                gaps.unknown("pid_index", "the PID IDR reaches node 0x" + Long.toHexString(node) + " twice (corrupt)");
+                return;
+            }
             Fact<long[]> slots = gaps.note("pid_index", Fact.read(() -> {
                 long[] s = new long[slotCount];
                 mem.buffer(node + nodeSlots, slotCount * 8).asLongBuffer().get(s);

@@ -178,13 +178,22 @@ public final class TaskTableReader {
     }
 
     /**
-     * The most tasks memory could hold (RAM over the size of a task_struct): a list longer than
-     * that is corrupt. From the kernel's own RAM count, else a generous bound.
+     * The bound of a list walk when the PID index cannot give one: the kernel's own thread count
+     * ({@code nr_threads}, kernel/fork.c) where it is readable and plausible, else the most tasks
+     * memory could hold (RAM over the size of a task_struct). A list longer than that is corrupt.
      */
     private long listLimit() {
         long ram = totalRamPages().orElse(FALLBACK_RAM / pageSize) * pageSize;
         long taskSize = btf.sizeOf("task_struct").orElse(1024);
-        return Math.max(1024, ram / Math.max(taskSize, 64));
+        long memoryBound = Math.max(1024, ram / Math.max(taskSize, 64));
+        var nrThreads = view.symbol("nr_threads");
+        if (nrThreads.isPresent()) {
+            long threads = Fact.read(() -> (long) mem.s32(nrThreads.getAsLong())).orElse(0L);
+            if (threads > 0 && threads <= memoryBound) {
+                return threads + SLACK;
+            }
+        }
+        return memoryBound;
     }
 
     /**

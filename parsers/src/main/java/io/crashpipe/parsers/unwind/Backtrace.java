@@ -15,12 +15,23 @@ import java.util.Optional;
  * @param stop why the unwind data (ORC, frame pointers) gave out early, when it did (the frames
  *     after that point come from the next layer: frame pointers, a stack search or a scan, the
  *     last two marked unreliable where nothing anchors them)
+ * @param taskUnknown why the task on the CPU could not be read, when it could not
  */
 public record Backtrace(int cpu, Optional<TaskRef> task, Optional<Registers> note, List<TraceStep> steps, Method method,
-        Optional<String> stop) {
+        Optional<String> stop, Optional<String> taskUnknown) {
 
     public Backtrace {
         steps = List.copyOf(steps);
+    }
+
+    public Backtrace(int cpu, Optional<TaskRef> task, Optional<Registers> note, List<TraceStep> steps, Method method,
+            Optional<String> stop) {
+        this(cpu, task, note, steps, method, stop, Optional.empty());
+    }
+
+    /** The same trace, saying why the task on its CPU could not be read. */
+    public Backtrace withTaskUnknown(String why) {
+        return new Backtrace(cpu, task, note, steps, method, stop, Optional.of(why));
     }
 
     public enum Method {
@@ -52,14 +63,18 @@ public record Backtrace(int cpu, Optional<TaskRef> task, Optional<Registers> not
     public Optional<String> incomplete() {
         List<String> why = new java.util.ArrayList<>();
         int n = frames().size();
+        // Frames a stack scan found ('?') may be stale: they do not make a cut-short unwind whole.
+        int unwound = (int) frames().stream().filter(Frame::reliable).count();
         boolean kernelStart = note.map(r -> !r.userMode()).orElse(true);
         if (n == 0 && kernelStart) {
             why.add("no frame could be unwound" + stop.map(s -> " (" + s + ")").orElse(""));
-        } else if (n < MIN_FRAMES && stop.isPresent()) {
-            why.add("the unwind stopped after " + n + (n == 1 ? " frame (" : " frames (") + stop.get() + ")");
+        } else if (unwound < MIN_FRAMES && stop.isPresent()) {
+            why.add("the unwind stopped after " + unwound + (unwound == 1 ? " frame (" : " frames (") + stop.get() + ")"
+                    + (n - unwound == 1 ? "; the frame marked '?' is a guess from the stack"
+                            : n > unwound ? "; the " + (n - unwound) + " frames marked '?' are guesses from the stack" : ""));
         }
         if (task.isEmpty()) {
-            why.add("the task running on CPU " + cpu + " could not be read");
+            why.add("the task running on CPU " + cpu + " could not be read" + taskUnknown.map(w -> " (" + w + ")").orElse(""));
         } else if (task.get().pid().isEmpty()) {
             why.add("the PID of task " + String.format("%x", task.get().task()) + " could not be read");
         }

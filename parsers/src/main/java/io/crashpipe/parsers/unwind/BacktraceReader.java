@@ -156,13 +156,16 @@ public final class BacktraceReader {
         }
         Registers regs = arch.registers().fromNote(notes.get(cpu));
         Optional<TaskRef> task;
+        String why = null;
         try {
             task = tasks.onCpu(cpu);
         } catch (MemoryFault e) {
             MemoryFault.propagateIfWaiting(e);
             task = Optional.empty();
+            why = e.getMessage();
         }
-        return unwinder.running(cpu, task, regs);
+        Backtrace bt = unwinder.running(cpu, task, regs);
+        return why == null ? bt : bt.withTaskUnknown(why);
     }
 
     /**
@@ -171,6 +174,13 @@ public final class BacktraceReader {
      * does not read).
      */
     public Backtrace forBlockedTask(TaskRef task, long savedSp) {
-        return unwinder.blocked(task, savedSp);
+        try {
+            return unwinder.blocked(task, savedSp);
+        } catch (MemoryFault e) { // the saved frame's page is missing: this task's trace, not the others'
+            MemoryFault.propagateIfWaiting(e);
+            return new Backtrace(task.cpu(), Optional.of(task), Optional.empty(), List.of(), Backtrace.Method.ORC_FROM_SWITCH_FRAME,
+                    Optional.of("the switch frame at saved sp 0x" + Long.toHexString(savedSp) + " could not be read: "
+                            + e.getMessage()));
+        }
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /** Fuzz target for BTF; seeds are slices of a fixture's kernel BTF (header, first types, strings). */
 class BtfFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void btf(byte[] data) {
         expectTypedErrors(() -> {
             Btf btf = Btf.parse(data, "fuzz");

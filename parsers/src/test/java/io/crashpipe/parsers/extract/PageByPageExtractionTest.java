@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.crashpipe.parsers.dump.Dump;
 import io.crashpipe.parsers.dump.Dumps;
 import io.crashpipe.parsers.memory.DumpMemory;
-import io.crashpipe.parsers.memory.PhysicalMemory;
-import io.crashpipe.parsers.memory.ReadResult;
-import io.crashpipe.parsers.memory.Unavailable;
+import io.crashpipe.parsers.testing.ArrivingPages;
 import io.crashpipe.parsers.testing.Fixtures;
 import io.crashpipe.parsers.view.KernelView;
 import java.lang.reflect.RecordComponent;
@@ -17,15 +15,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.Random;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -40,34 +34,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PageByPageExtractionTest {
     /** Pages per arriving chunk: small, so that sections meet many missing pages. */
     private static final int CHUNK_PAGES = 16;
-
-    /** Serves only the pages that have arrived; after the seal, what the dump file says about the rest. */
-    static final class ArrivingMemory implements PhysicalMemory {
-        final PhysicalMemory all;
-        final Set<Long> arrived = new HashSet<>();
-        boolean sealed;
-
-        ArrivingMemory(PhysicalMemory all) {
-            this.all = all;
-        }
-
-        @Override
-        public int pageSize() {
-            return all.pageSize();
-        }
-
-        @Override
-        public ReadResult tryRead(long paddr, byte[] dst, int off, int len) {
-            if (!sealed) {
-                for (long pfn = paddr / 4096; pfn <= (paddr + Math.max(len, 1) - 1) / 4096; pfn++) {
-                    if (!arrived.contains(pfn)) {
-                        return Unavailable.physical(pfn * 4096, pfn, Unavailable.Reason.NOT_YET_ARRIVED, "");
-                    }
-                }
-            }
-            return all.tryRead(paddr, dst, off, len);
-        }
-    }
 
     /**
      * The x86_64 fixtures: the first variant, and 7.2's filtered file. Not arm64: its kallsyms lists text
@@ -105,32 +71,22 @@ class PageByPageExtractionTest {
             }
 
             List<Long> pfns = arrivalOrder(dump, order);
-            Set<Long> present = new HashSet<>(pfns);
-            ArrivingMemory memory = new ArrivingMemory(new DumpMemory(dump));
+            ArrivingPages memory = new ArrivingPages(new DumpMemory(dump), pfns, CHUNK_PAGES, ArrivingPages.AfterSeal.READ_THE_FILE);
             // One extraction for the whole arrival, as a pass that is re-run: only finished sections are kept.
             Extraction streaming = new Extraction(KernelView.of(dump, memory));
-            int next = 0;
             int waits = 0;
             for (int i = 0; i < Sections.ALL.size(); i++) {
                 Extractor<?> x = Sections.ALL.get(i);
                 Outcome<?> o;
                 while ((o = ExtractionRunner.run(x, streaming)) instanceof Outcome.Waiting<?> w) {
                     long pfn = w.missing().pfn();
-                    assertFalse(memory.arrived.contains(pfn), x.section() + " waits for pfn 0x" + Long.toHexString(pfn)
+                    assertFalse(memory.arrived(pfn), x.section() + " waits for pfn 0x" + Long.toHexString(pfn)
                             + " which has arrived");
                     waits++;
-                    if (order.equals("on demand") && present.contains(pfn)) {
-                        memory.arrived.add(pfn); // just that page, the strictest order
+                    if (order.equals("on demand")) {
+                        memory.arriveOnly(pfn); // just that page, the strictest order
                     }
-                    // Chunks keep arriving until the waited page is among them, or the dump is sealed.
-                    while (!memory.arrived.contains(pfn) && next < pfns.size()) {
-                        int end = Math.min(pfns.size(), next + CHUNK_PAGES);
-                        memory.arrived.addAll(pfns.subList(next, end));
-                        next = end;
-                    }
-                    if (!memory.arrived.contains(pfn)) {
-                        memory.sealed = true; // that page is not in the dump: it will never come
-                    }
+                    memory.deliverUntil(pfn);
                 }
                 assertEquals(expected.get(i), canonical(o), x.section() + " of " + file + " (" + order + ")");
             }
@@ -139,27 +95,10 @@ class PageByPageExtractionTest {
         }
     }
 
-    /**
-     * Every page of the dump: in pfn order, or the pages the analysis reads first (as the agent
-     * sends them) in a random order, then the others in a random order.
-     */
+    /** Every page of the dump: in pfn order, or hot pages first (as the agent sends them) in a random order. */
     private static List<Long> arrivalOrder(Dump dump, String order) throws Exception {
-        List<Long> all = new ArrayList<>();
-        dump.forEachPresentPfn(all::add);
-        if (order.equals("pfn order") || order.equals("on demand")) {
-            return all;
-        }
-        Set<Long> hot = new HashSet<>();
-        for (long pfn : HotPages.of(dump)) {
-            hot.add(pfn);
-        }
-        List<Long> first = new ArrayList<>(all.stream().filter(hot::contains).toList());
-        List<Long> rest = new ArrayList<>(all.stream().filter(p -> !hot.contains(p)).toList());
-        Random random = new Random(order.hashCode());
-        Collections.shuffle(first, random);
-        Collections.shuffle(rest, random);
-        first.addAll(rest);
-        return first;
+        return order.equals("pfn order") || order.equals("on demand") ? ArrivingPages.pfnOrder(dump)
+                : ArrivingPages.hotFirst(dump, order.hashCode());
     }
 
     /**

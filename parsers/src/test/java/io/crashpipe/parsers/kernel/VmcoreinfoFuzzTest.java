@@ -14,7 +14,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /** Fuzz target for the VMCOREINFO text; seeds are the fixtures' notes. */
 class VmcoreinfoFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void vmcoreinfo(byte[] data) {
         String text = new String(data, StandardCharsets.ISO_8859_1);
         Vmcoreinfo vi;

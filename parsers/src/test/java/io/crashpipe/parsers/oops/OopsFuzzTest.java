@@ -15,7 +15,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /** Fuzz target for the oops parser; seeds are the fixtures' kernel logs around the crash. */
 class OopsFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void oopsParser(byte[] data) {
         String log = new String(data, StandardCharsets.UTF_8);
         expectTypedErrors(() -> new OopsParser().parse(log));

@@ -32,10 +32,12 @@ public final class DamagedDump implements Dump {
     private final Dump base;
     private final TreeMap<Long, byte[]> pages = new TreeMap<>();
     private List<ElfNote> notes;
+    private Optional<String> vmcoreinfo;
 
     public DamagedDump(Dump base) {
         this.base = base;
         this.notes = base.notes();
+        this.vmcoreinfo = base.vmcoreinfo();
     }
 
     /** The physical address of kernel virtual address {@code vaddr} in {@code view}. */
@@ -73,6 +75,15 @@ public final class DamagedDump implements Dump {
         return this;
     }
 
+    /** Replaces the VMCOREINFO text (and the VMCOREINFO note, where the dump carries one). */
+    public DamagedDump vmcoreinfo(String text) {
+        this.vmcoreinfo = Optional.of(text);
+        byte[] desc = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        this.notes = notes.stream().map(n -> n.isVmcoreinfo() ? new ElfNote(n.name(), n.type(), desc, n.fileOffset()) : n)
+                .toList();
+        return this;
+    }
+
     /** Writes the damaged dump: the pages the analyses read on the intact fixture, and every patched page. */
     public Path write(Path out) throws IOException {
         TreeSet<Long> keep = new TreeSet<>();
@@ -101,7 +112,7 @@ public final class DamagedDump implements Dump {
 
     @Override
     public Optional<String> vmcoreinfo() {
-        return base.vmcoreinfo();
+        return vmcoreinfo;
     }
 
     @Override

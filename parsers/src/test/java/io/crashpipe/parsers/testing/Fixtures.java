@@ -17,17 +17,46 @@ import java.util.stream.Stream;
  * The real dumps in {@code ../shared/fixtures} (read-only). Tests that need them call
  * {@link #root()}, which skips the test with a clear message in a clone without
  * {@code ../shared}. Compressed ELF fixtures are unpacked once into {@code target/}.
+ *
+ * <p>CI sets {@code CRASHPIPE_REQUIRE_FIXTURES=1} (or {@code -Dcrashpipe.requireFixtures=true}):
+ * there a missing fixture fails the test instead of skipping it, so a CI run without the dumps
+ * cannot pass by skipping every real-dump test. Every fixture check goes through
+ * {@link #require(boolean, String)}.
  */
 public final class Fixtures {
     private Fixtures() {}
 
+    /** Whether a missing fixture is a failure (CI) rather than a skip (a user's clone). */
+    public static boolean required() {
+        String p = System.getProperty("crashpipe.requireFixtures", System.getenv("CRASHPIPE_REQUIRE_FIXTURES"));
+        return p != null && (p.equals("1") || p.equalsIgnoreCase("true"));
+    }
+
+    /**
+     * Skips the calling test with {@code message} when {@code present} is false, or fails it when
+     * fixtures are {@link #required()}.
+     */
+    public static void require(boolean present, String message) {
+        if (present) {
+            return;
+        }
+        if (required()) {
+            throw new AssertionError(message + " (CRASHPIPE_REQUIRE_FIXTURES / crashpipe.requireFixtures is set:"
+                    + " a missing fixture fails the build)");
+        }
+        assumeTrue(false, message);
+    }
+
+    /** Skips (or, where required, fails) a test that needs the fixtures when they are absent. */
+    public static void assumeAvailable(String what) {
+        require(available(), "real-dump fixtures not found (looked for ../shared/fixtures or -Dcrashpipe.fixtures=DIR); "
+                + "skipping " + what);
+    }
+
     /** The fixture root, or a skipped test when it is absent. */
     public static Path root() {
-        Path root = locate();
-        assumeTrue(root != null && Files.isDirectory(root),
-                "real-dump fixtures not found (looked for ../shared/fixtures or -Dcrashpipe.fixtures=DIR); "
-                        + "skipping tests that need real dumps");
-        return root;
+        assumeAvailable("tests that need real dumps");
+        return locate();
     }
 
     public static boolean available() {
@@ -88,16 +117,19 @@ public final class Fixtures {
 
     /** The fixtures (skipped when absent) followed by {@link #extraDumpDirs()}. */
     public static List<Path> allDumpDirs() {
+        if (required()) {
+            assumeAvailable("the real-dump cross-checks"); // extra dumps do not stand in for the fixtures in CI
+        }
         List<Path> out = new ArrayList<>(available() ? dumpDirs() : List.of());
         out.addAll(extraDumpDirs());
-        assumeTrue(!out.isEmpty(), "no real dumps: neither ../shared/fixtures nor crashpipe.extraDumps");
+        require(!out.isEmpty(), "no real dumps: neither ../shared/fixtures nor crashpipe.extraDumps");
         return out;
     }
 
     /** One fixture folder by name. */
     public static Path dir(String name) {
         Path d = root().resolve(name);
-        assumeTrue(Files.isDirectory(d), "fixture " + name + " not present");
+        require(Files.isDirectory(d), "fixture " + name + " not present in " + root());
         return d;
     }
 

@@ -170,7 +170,8 @@ public final class SchemaRegistryClient {
             resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted talking to schema registry " + base, e);
+            // no answer is not a refusal: a caller must not dead-letter an event for it
+            throw new RegistryUnavailableException("interrupted talking to schema registry " + base, e);
         } catch (IOException e) {
             throw new RegistryUnavailableException("schema registry " + base + " unreachable: " + e, e);
         }

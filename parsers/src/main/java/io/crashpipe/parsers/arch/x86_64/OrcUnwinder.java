@@ -78,6 +78,9 @@ public final class OrcUnwinder {
         return walk(s, steps, stacks);
     }
 
+    /** Room above sp at a true end of stack: pt_regs (168 bytes), a fork switch frame (56), FRED padding (16). */
+    private static final long END_OF_STACK_SLACK = 512;
+
     private Unwind walk(State s, List<TraceStep> steps, KernelStacks stacks) {
         for (int n = 0; n < MAX_FRAMES; n++) {
             long lookupIp = s.signal ? s.ip : s.ip - 1;
@@ -99,6 +102,13 @@ public final class OrcUnwinder {
             }
             OrcEntry e = found.get();
             if (e.type() == OrcType.END_OF_STACK) {
+                // The real end of a task stack leaves at most its pt_regs (and a switch frame) above sp;
+                // an end marker deep inside the stack is damaged ORC data, not the end of the trace.
+                long left = stacks.topOf(s.sp) - s.sp;
+                if (stacks.kindOf(s.sp) == StackKind.TASK && Long.compareUnsigned(left, END_OF_STACK_SLACK) > 0) {
+                    return stop(steps, s, "ORC end-of-stack marker at " + hex(s.ip) + " with " + left
+                            + " bytes of stack still above it (damaged ORC data)");
+                }
                 return new Unwind(steps, Optional.empty(), s.sp, s.bp);
             }
             if (e.type() == OrcType.UNDEFINED) {

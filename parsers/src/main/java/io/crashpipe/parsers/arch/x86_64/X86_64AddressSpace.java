@@ -123,7 +123,7 @@ public final class X86_64AddressSpace implements AddressSpace {
         }
         Entry pte = readEntry(pmdLevel[1], (vaddr >>> 12) & 511);
         if (pte.fault() != null) {
-            return faultAt(vaddr, pte.fault());
+            return faultAt(vaddr, pte.fault(), "PMD");
         }
         if ((pte.value() & PAGE_PRESENT) == 0) {
             return unmapped(vaddr, "no PTE");
@@ -144,10 +144,18 @@ public final class X86_64AddressSpace implements AddressSpace {
         return new Entry(ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(), null);
     }
 
-    private static Translation faultAt(long vaddr, Unavailable u) {
+    /**
+     * The translation of {@code vaddr} failed reading a page-table page; {@code pointer} names the
+     * level whose entry led there. A table outside RAM can only come from a damaged entry (or a
+     * damaged root), so that is said in those words rather than as a missing page.
+     */
+    private static Translation faultAt(long vaddr, Unavailable u, String pointer) {
+        String table = "page-table page at physical 0x" + Long.toHexString(u.address());
+        String why = u.reason() == Unavailable.Reason.NOT_IN_RAM
+                ? "translation failed: the " + pointer + " entry points outside RAM (" + table + ")"
+                : table + " unavailable";
         return new Translation.Unmapped(new Unavailable(vaddr, true, u.pfn(), u.reason(),
-                "page-table page at physical 0x" + Long.toHexString(u.address()) + " unavailable"
-                        + (u.detail() == null || u.detail().isEmpty() ? "" : ": " + u.detail())));
+                why + (u.detail() == null || u.detail().isEmpty() ? "" : ": " + u.detail())));
     }
 
     /**
@@ -163,7 +171,7 @@ public final class X86_64AddressSpace implements AddressSpace {
             int shift = shifts[i];
             Entry e = readEntry(table, (vaddr >>> shift) & 511);
             if (e.fault() != null) {
-                return faultAt(vaddr, e.fault());
+                return faultAt(vaddr, e.fault(), i == 0 ? "VMCOREINFO init_top_pgt" : names[i - 1]);
             }
             if ((e.value() & PAGE_PRESENT) == 0) {
                 return unmapped(vaddr, "no " + names[i] + " entry");

@@ -3,11 +3,13 @@ package io.crashpipe.parsers.arch.x86_64;
 import io.crashpipe.parsers.arch.KernelUnwinder;
 import io.crashpipe.parsers.arch.UnwindContext;
 import io.crashpipe.parsers.kernel.VirtualMemory;
+import io.crashpipe.parsers.memory.MemoryFault;
 import io.crashpipe.parsers.module.ModuleOrcReader;
 import io.crashpipe.parsers.orc.OrcTable;
 import io.crashpipe.parsers.orc.OrcTables;
 import io.crashpipe.parsers.unwind.Backtrace;
 import io.crashpipe.parsers.unwind.ExceptionFrame;
+import io.crashpipe.parsers.unwind.Frame;
 import io.crashpipe.parsers.unwind.PerCpuSymbols;
 import io.crashpipe.parsers.unwind.Registers;
 import io.crashpipe.parsers.unwind.StackScanner;
@@ -32,20 +34,49 @@ final class X86_64Unwinder implements KernelUnwinder {
     private final VirtualMemory memory;
     private final Symbolizer symbols;
     private final Optional<OrcTables> orc;
+    /** Why the kernel's ORC tables, which kallsyms names, could not be read or made sense of. */
+    private final Optional<String> orcUnusable;
     private final PerCpuSymbols percpu;
 
     X86_64Unwinder(UnwindContext context) {
         this.memory = context.memory();
         this.symbols = context.symbolizer();
-        this.orc = OrcTable.locate(context.kallsyms(), memory).map(kernel -> new OrcTables(kernel,
-                context.btf().map(btf -> ModuleOrcReader.read(memory, btf, context.modules(), kernel.format()))
-                        .orElse(List.of())));
+        Optional<OrcTables> tables;
+        String unusable = null;
+        try {
+            tables = OrcTable.locate(context.kallsyms(), memory).map(kernel -> new OrcTables(kernel,
+                    context.btf().map(btf -> ModuleOrcReader.read(memory, btf, context.modules(), kernel.format()))
+                            .orElse(List.of())));
+        } catch (MemoryFault e) {
+            MemoryFault.propagateIfWaiting(e);
+            tables = Optional.empty();
+            unusable = e.getMessage();
+        } catch (IllegalStateException e) {
+            tables = Optional.empty();
+            unusable = e.getMessage();
+        }
+        this.orc = tables;
+        this.orcUnusable = Optional.ofNullable(unusable).map(w -> "the kernel's ORC tables cannot be used: " + w);
         this.percpu = PerCpuSymbols.of(context.kallsyms(), memory);
     }
 
     @Override
     public String describe() {
-        return orc.map(OrcTables::describe).orElse("no ORC tables");
+        return orc.map(OrcTables::describe).or(() -> orcUnusable).orElse("no ORC tables");
+    }
+
+    /**
+     * A frame-pointer trace of a kernel that has ORC tables which could not be used: its rbp is an
+     * ordinary register, so the chain's frames are only guesses ('?') and the trace says why.
+     */
+    private Backtrace withoutUsableOrc(Backtrace fp) {
+        if (orcUnusable.isEmpty()) {
+            return fp;
+        }
+        List<TraceStep> steps = fp.steps().stream()
+                .map(s -> s instanceof Frame f && !f.fromRegisters() ? f.unreliable() : s)
+                .toList();
+        return new Backtrace(fp.cpu(), fp.task(), fp.note(), steps, fp.method(), orcUnusable);
     }
 
     /**
@@ -65,7 +96,8 @@ final class X86_64Unwinder implements KernelUnwinder {
             if (!u.complete()) {
                 steps.addAll(scanner.scan(u.lastSp(), stacks.topOf(u.lastSp())));
             }
-            return new Backtrace(cpu, task, Optional.of(regs), steps, Backtrace.Method.FRAME_POINTER, u.stop());
+            return withoutUsableOrc(new Backtrace(cpu, task, Optional.of(regs), steps, Backtrace.Method.FRAME_POINTER,
+                    u.stop()));
         }
         OrcUnwinder unwinder = new OrcUnwinder(orc.get(), memory, symbols);
         StackSearch search = new StackSearch(unwinder, scanner);
@@ -103,7 +135,8 @@ final class X86_64Unwinder implements KernelUnwinder {
         long slot = threadSp + SWITCH_FRAME_RET;
         if (orc.isEmpty()) {
             Unwind u = new FramePointerUnwinder(memory, symbols).fromReturnAddress(slot, memory.u64(slot), bp, stacks);
-            return new Backtrace(task.cpu(), t, Optional.empty(), u.steps(), Backtrace.Method.FRAME_POINTER, u.stop());
+            return withoutUsableOrc(new Backtrace(task.cpu(), t, Optional.empty(), u.steps(),
+                    Backtrace.Method.FRAME_POINTER, u.stop()));
         }
         OrcUnwinder unwinder = new OrcUnwinder(orc.get(), memory, symbols);
         Unwind u = unwinder.unwindFromReturnAddress(slot, memory.u64(slot), bp, stacks);

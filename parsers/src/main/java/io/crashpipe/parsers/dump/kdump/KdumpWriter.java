@@ -38,8 +38,15 @@ public final class KdumpWriter {
      * @param keep page frame numbers to copy, ascending; ones the source does not have are skipped
      */
     public static Written write(Dump src, long[] keep, Path out) throws IOException {
+        return write(src, keep, src.maxPfn(), out);
+    }
+
+    /**
+     * As {@link #write(Dump, long[], Path)}, describing only the first {@code maxPfn} frames of
+     * the source (bitmaps of a few bytes: the fuzz seeds).
+     */
+    public static Written write(Dump src, long[] keep, long maxPfn, Path out) throws IOException {
         int block = src.pageSize();
-        long maxPfn = src.maxPfn();
         byte[] vmcoreinfo = src.vmcoreinfo().orElse("").getBytes(StandardCharsets.US_ASCII);
         byte[] notes = ElfNotes.encode(src.notes());
         int subHdrBlocks = blocks(SUB_HEADER_SIZE + vmcoreinfo.length + notes.length, block);
