@@ -14,6 +14,7 @@ import io.crashpipe.gateway.Gateway;
 import io.crashpipe.gateway.GatewayConfig;
 import io.crashpipe.localkafka.LocalKafka;
 import io.crashpipe.parsers.testing.Fixtures;
+import io.crashpipe.schemas.PipelineStage;
 import io.crashpipe.schemas.TopicAdmin;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.schemas.registry.EmbeddedRegistry;
@@ -143,6 +144,59 @@ class RenamedDumpSearchableIT {
         assertEquals(Duration.between(detected, indexed).toMillis(), doc.at("/crash/timings/detected_to_indexed_ms").asLong());
         assertTrue(outcomes.stream().anyMatch(o -> o instanceof DumpWatcher.Outcome.Detected d
                 && d.dump().file().equals(dump) && d.signal().equals("renamed into place")), outcomes.toString());
+    }
+
+    /**
+     * Every stage of {@link PipelineStage}, from the rename seen by the agent to the sink's refresh,
+     * is stamped in the indexed report, in the order the stages happen, and within the span the
+     * test itself saw (the rename before, finding the stamp after).
+     */
+    @Test
+    void theIndexedReportCarriesEveryStageFromTheRenameToSearchableInOrder() throws Exception {
+        Path source = Fixtures.variants(Fixtures.dir("6.1-kdump-sysrq")).stream()
+                // not the zstd file of the other test: the same content is the same dump, reported already
+                .filter(p -> p.getFileName().toString().contains("lzo")).findFirst().orElseThrow();
+        Path dir = Files.createDirectory(work.resolve("crash/202612061300"));
+        Path incomplete = Files.copy(source, dir.resolve("dump-incomplete"));
+        Thread.sleep(500);
+        Instant renamed = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Path dump = Files.move(incomplete, dir.resolve("dump.202612061300"), StandardCopyOption.ATOMIC_MOVE);
+        awaitSearchable(dump.toString(), Duration.ofMinutes(3));
+        ObjectNode doc = awaitStamped(DumpId.of(dump), Duration.ofSeconds(30));
+        Instant seen = Instant.now();
+
+        Instant previous = renamed;
+        PipelineStage previousStage = null;
+        for (PipelineStage stage : PipelineStage.values()) {
+            String text = doc.at("/crash/timings/" + stage.esField()).asText("");
+            assertFalse(text.isEmpty(), stage + " (crash.timings." + stage.esField() + ") missing: " + doc.at("/crash/timings"));
+            Instant at = Instant.parse(text);
+            assertFalse(at.isBefore(previous), stage + " at " + at + " before " + (previousStage == null ? "the rename"
+                    : previousStage) + " at " + previous + ": " + doc.at("/crash/timings"));
+            previous = at;
+            previousStage = stage;
+        }
+        assertFalse(previous.isAfter(seen), "searchable at " + previous + ", after the test read it at " + seen);
+        Instant complete = Instant.parse(doc.at("/crash/timings/file_complete").asText());
+        Instant searchable = Instant.parse(doc.at("/crash/timings/searchable").asText());
+        assertEquals(Duration.between(complete, searchable).toMillis(), doc.at("/crash/timings/complete_to_searchable_ms").asLong());
+        // the rename is the completion signal: seen within the watcher's grace, not after a quiet period
+        assertTrue(Duration.between(renamed, complete).toSeconds() < 30, "file complete " + complete + ", renamed " + renamed);
+    }
+
+    /** The report as stored (a realtime get) once the sink has stamped when it became searchable. */
+    private static ObjectNode awaitStamped(String dumpId, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ObjectNode doc = null;
+        while (System.nanoTime() < deadline) {
+            var got = es.get(g -> g.index(INDICES.crashReports()).id(dumpId), ObjectNode.class);
+            doc = got.found() ? got.source() : null;
+            if (doc != null && doc.at("/crash/timings").has(PipelineStage.SEARCHABLE.esField())) {
+                return doc;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no searchable stamp on the report of " + dumpId + " within " + timeout + ": " + doc);
     }
 
     /** Searches (not a realtime get): only a refreshed index answers. */

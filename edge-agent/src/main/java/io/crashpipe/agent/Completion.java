@@ -1,6 +1,7 @@
 package io.crashpipe.agent;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * When a dump under its final name counts as complete. The capture tools rename a finished dump
@@ -41,6 +42,16 @@ final class Completion {
 
     boolean writtenInPlace() {
         return writtenInPlace;
+    }
+
+    /**
+     * When the file was complete, as a wall-clock time: the rename was seen (the first look at the
+     * candidate), or, for a dump written in place, its last change seen.
+     *
+     * @param now the wall-clock time of {@code nowNanos}
+     */
+    Instant completeAt(long nowNanos, Instant now) {
+        return now.minusNanos(nowNanos - (writtenInPlace ? lastChangeNanos : firstSeenNanos));
     }
 
     /** Nanoseconds until it counts as complete (0 or less: complete now). */

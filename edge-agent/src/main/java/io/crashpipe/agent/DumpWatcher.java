@@ -55,7 +55,7 @@ public final class DumpWatcher implements Runnable {
     /** Uploads one complete dump. */
     @FunctionalInterface
     public interface Upload {
-        UploadResult upload(FoundDump dump, Instant detected) throws IOException, InterruptedException;
+        UploadResult upload(FoundDump dump, Detection detection) throws IOException, InterruptedException;
     }
 
     private final Path directory;
@@ -76,7 +76,7 @@ public final class DumpWatcher implements Runnable {
     public DumpWatcher(Path directory, Duration quietPeriod, UploadOptions options, Duration interval,
             Consumer<Outcome> listener) {
         this(directory, quietPeriod, options, interval, listener,
-                (d, detected) -> new Uploader(options).upload(d, Progress.NONE, detected));
+                (d, detection) -> new Uploader(options).upload(d, Progress.NONE, detection));
     }
 
     public DumpWatcher(Path directory, Duration quietPeriod, UploadOptions options, Duration interval,
@@ -96,7 +96,8 @@ public final class DumpWatcher implements Runnable {
     public void scanOnce() throws IOException, InterruptedException {
         for (FoundDump d : new DumpFinder(quietPeriod).find(directory)) {
             if (!alreadySealed(d)) {
-                uploadNow(d, Instant.now(), "unmodified for " + quietPeriod.toSeconds() + " s");
+                Instant now = Instant.now();
+                uploadNow(d, new Detection(now, now), "unmodified for " + quietPeriod.toSeconds() + " s");
             }
         }
     }
@@ -263,7 +264,9 @@ public final class DumpWatcher implements Runnable {
                 String signal = c.writtenInPlace() ? "unmodified for " + quietPeriod.toSeconds() + " s after writes"
                         : "renamed into place";
                 String sig = signature(Files.readAttributes(file, BasicFileAttributes.class));
-                if (alreadySealed(d) || uploadNow(d, Instant.now(), signal)) {
+                Instant at = Instant.now();
+                Detection detection = new Detection(c.completeAt(System.nanoTime(), at), at);
+                if (alreadySealed(d) || uploadNow(d, detection, signal)) {
                     pending.remove(file);
                     retryAt.remove(file);
                     done.put(file, sig);
@@ -282,10 +285,10 @@ public final class DumpWatcher implements Runnable {
     }
 
     /** Uploads one dump, reporting the outcome; false when it failed (to be retried). */
-    private boolean uploadNow(FoundDump d, Instant detected, String signal) throws InterruptedException {
-        listener.accept(new Outcome.Detected(d, detected, signal));
+    private boolean uploadNow(FoundDump d, Detection detection, String signal) throws InterruptedException {
+        listener.accept(new Outcome.Detected(d, detection.detected(), signal));
         try {
-            listener.accept(new Outcome.Uploaded(d, upload.upload(d, detected)));
+            listener.accept(new Outcome.Uploaded(d, upload.upload(d, detection)));
             return true;
         } catch (IOException | RuntimeException e) {
             listener.accept(new Outcome.Failed(d, e.getMessage() == null ? e.toString() : e.getMessage()));

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,9 +63,11 @@ public final class Uploader {
      * Uploads, resuming from the checkpoint: chunks acknowledged in an unbroken run from the first
      * are skipped without reading their pages again, and a sealed dump is not read at all.
      *
-     * @param detected when the watcher judged the dump complete (carried in the metadata), or null
+     * @param detection when the watcher found the dump complete (carried in the metadata), or null
+     *     for a one-off upload
      */
-    public UploadResult upload(FoundDump found, Progress progress, Instant detected) throws IOException, InterruptedException {
+    public UploadResult upload(FoundDump found, Progress progress, Detection detection)
+            throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         String dumpId = DumpId.of(found.file());
         Checkpoint ckpt = Checkpoint.open(options.stateDir(), dumpId);
@@ -75,18 +78,28 @@ public final class Uploader {
         }
         AtomicLong bytes = new AtomicLong();
         client.hello();
+        ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "upload-meta-" + dumpId.substring(0, 8));
+            t.setDaemon(true);
+            return t;
+        });
         try (Dump dump = opener.open(found.file())) {
-            SplitOrder order = chooseOrder(ckpt, dump, options.hotPagesFirst());
+            // Latency: the metadata travels to the topology while the hot pages are worked out here,
+            // and what Kafka already has is asked for while the hot pages go (the gateway reads the
+            // dump's partitions to answer; a chunk sent meanwhile is at worst sent twice, harmlessly).
+            Future<?> metadataSent = CompletableFuture.completedFuture(null);
             if (!ckpt.metadataSent()) {
-                DumpMetadata meta = MetadataBuilder.build(dumpId, found, dump, options.agentVersion(), options.host());
-                meta.setDetectedAt(detected);
-                ByteBuffer body = meta.toByteBuffer();
+                ByteBuffer body = metadata(dumpId, found, dump, detection).toByteBuffer();
                 bytes.addAndGet(body.remaining());
-                client.send("PUT", "/v1/dumps/" + dumpId + "/metadata", body);
+                metadataSent = background.submit(() -> client.send("PUT", "/v1/dumps/" + dumpId + "/metadata", body));
+            }
+            SplitOrder order = chooseOrder(ckpt, dump, options.hotPagesFirst());
+            await(metadataSent);
+            if (!ckpt.metadataSent()) {
                 ckpt.recordMetadata();
             }
             if (fresh) {
-                learnFromGateway(dumpId, ckpt);
+                background.execute(() -> learnFromGateway(dumpId, ckpt));
             }
             progress.started(dumpId, dump.countPages().dumped(), ckpt.chunksSent());
             ExecutorService pool = Executors.newFixedThreadPool(options.concurrency(), r -> {
@@ -144,6 +157,27 @@ public final class Uploader {
                     order.hotPagesFirst(), result.hotChunks(), result.hotPages(), order.fallbackReason().orElse(null));
             progress.finished(r);
             return r;
+        } finally {
+            background.shutdownNow();
+        }
+    }
+
+    /** The dump's metadata event, stamped with when it was found complete and when it is sent (now). */
+    private DumpMetadata metadata(String dumpId, FoundDump found, Dump dump, Detection detection) throws IOException {
+        DumpMetadata meta = MetadataBuilder.build(dumpId, found, dump, options.agentVersion(), options.host());
+        if (detection != null) {
+            meta.setFileCompleteAt(detection.fileComplete());
+            meta.setDetectedAt(detection.detected());
+        }
+        meta.setFirstByteSentAt(Instant.now());
+        return meta;
+    }
+
+    private static void await(Future<?> f) throws IOException, InterruptedException {
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            rethrow(e.getCause());
         }
     }
 

@@ -48,6 +48,13 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
      * the dump's), so few; a dump pushed out only builds them again on its next pass.
      */
     static final int ANALYSES_KEPT = 4;
+    /**
+     * The first chunks of a dump still being analysed are decoded into the chunk cache as they
+     * arrive, waited for or not: the agent sends the pages the extractors read first (a few
+     * thousand pages, under ten chunks), so the passes to come read them there instead of
+     * fetching each from the pages topic again. A few MiB per dump; the cache is bounded anyway.
+     */
+    static final int EARLY_CHUNKS_CACHED = 16;
 
     private final DumpTopology.Shared shared;
     private ProcessorContext<String, byte[]> context;
@@ -90,7 +97,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         }
         try {
             switch (event) {
-                case DumpMetadata m -> onMetadata(m, record.value(), where);
+                case DumpMetadata m -> onMetadata(m, record.value(), record.timestamp(), where);
                 case PageChunk c -> onChunk(c, new ChunkLocation(where.partition(), where.offset()));
                 case DumpSealed s -> onSealed(s, record.value(), where);
                 default -> deadLetter(record.key(), record.value(), where, DeadLetterHeaders.Stage.DECODE,
@@ -116,9 +123,10 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         }
     }
 
-    private void onMetadata(DumpMetadata meta, byte[] raw, RecordMetadata where) {
+    /** @param accepted the record's Kafka timestamp: when the gateway published it */
+    private void onMetadata(DumpMetadata meta, byte[] raw, long accepted, RecordMetadata where) {
         String id = meta.getDumpId();
-        DumpProgress p = progress(id).withMetadata();
+        DumpProgress p = progress(id).withMetadata().acceptedAt(accepted);
         metadataStore.put(id, raw);
         analyses.remove(id); // built from the metadata: a new copy starts over
         LOG.info("dump {}: metadata from host {} ({}, {} pages in RAM)", id, meta.getHost().getHostname(),
@@ -148,8 +156,11 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         long waiting = p.waitingForPfn();
         boolean wanted = waiting < 0 || p.complete()
                 || Stream.concat(pages.stream(), zeros.stream()).anyMatch(span -> span.contains(waiting));
+        if (wanted || chunk.getSequence() < EARLY_CHUNKS_CACHED) {
+            // the pass reads it straight away, or soon: not from the pages topic again
+            shared.cache().put(at, ChunkDecoder.decode(chunk));
+        }
         if (wanted && p.hasMetadata()) {
-            shared.cache().put(at, ChunkDecoder.decode(chunk)); // the pass will read it straight away
             p = analyse(id, p, metadata(id).orElseThrow());
         }
         save(id, p);
@@ -204,6 +215,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
 
     /** @param noMorePages a page not indexed now never will be: the section finishes partial instead of waiting */
     private DumpProgress runPass(String id, DumpProgress p, DumpMetadata meta, boolean noMorePages) {
+        p = p.passStartedAt(now());
         long t0 = System.nanoTime();
         AnalysisPass.Result result;
         try {
@@ -222,12 +234,14 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         analyses.remove(id); // settled: no pass will follow
         DumpProgress done = p.afterPass(millis, -1);
         TopologyMeters.passSettled(Duration.ofMillis(millis));
-        ReportBuilder.Report report = ReportBuilder.build(meta, (AnalysisPass.Settled) result, done, shared.parserVersion());
         long now = now();
+        ReportBuilder.Report report = ReportBuilder.build(meta, (AnalysisPass.Settled) result, done.reportedAt(now),
+                shared.parserVersion());
         forward(Topics.CRASH_REPORTS.name(), DumpTopology.REPORTS_SINK, id, report.report());
         for (KernelLogLine line : report.lines()) {
             forward(Topics.KERNEL_LOG.name(), DumpTopology.KERNEL_LOG_SINK, id, line);
         }
+        context.commit(); // the report is read committed downstream: commit now, not at the next interval
         shared.reported().incrementAndGet();
         TopologyMeters.reported(((AnalysisPass.Settled) result).complete());
         LOG.info("dump {}: report out ({} log lines, {} passes, {} ms of analysis, {} chunks seen{}): {}", id,

@@ -20,14 +20,35 @@ import java.util.BitSet;
  * @param waitingForPfn the page the last analysis pass stopped at, or -1
  * @param reportedMillis when the report went out, or -1
  * @param skippedMillis when a replay gave the dump up because its pages are gone, or -1
+ * @param stages when the gateway accepted the metadata and the first pass began (for the report's timings)
  */
 public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean hasMetadata, BitSet chunks,
         int expectedChunks, long sealedMillis, long waitingForPfn, int passes, long analysisMillis,
-        long reportedMillis, long skippedMillis) {
+        long reportedMillis, long skippedMillis, Stages stages) {
 
-    private static final byte VERSION = 3;
-    /** Records of the version before {@code skippedMillis} (still in changelogs written by an older build). */
+    private static final byte VERSION = 4;
+    /** Records of the version before {@code stages} (still in changelogs written by an older build). */
+    private static final byte VERSION_WITHOUT_STAGES = 3;
+    /** Records of the version before {@code skippedMillis}. */
     private static final byte VERSION_WITHOUT_SKIP = 2;
+
+    /**
+     * Stage times the topology learns on its way (see {@code PipelineStage}), -1 when unknown.
+     *
+     * @param acceptedMillis the Kafka timestamp of the metadata record: when the gateway published it
+     * @param firstPassMillis when the first analysis pass began
+     */
+    public record Stages(long acceptedMillis, long firstPassMillis) {
+        public static final Stages NONE = new Stages(-1, -1);
+    }
+
+    /** Without stage times (records of older builds, tests). */
+    public DumpProgress(long firstSeenMillis, long lastEventMillis, boolean hasMetadata, BitSet chunks,
+            int expectedChunks, long sealedMillis, long waitingForPfn, int passes, long analysisMillis,
+            long reportedMillis, long skippedMillis) {
+        this(firstSeenMillis, lastEventMillis, hasMetadata, chunks, expectedChunks, sealedMillis, waitingForPfn, passes,
+                analysisMillis, reportedMillis, skippedMillis, Stages.NONE);
+    }
 
     public static DumpProgress start(long now) {
         return new DumpProgress(now, now, false, new BitSet(), -1, -1, -1, 0, 0, -1, -1);
@@ -70,40 +91,55 @@ public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean h
 
     public DumpProgress touched(long now) {
         return new DumpProgress(firstSeenMillis, now, hasMetadata, chunks, expectedChunks, sealedMillis,
-                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis);
+                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis, stages);
     }
 
     public DumpProgress withMetadata() {
         return new DumpProgress(firstSeenMillis, lastEventMillis, true, chunks, expectedChunks, sealedMillis,
-                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis);
+                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis, stages);
     }
 
     public DumpProgress withChunk(int sequence) {
         BitSet c = (BitSet) chunks.clone();
         c.set(sequence);
         return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, c, expectedChunks, sealedMillis,
-                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis);
+                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis, stages);
     }
 
     public DumpProgress sealedWith(int chunkCount, long now) {
         return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, chunkCount,
-                sealedMillis >= 0 ? sealedMillis : now, waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis);
+                sealedMillis >= 0 ? sealedMillis : now, waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis, stages);
     }
 
     /** One more analysis pass that took {@code millis} and now waits for {@code pfn} (-1: none). */
     public DumpProgress afterPass(long millis, long pfn) {
         return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, expectedChunks, sealedMillis,
-                pfn, passes + 1, analysisMillis + millis, reportedMillis, skippedMillis);
+                pfn, passes + 1, analysisMillis + millis, reportedMillis, skippedMillis, stages);
     }
 
     public DumpProgress reportedAt(long now) {
         return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, expectedChunks, sealedMillis,
-                -1, passes, analysisMillis, now, skippedMillis);
+                -1, passes, analysisMillis, now, skippedMillis, stages);
     }
 
     public DumpProgress skippedAt(long now) {
         return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, expectedChunks, sealedMillis,
-                -1, passes, analysisMillis, reportedMillis, now);
+                -1, passes, analysisMillis, reportedMillis, now, stages);
+    }
+
+    /** The metadata's Kafka timestamp (the first copy's: a re-upload does not move it). */
+    public DumpProgress acceptedAt(long millis) {
+        return stages.acceptedMillis() >= 0 ? this : withStages(new Stages(millis, stages.firstPassMillis()));
+    }
+
+    /** A pass begins now; the first one is kept. */
+    public DumpProgress passStartedAt(long now) {
+        return stages.firstPassMillis() >= 0 ? this : withStages(new Stages(stages.acceptedMillis(), now));
+    }
+
+    private DumpProgress withStages(Stages s) {
+        return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, expectedChunks, sealedMillis,
+                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis, s);
     }
 
     public byte[] encode() {
@@ -123,6 +159,8 @@ public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean h
             out.writeLong(analysisMillis);
             out.writeLong(reportedMillis);
             out.writeLong(skippedMillis);
+            out.writeLong(stages.acceptedMillis());
+            out.writeLong(stages.firstPassMillis());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -132,15 +170,23 @@ public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean h
     public static DumpProgress decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte v = in.readByte();
-            if (v != VERSION && v != VERSION_WITHOUT_SKIP) {
+            if (v != VERSION && v != VERSION_WITHOUT_STAGES && v != VERSION_WITHOUT_SKIP) {
                 throw new IllegalStateException("dump progress record version " + v + ", expected " + VERSION);
             }
             long first = in.readLong();
             long last = in.readLong();
             boolean meta = in.readBoolean();
             byte[] bits = in.readNBytes(in.readInt());
-            return new DumpProgress(first, last, meta, BitSet.valueOf(bits), in.readInt(), in.readLong(), in.readLong(),
-                    in.readInt(), in.readLong(), in.readLong(), v == VERSION ? in.readLong() : -1);
+            int expected = in.readInt();
+            long sealed = in.readLong();
+            long waiting = in.readLong();
+            int passes = in.readInt();
+            long analysis = in.readLong();
+            long reported = in.readLong();
+            long skipped = v >= VERSION_WITHOUT_STAGES ? in.readLong() : -1;
+            Stages stages = v >= VERSION ? new Stages(in.readLong(), in.readLong()) : Stages.NONE;
+            return new DumpProgress(first, last, meta, BitSet.valueOf(bits), expected, sealed, waiting, passes, analysis,
+                    reported, skipped, stages);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -101,7 +101,13 @@ public final class ReportBuilder {
                         .setAnalysisMillis(progress.analysisMillis())
                         .setPasses(progress.passes())
                         .setChunksSeen(progress.chunksSeen())
-                        .setDetected(meta.getDetectedAt()).build())
+                        .setDetected(meta.getDetectedAt())
+                        .setFileComplete(meta.getFileCompleteAt())
+                        .setFirstByteSent(meta.getFirstByteSentAt())
+                        .setAccepted(instant(progress.stages().acceptedMillis()))
+                        .setFirstPass(instant(progress.stages().firstPassMillis()))
+                        .setFirstReport(instant(progress.reportedMillis()))
+                        .setReportComplete(settled.complete() ? instant(progress.reportedMillis()) : null).build())
                 .setArchitecture(meta.getArchitecture())
                 .setAgentVersion(meta.getHost().getAgentVersion())
                 .setTaint(firstOops.flatMap(CrashReport::header).map(h -> TaintFlags.newBuilder()
@@ -206,5 +212,10 @@ public final class ReportBuilder {
             case Outcome.Waiting<?> w -> new SectionStatus(w.section(), false, "still waiting: " + w.missing().describe(),
                     List.of());
         };
+    }
+
+    /** A time the progress keeps as epoch milliseconds, -1 for unknown. */
+    private static Instant instant(long millis) {
+        return millis < 0 ? null : Instant.ofEpochMilli(millis);
     }
 }

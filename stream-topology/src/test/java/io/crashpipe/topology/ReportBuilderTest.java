@@ -55,6 +55,28 @@ class ReportBuilderTest {
     }
 
     @Test
+    void theReportCarriesTheAgentsTheGatewaysAndTheTopologysStageTimes() throws Exception {
+        Path file = Fixtures.dir("6.1-qemu-sysrq").resolve("vmcore.zlib-d31");
+        try (Dump dump = Dumps.open(file)) {
+            DumpMetadata meta = MetadataBuilder.build(DumpId.of(file), FoundDump.single(file), dump, "test");
+            meta.setFileCompleteAt(java.time.Instant.ofEpochMilli(900));
+            meta.setDetectedAt(java.time.Instant.ofEpochMilli(950));
+            meta.setFirstByteSentAt(java.time.Instant.ofEpochMilli(980));
+            AnalysisPass.Settled settled = assertInstanceOf(AnalysisPass.Settled.class, AnalysisPass.run(
+                    meta.getVmcoreinfo(), CpuNotes.of(meta), new DumpMemory(dump), io.crashpipe.parsers.extract.Sections.ALL));
+            DumpProgress p = DumpProgress.start(1000).acceptedAt(990).passStartedAt(1010).passStartedAt(1500)
+                    .afterPass(30, -1).reportedAt(2000);
+            assertEquals(p, DumpProgress.decode(p.encode()), "the stage times survive the progress store");
+            var t = ReportBuilder.build(meta, settled, p, "1.2.3").report().getTimings();
+            assertEquals(List.of(900L, 950L, 980L, 990L, 1000L, 1010L, 2000L, 2000L),
+                    java.util.stream.Stream.of(t.getFileComplete(), t.getDetected(), t.getFirstByteSent(), t.getAccepted(),
+                            t.getFirstSeen(), t.getFirstPass(), t.getFirstReport(), t.getReportComplete())
+                            .map(java.time.Instant::toEpochMilli).toList(),
+                    "the first pass is the first one; a complete report is complete when it goes out");
+        }
+    }
+
+    @Test
     void everyNonEmptyLogRecordBecomesOneLineWithItsSequenceAndText() throws Exception {
         Path file = Fixtures.dir("6.1-qemu-sysrq").resolve("vmcore.zlib-d31");
         ReportBuilder.Report report = reportOf(file);

@@ -10,6 +10,7 @@ import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.transport.TransportException;
 import org.elasticsearch.client.ResponseException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crashpipe.schemas.PipelineStage;
 import io.crashpipe.sink.EsClients;
 import io.crashpipe.sink.SinkIndices;
 
@@ -41,6 +42,24 @@ final class IndexedReports implements AutoCloseable {
             Thread.sleep(200);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The report document as stored now (a realtime get, no refresh needed), once the sink has
+     * stamped when it became searchable, or as it is after {@code timeout}.
+     */
+    Optional<ObjectNode> awaitSearchableStamp(String dumpId, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Optional<ObjectNode> doc = Optional.empty();
+        do {
+            var got = client.get(g -> g.index(indices.crashReports()).id(dumpId), ObjectNode.class);
+            doc = got.found() ? Optional.ofNullable(got.source()) : Optional.empty();
+            if (doc.isPresent() && doc.get().path("crash").path("timings").has(PipelineStage.SEARCHABLE.esField())) {
+                return doc;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        return doc;
     }
 
     /** Kernel log lines indexed for {@code dumpId}, once the count has stopped growing. */

@@ -83,6 +83,7 @@ public final class PipelineCommand implements Callable<Integer> {
                 ObjectNode doc = reports.awaitReport(up.dumpId(), Duration.ofSeconds(timeoutSeconds)).orElseThrow(
                         () -> new IOException(dump + ": no report for dump " + up.dumpId() + " within " + timeoutSeconds + " s"));
                 double searchable = seconds(start);
+                doc = reports.awaitSearchableStamp(up.dumpId(), Duration.ofSeconds(5)).orElse(doc);
                 long lines = reports.awaitLogLines(up.dumpId(), Duration.ofSeconds(60));
                 documents.add(doc);
                 if (!json) {
@@ -127,6 +128,11 @@ public final class PipelineCommand implements Callable<Integer> {
         out.printf("  sections    complete %s, partial %s%n", crash.path("completeness").path("complete"),
                 crash.path("completeness").path("partial"));
         out.printf("  kernel log  %d lines indexed%n", lines);
+        String label = "  stages      ";
+        for (String line : StageTimes.lines(crash.path("timings"))) {
+            out.printf("%s%s%n", label, line);
+            label = "              ";
+        }
         out.flush();
     }
 

@@ -4,6 +4,7 @@ import io.crashpipe.schemas.results.CrashReport;
 import io.crashpipe.schemas.results.KernelLogLine;
 import io.crashpipe.schemas.results.ModuleRow;
 import io.crashpipe.schemas.results.OopsReport;
+import io.crashpipe.schemas.PipelineStage;
 import io.crashpipe.schemas.results.ReportTimings;
 import io.crashpipe.schemas.results.SectionStatus;
 import io.crashpipe.schemas.results.SysSummary;
@@ -22,6 +23,7 @@ import io.crashpipe.sink.doc.TaskRows;
 import io.crashpipe.sink.doc.TaskTrace;
 import io.crashpipe.sink.doc.Timings;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -150,9 +152,14 @@ public final class ResultDocuments {
                 s.getFields().stream().map(g -> new Completeness.Gap(g.getField(), g.getReason())).toList());
     }
 
-    private static Timings timings(ReportTimings t) {
-        return new Timings(Optional.ofNullable(t.getDetected()), Optional.ofNullable(t.getFirstSeen()),
-                Optional.ofNullable(t.getSealed()),
+    /** Every stage the report's timings name, read by the field {@link PipelineStage} gives it. */
+    static Timings timings(ReportTimings t) {
+        Map<PipelineStage, Instant> stages = new EnumMap<>(PipelineStage.class);
+        for (PipelineStage stage : PipelineStage.values()) {
+            stage.avroField().map(f -> t.getSchema().getField(f)).map(f -> t.get(f.pos()))
+                    .ifPresent(v -> stages.put(stage, (Instant) v));
+        }
+        return new Timings(stages, Optional.ofNullable(t.getSealed()),
                 OptionalLong.of(t.getAnalysisMillis()), OptionalInt.of(t.getPasses()), OptionalInt.of(t.getChunksSeen()));
     }
 

@@ -16,7 +16,9 @@ import io.crashpipe.sink.LogRetention;
 import io.crashpipe.sink.write.Ack;
 import io.crashpipe.sink.write.AckListener;
 import io.crashpipe.sink.write.Backoff;
+import io.crashpipe.sink.doc.Timings;
 import io.crashpipe.sink.write.BulkSink;
+import io.crashpipe.sink.write.SearchableStamp;
 import io.crashpipe.sink.write.CommitFrontier;
 import io.crashpipe.sink.write.DeadLetter;
 import io.crashpipe.sink.write.SinkDocument;
@@ -202,7 +204,9 @@ public final class ResultSink implements AutoCloseable {
         this.writer = new BulkSink<>(es, config.bulk(), new Acks(),
                 (source, letter) -> deadLetters.store(source, DeadLetterHeaders.Stage.INDEX, reason(letter)))
                 // a report is searchable as soon as it is written; the kernel log's bulk keeps the index's interval
-                .searchableAtOnce(Set.of(config.indices().crashReports()));
+                .searchableAtOnce(Set.of(config.indices().crashReports()))
+                // and then says when, in the report (its timings' last stage)
+                .whenSearchable(new SearchableStamp(es, Timings::withSearchable));
         consumer.subscribe(List.of(Topics.CRASH_REPORTS.name(), Topics.KERNEL_LOG.name(), Topics.CRASH_GROUPS.name(),
                 Topics.CRASH_ALERTS.name()), new Rebalance());
         this.poller = new Thread(this::run, THREAD_NAME);

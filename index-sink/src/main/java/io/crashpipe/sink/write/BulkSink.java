@@ -62,10 +62,25 @@ public final class BulkSink<C> implements AutoCloseable {
     private final AckListener<C> acks;
     private final DeadLetterHandler<C> deadLetters;
     private final BulkIngester<Attempt<C>> ingester;
+    /**
+     * The refresh-on-write documents' own ingester: a report never queues behind bulk requests of
+     * log lines in flight (the one ingester allows {@code maxConcurrentRequests} and a flush waits
+     * for a free one), so it is written, and searchable, as soon as it arrives.
+     */
+    private final BulkIngester<Attempt<C>> urgent;
     private final ScheduledExecutorService retries;
+    /** Refreshes and stamps after writes, in order, off the client's I/O thread. */
+    private final java.util.concurrent.ExecutorService refresher;
     private final Semaphore pending;
     private final ElasticsearchClient client;
     private volatile Set<String> refreshOnWrite = Set.of();
+    private volatile Refreshed refreshed = (documents, at) -> {};
+
+    /** Told, off the client's I/O thread, which refresh-on-write documents became searchable and when. */
+    @FunctionalInterface
+    public interface Refreshed {
+        void searchable(List<SinkDocument> documents, java.time.Instant at);
+    }
 
     public BulkSink(ElasticsearchClient client, Settings settings, AckListener<C> acks, DeadLetterHandler<C> deadLetters) {
         this.settings = settings;
@@ -78,7 +93,19 @@ public final class BulkSink<C> implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.refresher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "crashpipe-sink-refresh");
+            t.setDaemon(true);
+            return t;
+        });
         this.ingester = BulkIngester.of(b -> b
+                .client(client)
+                .maxOperations(settings.maxOperations())
+                .maxSize(settings.maxBytes())
+                .maxConcurrentRequests(settings.maxConcurrentRequests())
+                .flushInterval(settings.flushInterval().toMillis(), TimeUnit.MILLISECONDS)
+                .listener(new Listener()));
+        this.urgent = BulkIngester.of(b -> b
                 .client(client)
                 .maxOperations(settings.maxOperations())
                 .maxSize(settings.maxBytes())
@@ -93,17 +120,24 @@ public final class BulkSink<C> implements AutoCloseable {
         return this;
     }
 
+    /** Called after each refresh that made documents of a refresh-on-write index searchable. */
+    public BulkSink<C> whenSearchable(Refreshed listener) {
+        this.refreshed = listener;
+        return this;
+    }
+
     /** Queues a record; blocks while {@code maxPending} records are unsettled. */
     public void submit(SinkDocument document, C context) throws InterruptedException {
         pending.acquire();
         send(new Attempt<>(document, context, 1));
         if (refreshOnWrite.contains(document.index())) {
-            ingester.flush();
+            urgent.flush();
         }
     }
 
     /** Sends what is buffered now instead of waiting for the flush interval. */
     public void flush() {
+        urgent.flush();
         ingester.flush();
     }
 
@@ -139,6 +173,7 @@ public final class BulkSink<C> implements AutoCloseable {
      * caller (a consumer shutting down) that must not hang while Elasticsearch is away.
      */
     public void close(Duration settleTimeout) {
+        urgent.flush();
         ingester.flush();
         try {
             awaitSettled(settleTimeout);
@@ -146,6 +181,13 @@ public final class BulkSink<C> implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         retries.shutdownNow();
+        refresher.shutdown(); // refreshes and searchable stamps under way or queued finish
+        try {
+            refresher.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        urgent.close();
         ingester.close();
     }
 
@@ -166,7 +208,7 @@ public final class BulkSink<C> implements AutoCloseable {
                 .version(d.version())
                 .versionType(VersionType.ExternalGte)
                 .document(d.source())));
-        ingester.add(op, attempt);
+        (refreshOnWrite.contains(d.index()) ? urgent : ingester).add(op, attempt);
     }
 
     private void settle(Attempt<C> a, Ack ack) {
@@ -217,21 +259,30 @@ public final class BulkSink<C> implements AutoCloseable {
      */
     private void refreshWritten(List<Attempt<C>> contexts, List<BulkResponseItem> items) {
         Set<String> wrote = new java.util.TreeSet<>();
+        List<SinkDocument> documents = new java.util.ArrayList<>();
         for (int i = 0; i < contexts.size() && i < items.size(); i++) {
-            String index = contexts.get(i).document().index(); // as named (an alias stays an alias)
+            SinkDocument d = contexts.get(i).document();
+            String index = d.index(); // as named (an alias stays an alias)
             if (items.get(i).error() == null && refreshOnWrite.contains(index)) {
                 wrote.add(index);
+                documents.add(d);
             }
         }
         if (wrote.isEmpty()) {
             return;
         }
         try {
-            retries.execute(() -> {
+            refresher.execute(() -> {
                 try {
                     client.indices().refresh(r -> r.index(List.copyOf(wrote)));
                 } catch (java.io.IOException | RuntimeException e) {
                     SinkMeters.bulkFailure("refresh");
+                    return;
+                }
+                try {
+                    refreshed.searchable(documents, java.time.Instant.now());
+                } catch (RuntimeException e) {
+                    SinkMeters.bulkFailure("searchable_stamp");
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException closing) {
