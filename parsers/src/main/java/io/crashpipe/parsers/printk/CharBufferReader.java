@@ -41,7 +41,9 @@ public final class CharBufferReader {
                     + " is " + len + ", expected a power of two of at most " + MAX_BUF + " bytes");
         }
         byte[] text;
-        if (end < len) {
+        // log_end only grows (before 2.6.25 an unsigned long): compared unsigned, so a damaged value
+        // with its top bit set wraps like a huge count instead of becoming a negative length
+        if (Long.compareUnsigned(end, len) < 0) {
             text = mem.read(buf, (int) end);
         } else {
             int index = (int) (end & (len - 1));

@@ -98,4 +98,22 @@ class LegacyLogBufferDamageTest {
         KernelLog log = KernelLogReader.read(m.asVirtual(), Vmcoreinfo.parse(LegacyLogBuffersSyntheticTest.charBufferVmcoreinfo("3.0.101")));
         assertEquals(List.of("[99999999999999999999.000000] x"), texts(log));
     }
+
+    /**
+     * Fuzz finding (recordBuffer, NegativeArraySizeException, CI smoke run): before 2.6.25 log_end is
+     * an unsigned long; one with its top bit set compared below the buffer length as a signed number
+     * and became a negative read length. Unsigned, it is a count that has wrapped the ring.
+     */
+    @Test
+    void aLogEndWithItsTopBitSetIsAWrappedCountNotANegativeLength() {
+        String text = "<6>[    1.000000] ring line\n";
+        byte[] ring = new byte[4096];
+        byte[] t = text.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(t, 0, ring, 0, t.length);
+        SparseMemory m = new SparseMemory().putLong(LOG_BUF_PTR, BUF).putInt(LOG_BUF_LEN, 4096)
+                .putLong(LOG_END, 0xffff_ffff_dddd_d000L + t.length).put(BUF, ring);
+        KernelLog log = KernelLogReader.read(m.asVirtual(), Vmcoreinfo.parse(LegacyLogBuffersSyntheticTest.charBufferVmcoreinfo("2.6.18")));
+        // the wrap point falls after the line, so the ring's (zeroed) older part comes first
+        assertTrue(String.join("\n", texts(log)).endsWith("ring line"), texts(log).toString().strip());
+    }
 }
