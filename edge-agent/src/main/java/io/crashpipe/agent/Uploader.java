@@ -84,22 +84,25 @@ public final class Uploader {
             return t;
         });
         try (Dump dump = opener.open(found.file())) {
-            // Latency: the metadata travels to the topology while the hot pages are worked out here,
-            // and what Kafka already has is asked for while the hot pages go (the gateway reads the
-            // dump's partitions to answer; a chunk sent meanwhile is at worst sent twice, harmlessly).
+            // Latency: the metadata travels to the topology, and what Kafka already has of this dump is
+            // asked for (the gateway reads the dump's partitions to answer), while the hot pages are
+            // worked out here; the answer is in before the first chunk, so a dump Kafka has is not sent.
             Future<?> metadataSent = CompletableFuture.completedFuture(null);
             if (!ckpt.metadataSent()) {
                 ByteBuffer body = metadata(dumpId, found, dump, detection).toByteBuffer();
                 bytes.addAndGet(body.remaining());
                 metadataSent = background.submit(() -> client.send("PUT", "/v1/dumps/" + dumpId + "/metadata", body));
             }
+            Future<List<Integer>> known = fresh ? background.submit(() -> chunksKafkaHas(dumpId))
+                    : CompletableFuture.completedFuture(List.of());
             SplitOrder order = chooseOrder(ckpt, dump, options.hotPagesFirst());
             await(metadataSent);
             if (!ckpt.metadataSent()) {
                 ckpt.recordMetadata();
             }
-            if (fresh) {
-                background.execute(() -> learnFromGateway(dumpId, ckpt));
+            // recorded here, after the order: the checkpoint is written by this thread only
+            for (int seq : await(known)) {
+                ckpt.recordChunk(seq);
             }
             progress.started(dumpId, dump.countPages().dumped(), ckpt.chunksSent());
             ExecutorService pool = Executors.newFixedThreadPool(options.concurrency(), r -> {
@@ -173,11 +176,12 @@ public final class Uploader {
         return meta;
     }
 
-    private static void await(Future<?> f) throws IOException, InterruptedException {
+    private static <T> T await(Future<T> f) throws IOException, InterruptedException {
         try {
-            f.get();
+            return f.get();
         } catch (ExecutionException e) {
             rethrow(e.getCause());
+            throw new AssertionError("unreachable");
         }
     }
 
@@ -226,17 +230,20 @@ public final class Uploader {
     }
 
     /** With no local checkpoint, ask which chunks Kafka already has (another host, lost state). */
-    private void learnFromGateway(String dumpId, Checkpoint ckpt) {
+    /** The chunk numbers the gateway says Kafka already has of this dump; none if it cannot say. */
+    private List<Integer> chunksKafkaHas(String dumpId) {
+        List<Integer> present = new ArrayList<>();
         try {
             JsonNode reply = JSON.readTree(client.send("GET", "/v1/dumps/" + dumpId + "/chunks", null));
             for (JsonNode n : reply.path("present")) {
-                ckpt.recordChunk(n.asInt());
+                present.add(n.asInt());
             }
         } catch (IOException e) {
             // Not fatal: without the answer every chunk is sent, and duplicates are harmless.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return present;
     }
 
     private static void rethrow(Throwable t) throws IOException, InterruptedException {
