@@ -72,7 +72,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineIT {
     static final String TOKEN = "pipeline-it-token";
-    static final SinkIndices INDICES = SinkIndices.DEFAULT;
+    /** Own indices: the Elasticsearch node is shared by every integration test in this JVM. */
+    static final SinkIndices INDICES = SinkIndices.withPrefix("pipeline-it-" + Long.toHexString(System.nanoTime()) + "-");
     static LocalKafka kafka;
     static EmbeddedRegistry registry;
     static Gateway gateway;
@@ -95,7 +96,8 @@ class PipelineIT {
                 registry.uri(), Set.of(GatewayConfig.sha256Hex(TOKEN))));
         topology = DumpAnalysisApp.start(topologyConfig(), Duration.ofMinutes(2));
         es = EsClients.connect(TestElasticsearch.uri());
-        sink = ResultSink.start(SinkConfig.local(kafka.bootstrapServers(), registry.uri(), TestElasticsearch.uri()));
+        sink = ResultSink.start(SinkConfig.local(kafka.bootstrapServers(), registry.uri(), TestElasticsearch.uri())
+                .withIndices(INDICES));
     }
 
     static TopologyConfig topologyConfig() {
@@ -285,7 +287,7 @@ class PipelineIT {
         for (String id : uploaded.values()) {
             assertEquals("9.0.0", report(id).path("crash").path("parser_version").asText());
         }
-        assertEquals(uploaded.size(), countReports(), "one document per dump, whatever the replays");
+        assertEquals(uploaded.size(), countReports(), () -> "one document per dump, whatever the replays: " + reportIds());
     }
 
     private static void replay(String version) throws IOException {
@@ -477,6 +479,18 @@ class PipelineIT {
             return r.found() ? r.source() : null;
         } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException | IOException e) {
             return null;
+        }
+    }
+
+    /** Each crash-reports document's id, dump id and parser version (for a failure message). */
+    private static String reportIds() {
+        try {
+            var hits = es.search(r -> r.index(INDICES.crashReports()).size(100), com.fasterxml.jackson.databind.node.ObjectNode.class)
+                    .hits().hits();
+            return hits.stream().map(h -> h.id() + "=" + h.source().path("crash").path("dump_id").asText() + "@"
+                    + h.source().path("crash").path("parser_version").asText()).toList().toString();
+        } catch (IOException | RuntimeException e) {
+            return "(could not list: " + e + ")";
         }
     }
 

@@ -50,7 +50,8 @@ import org.junit.jupiter.api.Test;
  */
 class RenamedDumpSearchableIT {
     static final String TOKEN = "renamed-dump-it-token";
-    static final SinkIndices INDICES = SinkIndices.DEFAULT;
+    /** Own indices: the Elasticsearch node is shared by every integration test in this JVM. */
+    static final SinkIndices INDICES = SinkIndices.withPrefix("renamed-it-" + Long.toHexString(System.nanoTime()) + "-");
     static LocalKafka kafka;
     static EmbeddedRegistry registry;
     static Gateway gateway;
@@ -75,7 +76,8 @@ class RenamedDumpSearchableIT {
         topology = DumpAnalysisApp.start(TopologyConfig.local(kafka.bootstrapServers(), registry.uri(), work.resolve("streams")),
                 Duration.ofMinutes(2));
         es = EsClients.connect(TestElasticsearch.uri());
-        sink = ResultSink.start(SinkConfig.local(kafka.bootstrapServers(), registry.uri(), TestElasticsearch.uri()));
+        sink = ResultSink.start(SinkConfig.local(kafka.bootstrapServers(), registry.uri(), TestElasticsearch.uri())
+                .withIndices(INDICES));
         periodicRefreshOff(INDICES.crashReports());
 
         UploadOptions options = UploadOptions.defaults(URI.create("http://127.0.0.1:" + gateway.address().getPort() + "/"),
