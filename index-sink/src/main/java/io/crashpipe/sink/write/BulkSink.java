@@ -98,14 +98,13 @@ public final class BulkSink<C> implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.ingester = BulkIngester.of(b -> b
-                .client(client)
-                .maxOperations(settings.maxOperations())
-                .maxSize(settings.maxBytes())
-                .maxConcurrentRequests(settings.maxConcurrentRequests())
-                .flushInterval(settings.flushInterval().toMillis(), TimeUnit.MILLISECONDS)
-                .listener(new Listener()));
-        this.urgent = BulkIngester.of(b -> b
+        this.ingester = newIngester(client, settings);
+        this.urgent = newIngester(client, settings);
+    }
+
+    /** One bulk ingester with the sink's limits; the urgent one is a second, so reports never queue behind log lines. */
+    private BulkIngester<Attempt<C>> newIngester(ElasticsearchClient client, Settings settings) {
+        return BulkIngester.of(b -> b
                 .client(client)
                 .maxOperations(settings.maxOperations())
                 .maxSize(settings.maxBytes())
