@@ -64,11 +64,15 @@ public record GatewayConfig(
      * @param ledgerBytes what the gateway remembers of recent dumps (sequence numbers, digests, memory maps)
      * @param maxPendingEvents admitted events (bodies held until Kafka acknowledges) at most; 0 derives it
      *     from the budget: twice the in-flight bytes over the chunk limit, at least 16
+     * @param drainTimeout on a graceful stop, how long admitted requests get to be acknowledged and
+     *     answered while new ones are refused (503) and HTTP/1.1 clients sent elsewhere; what is still
+     *     open then is cut off (its client retries, the ledger makes the retry a duplicate)
      */
     public record Guards(int maxConnections, Duration headerTimeout, Duration readTimeout, Duration idleTimeout,
-            long ledgerBytes, int maxPendingEvents) {
+            long ledgerBytes, int maxPendingEvents, Duration drainTimeout) {
+        public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
         public static final Guards DEFAULT = new Guards(1024, Duration.ofSeconds(20), Duration.ofSeconds(30),
-                Duration.ofSeconds(120), 64L << 20, 0);
+                Duration.ofSeconds(120), 64L << 20, 0, DEFAULT_DRAIN_TIMEOUT);
 
         public Guards {
             positive("maxConnections", maxConnections);
@@ -81,12 +85,25 @@ public record GatewayConfig(
             if (maxPendingEvents < 0) {
                 throw new IllegalArgumentException("maxPendingEvents >= 0 (0: derived), got " + maxPendingEvents);
             }
+            if (drainTimeout.isNegative()) {
+                throw new IllegalArgumentException("drainTimeout >= 0 (0: stop without waiting), got " + drainTimeout);
+            }
+        }
+
+        /** With the default drain wait. */
+        public Guards(int maxConnections, Duration headerTimeout, Duration readTimeout, Duration idleTimeout,
+                long ledgerBytes, int maxPendingEvents) {
+            this(maxConnections, headerTimeout, readTimeout, idleTimeout, ledgerBytes, maxPendingEvents, DEFAULT_DRAIN_TIMEOUT);
         }
 
         /** Without an explicit pending-event bound (derived from the budget). */
         public Guards(int maxConnections, Duration headerTimeout, Duration readTimeout, Duration idleTimeout,
                 long ledgerBytes) {
             this(maxConnections, headerTimeout, readTimeout, idleTimeout, ledgerBytes, 0);
+        }
+
+        public Guards withDrainTimeout(Duration d) {
+            return new Guards(maxConnections, headerTimeout, readTimeout, idleTimeout, ledgerBytes, maxPendingEvents, d);
         }
     }
 
