@@ -89,6 +89,12 @@ public final class ServeGateway implements Callable<Integer> {
                     + " ($CRASHPIPE_GATEWAY_LEDGER_MEMORY; default ${DEFAULT-VALUE})")
     long ledgerMemory;
 
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = Durations.class, defaultValue = "${env:CRASHPIPE_GATEWAY_DRAIN_TIMEOUT:-20s}",
+            description = "on SIGTERM, how long events already admitted get to be acknowledged by Kafka and answered while new ones"
+                    + " are refused (503) and HTTP/1.1 clients are sent elsewhere; 0s stops at once. Keep it below the"
+                    + " orchestrator's grace period ($CRASHPIPE_GATEWAY_DRAIN_TIMEOUT; default ${DEFAULT-VALUE})")
+    Duration drainTimeout;
+
     @Spec
     CommandSpec spec;
 
@@ -102,7 +108,7 @@ public final class ServeGateway implements Callable<Integer> {
                     .withLimits(Math.toIntExact(Math.min(maxChunkBytes, Integer.MAX_VALUE)),
                             Math.toIntExact(Math.min(maxMetadataBytes, Integer.MAX_VALUE)), inFlightBytes)
                     .withGuards(new GatewayConfig.Guards(maxConnections, headerTimeout, readTimeout, idleTimeout,
-                            ledgerMemory, maxPendingEvents))
+                            ledgerMemory, maxPendingEvents, drainTimeout))
                     .withTls(tlsCert == null ? Optional.empty()
                             : Optional.of(new GatewayConfig.Tls(tlsCert, tlsKey, Optional.ofNullable(clientCa))));
         } catch (IllegalArgumentException e) {
