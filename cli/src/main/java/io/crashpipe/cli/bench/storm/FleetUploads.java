@@ -35,6 +35,7 @@ final class FleetUploads {
     final Map<String, Long> started = new ConcurrentHashMap<>();
     final Map<String, Long> uploaded = new ConcurrentHashMap<>();
     final AtomicInteger retries = new AtomicInteger();
+    final UploadFailures failures = new UploadFailures();
 
     FleetUploads(List<StormDumps.HostDump> dumps, List<URI> gateways, String token, Path stateDir, PrintWriter log) {
         this.dumps = dumps;
@@ -79,6 +80,7 @@ final class FleetUploads {
                 return;
             } catch (IOException | RuntimeException e) {
                 retries.incrementAndGet();
+                failures.count(e);
                 if (attempt < 3 || attempt % 10 == 0) {
                     log.printf("crash-storm: %s: upload through %s failed (%s); resuming in %d s%n", d.host(), g,
                             e.getMessage(), RETRY_WAIT.toSeconds());

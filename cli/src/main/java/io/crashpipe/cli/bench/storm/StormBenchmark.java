@@ -136,12 +136,14 @@ public final class StormBenchmark implements Callable<Integer> {
             chaos = new Chaos(victims(stack), range(killGap), range(killPause), seed == null ? System.nanoTime() : seed, t0, out);
             chaosThread = Thread.ofPlatform().name("crash-storm-chaos").start(chaos);
         }
+        GatewayAnswers answers = new GatewayAnswers(stack.gatewayUris);
         Map<String, Double> latency = new HashMap<>();
         IndexedCounts.Snapshot last;
         long lastProgress = 0;
         try (IndexedCounts counts = new IndexedCounts(stack.elasticsearch.uri(), stack.indices, fleet.size())) {
             while (true) {
                 last = counts.read();
+                answers.scrape();
                 long now = System.nanoTime();
                 for (var e : expected.entrySet()) {
                     String id = e.getKey();
@@ -177,6 +179,9 @@ public final class StormBenchmark implements Callable<Integer> {
             out.printf(Locale.ROOT, "crash-storm: throughput %.1f dumps/min %s (%d dumps searchable within %.1f s;"
                     + " %d upload retries)%n", 60.0 * latency.size() / lastReport, noKills ? "without kills" : "with "
                     + kills + " kills", latency.size(), lastReport, uploads.retries.get());
+            out.println("crash-storm: upload retries by the agent's last answer: " + uploads.failures.summary());
+            answers.scrape();
+            out.println("crash-storm: gateways answered (every attempt, all lives): " + answers.summary());
             if (chaos != null) {
                 for (Chaos.Kill k : chaos.kills()) {
                     out.printf(Locale.ROOT, "crash-storm: killed %s at %.1f s, back after %.1f s%n", k.victim(),
