@@ -50,6 +50,7 @@ public final class Metrics {
     private final Map<Timeout, LongAdder> timeouts = new ConcurrentHashMap<>();
     private final LongAdder exceptions = new LongAdder();
     private volatile LongSupplier inFlightBytes = () -> 0;
+    private final RetryAfter retryAfter = new RetryAfter();
     private final Counter chunks = Counter.builder("crashpipe.ingest.chunks")
             .description("Page-chunk events acknowledged by Kafka").register(GLOBAL);
     private final Counter chunkBytes = Counter.builder("crashpipe.ingest.bytes").baseUnit("bytes")
@@ -107,10 +108,16 @@ public final class Metrics {
         Counter.builder("crashpipe.gateway.events.published").description("Events acknowledged by Kafka, by type")
                 .tag("type", eventType).register(GLOBAL).increment();
         publish.record(took);
+        retryAfter.acknowledged(took.toNanos() / 1e9);
         if (eventType.equals("PageChunk")) {
             chunks.increment();
             chunkBytes.increment(bytes);
         }
+    }
+
+    /** Seconds a client refused for saturation is told to wait (Retry-After), from recent acknowledgements. */
+    int saturatedRetryAfter() {
+        return retryAfter.seconds();
     }
 
     void inFlightBytes(LongSupplier s) {

@@ -94,7 +94,8 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
                     status = HttpResponseStatus.SERVICE_UNAVAILABLE;
                     why = state.draining() ? Metrics.Refusal.DRAINING : Metrics.Refusal.SATURATED;
                     refusal = state.draining() ? "gateway is shutting down" : "gateway is saturated; retry later";
-                    retryAfter = "1";
+                    // draining: come back at once (to another gateway); saturated: when a slot is likely free
+                    retryAfter = state.draining() ? "1" : Integer.toString(metrics.saturatedRetryAfter());
                 }
             } else if (declared > 0 || HttpUtil.isTransferEncodingChunked(req)) {
                 // A body nobody reads is still a body somebody buffers: refused before it arrives.
