@@ -12,8 +12,9 @@ import io.netty.handler.codec.http.HttpUtil;
  * restart that is a 1 MiB chunk. Netty's upgrade handler buffers the whole upgrade request before
  * the gate could check its token and size, and answered such a chunk with an empty 413 once it
  * passed 64 KiB (the 413s of the crash storm). A body's request is now served as plain HTTP/1.1,
- * which RFC 9113 section 3.1 / RFC 7540 section 3.2 allow (a server may ignore the Upgrade
- * header); the client upgrades on its next body-less request.
+ * which RFC 9110 section 7.8 allows (a server may ignore {@code Upgrade}); the client upgrades on
+ * its next body-less request. Body-less only (not "small"), so that nothing of a body is held
+ * before the gate has checked its token and size.
  */
 final class BodilessUpgrade extends HttpServerUpgradeHandler {
     /** A body-less upgrade request has nothing to buffer; a few KiB leave room for an empty chunked body. */
