@@ -15,7 +15,7 @@
 #   MALLOC_ARENA_MAX=2  glibc would otherwise keep an arena per thread
 # CRASHPIPE_JAVA_OPTS comes after these on the command line, so it can override any of them.
 crashpipe_agent_jvm_opts() {  # $1: the JDK's major version; sets the array agent_opts
-  agent_opts=(-XX:+UseSerialGC -Xms8m -Xmx48m -XX:ReservedCodeCacheSize=24m
+  agent_opts=(-XX:+UseSerialGC -Xms8m -Xmx32m -XX:ReservedCodeCacheSize=24m
     -XX:MaxMetaspaceSize=64m -Xss512k -XX:MaxDirectMemorySize=16m
     -XX:+UnlockDiagnosticVMOptions -XX:+DisplayVMOutputToStderr
     "-XX:CompilerDirectivesFile=${BASH_SOURCE[0]%/*}/agent-compiler-directives.json")
