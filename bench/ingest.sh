@@ -7,7 +7,12 @@
 #    next to a raw loopback TCP copy of the same file run just before it (same load); the CPU
 #    seconds of the agent and of the stack (gateway + Kafka + registry, from /proc), and CPU ms
 #    per page MB (what a busy machine pays, independent of how busy it is); the agent's peak RSS;
-#    and a second upload of the same dump with the same state directory.
+#    and a second upload of the same dump with the same state directory. "stream MB/s" is the
+#    steady state: page data from the first chunk sent to the last acknowledged (no JVM start, no
+#    hot-page analysis); "-" for a build whose agent does not report it.
+#  - the files include, unless DATA_MIB=0, a dump with DATA_MIB (default 1200) MiB of real,
+#    non-zero pages (bench/make-big-dump.sh --data: the fixture's pages copied into an added
+#    segment), so the steady state is measured on more than a gigabyte of page data.
 #  - the footprint: peak RSS of the agent (/usr/bin/time) uploading a BIG_GIB (default 64) GiB
 #    dump made by bench/make-big-dump.sh (the 6.1 kdump fixture's ELF plus sparse zero memory),
 #    then the repeated upload's time. With BASE_BIG_TIMEOUT=S the baseline's big upload is stopped
@@ -16,7 +21,7 @@
 #    machine too loaded to read 64 GiB in time); its repeat then resumes from the checkpoint.
 # Files: default the 6.1 kdump fixture's ELF and the lab's ELF dumps under $LAB_DATA/dumps
 # (LAB_DATA default /work/labdata). The machine's load is printed at the start and the end.
-# Usage: [BASE=DIR] [BIG_GIB=64] [BASE_BIG_TIMEOUT=S] [BIG_TIMEOUT=S] [PORT=48080] bench/ingest.sh [FILE...]
+# Usage: [BASE=DIR] [BIG_GIB=64] [DATA_MIB=1200] [BASE_BIG_TIMEOUT=S] [BIG_TIMEOUT=S] [PORT=48080] bench/ingest.sh [FILE...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/crashpipe" --version >/dev/null   # builds if needed
@@ -27,6 +32,10 @@ if [ ${#files[@]} -eq 0 ]; then
   zstd -q -d -f "$root/../shared/fixtures/6.1-kdump-sysrq/vmcore.elf-d31.zst" -o "$work/vmcore.elf-d31"
   files+=("$work/vmcore.elf-d31")
   for big in "${LAB_DATA:-/work/labdata}"/dumps/*/vmcore.elf; do [ -r "$big" ] && files+=("$big"); done
+fi
+if [ "${DATA_MIB:-1200}" != 0 ]; then
+  "$root/bench/make-big-dump.sh" --data "${DATA_MIB:-1200}" "$work/data.elf" 2 >/dev/null
+  files+=("$work/data.elf")
 fi
 big="$work/big.elf"
 "$root/bench/make-big-dump.sh" "$big" "${BIG_GIB:-64}" >/dev/null
@@ -64,8 +73,8 @@ upload() {
       --gateway "http://127.0.0.1:$port/" --state "$2" "$3" > "$4.json" 2> "$4.err" || { cat "$4.err" >&2; return 1; }
 }
 
-printf '%-7s %-30s %8s %9s %8s %7s %9s %6s %7s %7s %9s %8s %8s\n' build file "size MB" "raw MB/s" "page MB" "sec" \
-    "page MB/s" "% raw" "agent s" "stack s" "CPU ms/MB" "RSS MiB" "again s"
+printf '%-7s %-30s %8s %9s %8s %7s %9s %6s %11s %7s %7s %9s %8s %8s\n' build file "size MB" "raw MB/s" "page MB" "sec" \
+    "page MB/s" "% raw" "stream MB/s" "agent s" "stack s" "CPU ms/MB" "RSS MiB" "again s"
 for b in "${builds[@]}"; do
   name=${b%%:*}; tree=${b#*:}
   export CRASHPIPE_HOME="$work/home-$name"
@@ -89,8 +98,9 @@ j = json.load(open(one + ".json")); rss, user, sysc, wall = map(float, open(one 
 j2 = json.load(open(two + ".json"))
 mb = j["pageBytes"] / 1e6
 label = os.path.basename(os.path.dirname(f)) + "/" + os.path.basename(f)
-print("%-7s %-30s %8.1f %9.1f %8.1f %7.1f %9.1f %6.1f %7.2f %7.2f %9.1f %8.1f %8.1f" % (name, label[-30:],
-      os.path.getsize(f) / 1e6, raw, mb, j["seconds"], mb / j["seconds"], 100 * mb / j["seconds"] / raw,
+stream = "%.1f" % (j["streamPageBytes"] / 1e6 / j["streamSeconds"]) if j.get("streamSeconds") else "-"
+print("%-7s %-30s %8.1f %9.1f %8.1f %7.1f %9.1f %6.1f %11s %7.2f %7.2f %9.1f %8.1f %8.1f" % (name, label[-30:],
+      os.path.getsize(f) / 1e6, raw, mb, j["seconds"], mb / j["seconds"], 100 * mb / j["seconds"] / raw, stream,
       user + sysc, c1 - c0, 1000 * (user + sysc + c1 - c0) / mb, rss / 1024, j2["seconds"]))
 PY
   done

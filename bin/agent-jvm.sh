@@ -3,23 +3,28 @@
 # (bench/ingest.sh measures it on a 64 GiB dump). The dump is streamed a chunk at a time, so the
 # heap holds only the analysis structures used to pick the hot pages (kallsyms, BTF).
 #   SerialGC           no GC worker threads or remembered sets
-#   -Xmx48m            the heap the hot-page analysis of a 1 GiB-guest dump needs, with room
+#   -Xmx32m            the heap the hot-page analysis needs (the fixtures and a 2 GiB guest run in 28m;
+#                      one that runs out falls back to pfn order); the upload itself holds
+#                      concurrency + 1 payload arrays and one compressor per worker, 1 MiB each
 #   compiler directives (bin/agent-compiler-directives.json)  C1 for everything, C2 only for the
+#                      zero-page check (the vectorised compare behind Arrays.mismatch) and the
 #                      SHA-256 block function (the CPU's SHA instructions; C1 has no intrinsic for
 #                      it and hashed at 1/8 the speed); C2 compiling everything else pushed RSS
 #                      past 200 MB with its arenas. DisplayVMOutputToStderr: the JVM announces the
 #                      directives on stdout, which must stay the command's own (--json)
 #   code cache, metaspace, thread stacks, direct memory: capped well below the JVM's defaults
 #   TrimNativeHeapInterval (JDK 22+)  hands freed malloc memory back to the system
+#   --enable-native-access (JDK 22+)  the agent asks the kernel where a sparse dump's holes are
+#                      (lseek SEEK_DATA through the foreign-function API) instead of reading them
 #   UseCompactObjectHeaders (JDK 25)  8-byte object headers
 #   MALLOC_ARENA_MAX=2  glibc would otherwise keep an arena per thread
 # CRASHPIPE_JAVA_OPTS comes after these on the command line, so it can override any of them.
 crashpipe_agent_jvm_opts() {  # $1: the JDK's major version; sets the array agent_opts
-  agent_opts=(-XX:+UseSerialGC -Xms8m -Xmx48m -XX:ReservedCodeCacheSize=24m
+  agent_opts=(-XX:+UseSerialGC -Xms8m -Xmx32m -XX:ReservedCodeCacheSize=24m
     -XX:MaxMetaspaceSize=64m -Xss512k -XX:MaxDirectMemorySize=16m
     -XX:+UnlockDiagnosticVMOptions -XX:+DisplayVMOutputToStderr
     "-XX:CompilerDirectivesFile=${BASH_SOURCE[0]%/*}/agent-compiler-directives.json")
-  [ "$1" -ge 22 ] && agent_opts+=(-XX:TrimNativeHeapInterval=2000)
+  [ "$1" -ge 22 ] && agent_opts+=(-XX:TrimNativeHeapInterval=2000 --enable-native-access=ALL-UNNAMED)
   [ "$1" -ge 25 ] && agent_opts+=(-XX:+UseCompactObjectHeaders)
   export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 }

@@ -19,16 +19,27 @@ final class ChunkBuilder {
 
     private final int pageSize;
     private final int maxPages;
-    private final byte[] buffer;
+    private final PayloadBuffers buffers;
+    private byte[] buffer;
     private final List<PfnRun> pages = new ArrayList<>();
     private final List<PfnRun> zeros = new ArrayList<>();
     private int pageCount;
     private int zeroCount;
 
     ChunkBuilder(int pageSize, int maxPayloadBytes) {
+        this(pageSize, maxPayloadBytes, PayloadBuffers.unpooled(payloadCapacity(pageSize, maxPayloadBytes)));
+    }
+
+    /** With the payload arrays from {@code buffers} (each {@link #payloadCapacity} bytes). */
+    ChunkBuilder(int pageSize, int maxPayloadBytes, PayloadBuffers buffers) {
         this.pageSize = pageSize;
         this.maxPages = Math.max(1, maxPayloadBytes / pageSize);
-        this.buffer = new byte[maxPages * pageSize];
+        this.buffers = buffers;
+    }
+
+    /** The size of the arrays a chunk's payload is built in. */
+    static int payloadCapacity(int pageSize, int maxPayloadBytes) {
+        return Math.max(1, maxPayloadBytes / pageSize) * pageSize;
     }
 
     boolean isEmpty() {
@@ -39,12 +50,15 @@ final class ChunkBuilder {
         return pageCount >= maxPages || pages.size() >= MAX_RUNS || zeros.size() >= MAX_RUNS;
     }
 
-    /** Adds a page; returns true if it was all zero (and so elided). */
-    boolean add(long pfn, byte[] page) {
+    /** Adds a page; returns true if it was all zero (and so elided). Waits for a free payload array if it must. */
+    boolean add(long pfn, byte[] page) throws InterruptedException {
         if (Arrays.mismatch(page, 0, pageSize, ZERO.get(pageSize), 0, pageSize) == -1) {
             extend(zeros, pfn);
             zeroCount++;
             return true;
+        }
+        if (buffer == null) {
+            buffer = buffers.take();
         }
         System.arraycopy(page, 0, buffer, pageCount * pageSize, pageSize);
         extend(pages, pfn);
@@ -52,9 +66,14 @@ final class ChunkBuilder {
         return false;
     }
 
-    /** The uncompressed payload so far (valid until the next add). */
-    byte[] payloadArray() {
-        return buffer;
+    /** The uncompressed payload so far (valid until the next build). */
+    ByteBuffer payloadSoFar() {
+        return buffer == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(buffer, 0, payloadLength());
+    }
+
+    /** The payload pages' runs so far (valid until the next build). */
+    List<PfnRun> pageRunsSoFar() {
+        return pages;
     }
 
     int payloadLength() {
@@ -63,15 +82,23 @@ final class ChunkBuilder {
 
     /**
      * Builds the event with its payload uncompressed (compression is left to the upload
-     * workers, so it runs in parallel with reading); no payload if {@code skipPayload}.
+     * workers, so it runs in parallel with reading); no payload if {@code skipPayload}. With
+     * pooled buffers the payload is the filled array itself, to be given back once the chunk
+     * was compressed and hashed; else an exact-size copy.
      */
     PageChunk build(String dumpId, int sequence, boolean skipPayload) {
         int len = payloadLength();
-        byte[] payload = skipPayload ? new byte[0] : Arrays.copyOf(buffer, len);
-        ChunkCodec codec = ChunkCodec.NONE;
-        PageChunk c = PageChunk.newBuilder().setDumpId(dumpId).setSequence(sequence)
-                .setPages(List.copyOf(pages)).setZeroPages(List.copyOf(zeros))
-                .setCodec(codec).setUncompressedSize(len).setPayload(ByteBuffer.wrap(payload)).build();
+        ByteBuffer payload;
+        if (skipPayload || len == 0) {
+            payload = ByteBuffer.allocate(0);
+        } else if (buffers.pooled()) {
+            payload = ByteBuffer.wrap(buffer, 0, len);
+            buffer = null; // the next payload page takes a fresh array
+        } else {
+            payload = ByteBuffer.wrap(Arrays.copyOf(buffer, len));
+        }
+        // the all-fields constructor keeps these fresh lists instead of copying them again
+        PageChunk c = new PageChunk(dumpId, sequence, List.copyOf(pages), List.copyOf(zeros), ChunkCodec.NONE, len, payload);
         pages.clear();
         zeros.clear();
         pageCount = 0;

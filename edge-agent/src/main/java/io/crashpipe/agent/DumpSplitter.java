@@ -1,9 +1,6 @@
 package io.crashpipe.agent;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.function.LongPredicate;
 
@@ -36,6 +33,21 @@ public final class DumpSplitter {
         /** The chunk with the cursor right after it (to checkpoint with its acknowledgement). */
         default void accept(PageChunk chunk, SplitCursor after) throws IOException, InterruptedException {
             accept(chunk);
+        }
+
+        /**
+         * The chunk with its link of the checksum chain, whose {@link ChunkChain#after()} is the
+         * cursor right after it. By default the link is computed here, on the reading thread; a
+         * sink that hands chunks to other threads computes it there (before it gives the payload
+         * array back to {@link #payloadBuffers}).
+         */
+        default void accept(PageChunk chunk, ChunkChain link) throws IOException, InterruptedException {
+            accept(chunk, link.after());
+        }
+
+        /** Where chunk payloads are built; unpooled by default (each chunk keeps its own copy). */
+        default PayloadBuffers payloadBuffers(int capacity) {
+            return PayloadBuffers.unpooled(capacity);
         }
     }
 
@@ -117,11 +129,8 @@ public final class DumpSplitter {
         final ChunkSink sink;
         final int pageSize;
         final ChunkBuilder chunk;
-        final MessageDigest chunkSha = DumpId.sha256();
-        final MessageDigest chainSha = DumpId.sha256();
         final byte[] page;
-        final ByteBuffer pfnBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        byte[] chain;
+        ChunkChain last;
         int phase;
         long nextPfn;
         long pages;
@@ -138,7 +147,8 @@ public final class DumpSplitter {
             this.sent = sent;
             this.sink = sink;
             this.pageSize = dump.pageSize();
-            this.chunk = new ChunkBuilder(pageSize, MAX_PAYLOAD_BYTES);
+            this.chunk = new ChunkBuilder(pageSize, MAX_PAYLOAD_BYTES,
+                    sink.payloadBuffers(ChunkBuilder.payloadCapacity(pageSize, MAX_PAYLOAD_BYTES)));
             this.page = new byte[pageSize];
             this.phase = from.phase();
             this.nextPfn = from.nextPfn();
@@ -149,11 +159,17 @@ public final class DumpSplitter {
             this.payload = from.payloadBytes();
             this.hotChunks = from.hotChunks();
             this.hotPages = from.hotPages();
-            this.chain = from.chain().clone();
+            this.last = ChunkChain.start(from.chain());
         }
 
+        /** Where the walk stands; its checksum waits for the chunks given out so far to be hashed. */
         SplitCursor cursor() {
-            return new SplitCursor(phase, nextPfn, seq, pages, zeros, unreadable, payload, hotChunks, hotPages, chain.clone());
+            return new SplitCursor(phase, nextPfn, seq, pages, zeros, unreadable, payload, hotChunks, hotPages,
+                    last.chain().clone());
+        }
+
+        private SplitCursor cursorWithoutChain() {
+            return new SplitCursor(phase, nextPfn, seq, pages, zeros, unreadable, payload, hotChunks, hotPages, null);
         }
 
         /** Adds, in walk (pfn) order, every present page from {@code nextPfn} on that {@code include} accepts. */
@@ -189,8 +205,6 @@ public final class DumpSplitter {
                 zeros++;
             } else {
                 pages++;
-                chunkSha.update(pfnBytes.clear().putLong(pfn).array());
-                chunkSha.update(page, 0, pageSize);
             }
             if (chunk.isFull()) {
                 emit();
@@ -205,14 +219,15 @@ public final class DumpSplitter {
 
         private void emit() throws IOException, InterruptedException {
             int s = seq++;
-            chainSha.update(chain);
-            chainSha.update(chunkSha.digest());
-            chain = chainSha.digest();
             boolean skip = sent.alreadySent(s);
+            // a chunk not sent is hashed here, while the builder still holds its pages
+            byte[] digest = skip ? ChunkChain.digestOf(chunk.payloadSoFar(), chunk.pageRunsSoFar(), pageSize) : null;
             PageChunk c = chunk.build(dumpId, s, skip);
             payload += c.getUncompressedSize();
+            last = skip ? last.next(cursorWithoutChain(), digest)
+                    : last.next(cursorWithoutChain(), c.getPayload(), c.getPages(), pageSize);
             if (!skip) {
-                sink.accept(c, cursor());
+                sink.accept(c, last);
             }
         }
     }

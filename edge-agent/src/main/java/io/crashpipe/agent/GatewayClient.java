@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -49,15 +50,23 @@ final class GatewayClient {
     }
 
     String send(String method, String path, ByteBuffer body) throws IOException, InterruptedException {
+        return send(method, path, body == null ? null : List.of(body));
+    }
+
+    /** Sends a body made of {@code parts} in order (null: none), each sent from its own buffer. */
+    String send(String method, String path, List<ByteBuffer> parts) throws IOException, InterruptedException {
         URI uri = options.gateway().resolve(path);
+        long length = parts == null ? 0 : parts.stream().mapToLong(ByteBuffer::remaining).sum();
         IOException last = null;
         for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
             // A dead peer is noticed by the timeout; it grows with the body at a slow 256 KiB/s.
-            long timeoutSec = 10 + (body == null ? 0 : body.remaining() / (256 * 1024));
+            long timeoutSec = 10 + length / (256 * 1024);
             HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(timeoutSec))
                     .header("Authorization", "Bearer " + options.token());
-            if (body != null) {
-                b.header("Content-Type", "application/avro").method(method, publisher(body));
+            if (parts != null) {
+                b.header("Content-Type", "application/avro").method(method, parts.size() == 1 ? publisher(parts.get(0))
+                        : HttpRequest.BodyPublishers.concat(parts.stream().map(GatewayClient::publisher)
+                                .toArray(HttpRequest.BodyPublisher[]::new)));
             } else {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
             }

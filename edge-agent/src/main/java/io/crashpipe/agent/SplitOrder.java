@@ -71,6 +71,11 @@ public final class SplitOrder {
         } catch (Exception | StackOverflowError e) {
             return new SplitOrder(false, NONE, "hot pages of " + dump.name() + " unavailable, sending in pfn order: "
                     + (e.getMessage() != null ? e.getMessage() : e.toString()));
+        } catch (OutOfMemoryError e) {
+            // the agent's heap is kept small on purpose (bin/agent-jvm.sh); the analysis' structures
+            // are garbage once it unwound, and the upload itself needs only its few payload arrays
+            return new SplitOrder(false, NONE, "hot pages of " + dump.name() + " need more heap than the agent has ("
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB), sending in pfn order");
         }
         // HotPages gives ascending pfns; normalise defensively rather than trust every future version.
         long[] h = Arrays.stream(hot).filter(p -> p >= 0).sorted().distinct().toArray();

@@ -17,7 +17,10 @@ import io.crashpipe.schemas.events.DumpSealed;
  * @param hotPagesFallback why hot pages first was asked for this dump but pfn order was used
  *        (the extractors failed on it, e.g. no VMCOREINFO); null otherwise, and null when the
  *        order came from an existing checkpoint
+ * @param streamSeconds from the first chunk sent in this run to the last acknowledged (0 if none
+ *        was sent): the steady-state part of the upload, without start-up and hot-page analysis
+ * @param streamPageBytes uncompressed page data in the chunks sent in this run
  */
 public record UploadResult(String dumpId, DumpSealed sealed, int chunksSent, long bytesSent, long pageBytes,
         long unreadablePages, long fileSize, double seconds, boolean hotPagesFirst, int hotChunks, long hotPages,
-        String hotPagesFallback) {}
+        String hotPagesFallback, double streamSeconds, long streamPageBytes) {}

@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -111,6 +114,11 @@ public final class Uploader {
                 return t;
             });
             Semaphore slots = new Semaphore(options.concurrency());
+            // one payload array per chunk in flight and one being filled: the agent's memory for page data
+            PayloadBuffers buffers = PayloadBuffers.pool(
+                    ChunkBuilder.payloadCapacity(dump.pageSize(), DumpSplitter.MAX_PAYLOAD_BYTES), options.concurrency() + 1);
+            Queue<ChunkCompressor> compressors = new ConcurrentLinkedQueue<>();
+            Stream stream = new Stream();
             List<Future<?>> pending = new ArrayList<>();
             AtomicReference<Throwable> firstFailure = new AtomicReference<>();
             int[] sent = {0};
@@ -119,23 +127,35 @@ public final class Uploader {
                 result = DumpSplitter.split(dumpId, dump, order, from, ckpt::chunkSent, new DumpSplitter.ChunkSink() {
                     @Override
                     public void accept(PageChunk chunk) {
-                        throw new UnsupportedOperationException("chunks come with their cursor");
+                        throw new UnsupportedOperationException("chunks come with their link");
                     }
 
                     @Override
-                    public void accept(PageChunk chunk, SplitCursor after) throws IOException, InterruptedException {
+                    public PayloadBuffers payloadBuffers(int capacity) {
+                        return buffers;
+                    }
+
+                    @Override
+                    public void accept(PageChunk chunk, ChunkChain link) throws IOException, InterruptedException {
                         slots.acquire();
                         rethrow(firstFailure.get()); // stop reading the dump once a chunk was given up
                         pending.removeIf(Future::isDone);
                         sent[0]++;
                         pending.add(pool.submit(() -> {
+                            ChunkCompressor z = compressors.poll(); // at most one per worker thread
                             try {
-                                sendChunk(chunk, after, ckpt, bytes, progress);
+                                if (z == null) {
+                                    z = new ChunkCompressor(DumpSplitter.MAX_PAYLOAD_BYTES);
+                                }
+                                sendChunk(chunk, link, buffers, z, ckpt, bytes, progress, stream);
                                 return null;
                             } catch (IOException | InterruptedException | RuntimeException e) {
                                 firstFailure.compareAndSet(null, e);
                                 throw e;
                             } finally {
+                                if (z != null) {
+                                    compressors.add(z);
+                                }
                                 slots.release();
                             }
                         }));
@@ -148,6 +168,11 @@ public final class Uploader {
                 throw e.getCause() instanceof IOException io ? io : new IOException("chunk upload failed", e.getCause());
             } finally {
                 pool.shutdownNow();
+                try {
+                    pool.awaitTermination(10, TimeUnit.SECONDS); // no worker still compressing with a context
+                } finally {
+                    compressors.forEach(ChunkCompressor::close);
+                }
             }
             if (!ckpt.sealed()) {
                 ByteBuffer body = result.sealed().toByteBuffer();
@@ -157,7 +182,8 @@ public final class Uploader {
             }
             UploadResult r = new UploadResult(dumpId, result.sealed(), sent[0], bytes.get(), result.payloadBytes(),
                     result.unreadablePages(), Files.size(found.file()), (System.nanoTime() - t0) / 1e9,
-                    order.hotPagesFirst(), result.hotChunks(), result.hotPages(), order.fallbackReason().orElse(null));
+                    order.hotPagesFirst(), result.hotChunks(), result.hotPages(), order.fallbackReason().orElse(null),
+                    stream.seconds(), stream.pageBytes.get());
             progress.finished(r);
             return r;
         } finally {
@@ -210,23 +236,56 @@ public final class Uploader {
         SplitOrder order = ckpt.recordedOrder().orElse(SplitOrder.pfn());
         UploadResult r = new UploadResult(dumpId, result.sealed(), 0, 0, result.payloadBytes(), result.unreadablePages(),
                 Files.size(found.file()), (System.nanoTime() - t0) / 1e9, order.hotPagesFirst(), result.hotChunks(),
-                result.hotPages(), null);
+                result.hotPages(), null, 0, 0);
         progress.finished(r);
         return r;
     }
 
-    private void sendChunk(PageChunk raw, SplitCursor after, Checkpoint ckpt, AtomicLong bytes, Progress progress)
-            throws IOException, InterruptedException {
-        PageChunk chunk = DumpSplitter.compress(raw);
-        ByteBuffer body = chunk.toByteBuffer();
-        int size = body.remaining();
+    /**
+     * On an upload worker: hashes the chunk (its link of the checksum chain) and compresses it,
+     * gives its payload array back, sends it, and checkpoints it with the cursor after it (which
+     * waits for the links before it to be chained).
+     */
+    private void sendChunk(PageChunk raw, ChunkChain link, PayloadBuffers buffers, ChunkCompressor z, Checkpoint ckpt,
+            AtomicLong bytes, Progress progress, Stream stream) throws IOException, InterruptedException {
+        PageChunk chunk;
+        try {
+            link.digest();
+            chunk = z.compress(raw);
+        } finally {
+            buffers.give(raw.getPayload().array());
+        }
+        List<ByteBuffer> body = ChunkBody.of(chunk);
+        int size = body.stream().mapToInt(ByteBuffer::remaining).sum();
         limiter.acquire(size);
+        stream.sending();
         client.send("PUT", "/v1/dumps/" + chunk.getDumpId() + "/chunks/" + chunk.getSequence(), body);
-        ckpt.recordChunk(chunk.getSequence(), after);
+        ckpt.recordChunk(chunk.getSequence(), link.after());
+        stream.acknowledged(chunk.getUncompressedSize());
         bytes.addAndGet(size);
         long pages = chunk.getPages().stream().mapToLong(p -> p.getCount()).sum()
                 + chunk.getZeroPages().stream().mapToLong(p -> p.getCount()).sum();
         progress.chunkAcknowledged(chunk.getSequence(), pages, size);
+    }
+
+    /** The chunk stream of one run: from the first chunk sent to the last acknowledged, and the page data in it. */
+    private static final class Stream {
+        final AtomicLong firstSent = new AtomicLong();
+        final AtomicLong lastAcknowledged = new AtomicLong();
+        final AtomicLong pageBytes = new AtomicLong();
+
+        void sending() {
+            firstSent.compareAndSet(0, System.nanoTime());
+        }
+
+        void acknowledged(long uncompressed) {
+            pageBytes.addAndGet(uncompressed);
+            lastAcknowledged.accumulateAndGet(System.nanoTime(), Math::max);
+        }
+
+        double seconds() {
+            return firstSent.get() == 0 ? 0 : (lastAcknowledged.get() - firstSent.get()) / 1e9;
+        }
     }
 
     /** With no local checkpoint, ask which chunks Kafka already has (another host, lost state). */
@@ -234,7 +293,7 @@ public final class Uploader {
     private List<Integer> chunksKafkaHas(String dumpId) {
         List<Integer> present = new ArrayList<>();
         try {
-            JsonNode reply = JSON.readTree(client.send("GET", "/v1/dumps/" + dumpId + "/chunks", null));
+            JsonNode reply = JSON.readTree(client.send("GET", "/v1/dumps/" + dumpId + "/chunks", (ByteBuffer) null));
             for (JsonNode n : reply.path("present")) {
                 present.add(n.asInt());
             }

@@ -112,4 +112,93 @@ class DumpSplitterTest {
             assertEquals(full, DumpSplitter.Result.of("id", end), "the last cursor alone gives the seal");
         }
     }
+
+    @Test
+    void chunksHashedAndCompressedOnWorkerThreadsFromPooledArraysGiveTheSameChunksCursorsAndSeal() throws Exception {
+        Path file = Fixtures.variants(Fixtures.dir("6.1-qemu-sysrq")).get(0);
+        try (Dump d = Dumps.open(file)) {
+            List<PageChunk> plain = new ArrayList<>();
+            List<SplitCursor> plainCursors = new ArrayList<>();
+            DumpSplitter.Result expected = DumpSplitter.split("id", d, SplitOrder.pfn(), s -> false, new DumpSplitter.ChunkSink() {
+                @Override
+                public void accept(PageChunk chunk) {}
+
+                @Override
+                public void accept(PageChunk chunk, SplitCursor after) {
+                    plain.add(chunk);
+                    plainCursors.add(after);
+                }
+            });
+
+            int workers = 3;
+            PayloadBuffers pool = PayloadBuffers.pool(ChunkBuilder.payloadCapacity(d.pageSize(), DumpSplitter.MAX_PAYLOAD_BYTES),
+                    workers + 1);
+            java.util.concurrent.ExecutorService exec = java.util.concurrent.Executors.newFixedThreadPool(workers);
+            java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(workers);
+            java.util.Map<Integer, byte[]> bodies = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.Map<Integer, byte[]> wholeBodies = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.Map<Integer, SplitCursor> cursors = new java.util.concurrent.ConcurrentHashMap<>();
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            DumpSplitter.Result pooled;
+            try {
+                pooled = DumpSplitter.split("id", d, SplitOrder.pfn(), s -> s % 5 == 3, new DumpSplitter.ChunkSink() {
+                    @Override
+                    public void accept(PageChunk chunk) {}
+
+                    @Override
+                    public PayloadBuffers payloadBuffers(int capacity) {
+                        return pool;
+                    }
+
+                    @Override
+                    public void accept(PageChunk chunk, ChunkChain link) throws InterruptedException {
+                        slots.acquire();
+                        done.add(exec.submit(() -> {
+                            try (ChunkCompressor z = new ChunkCompressor(DumpSplitter.MAX_PAYLOAD_BYTES)) {
+                                link.digest();
+                                PageChunk c = z.compress(chunk);
+                                pool.give(chunk.getPayload().array());
+                                bodies.put(c.getSequence(), concat(ChunkBody.of(c)));
+                                wholeBodies.put(c.getSequence(), concat(List.of(c.toByteBuffer())));
+                                cursors.put(c.getSequence(), link.after());
+                                return null;
+                            } finally {
+                                slots.release();
+                            }
+                        }));
+                    }
+                });
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                exec.shutdownNow();
+            }
+            assertEquals(expected, pooled, "same seal, counters and checksum");
+            int checked = 0;
+            for (PageChunk c : plain) {
+                int s = c.getSequence();
+                if (s % 5 == 3) {
+                    assertTrue(!bodies.containsKey(s), "chunk " + s + " was already sent");
+                    continue;
+                }
+                checked++;
+                assertEquals(plainCursors.get(s), cursors.get(s), "cursor after chunk " + s);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(concat(List.of(DumpSplitter.compress(c).toByteBuffer())),
+                        bodies.get(s), "body of chunk " + s + " as the one-piece encoding of the same compression");
+                org.junit.jupiter.api.Assertions.assertArrayEquals(wholeBodies.get(s), bodies.get(s));
+            }
+            assertTrue(checked > 40, "chunks compared: " + checked);
+        }
+    }
+
+    private static byte[] concat(List<java.nio.ByteBuffer> parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (java.nio.ByteBuffer b : parts) {
+            byte[] a = new byte[b.remaining()];
+            b.duplicate().get(a);
+            out.writeBytes(a);
+        }
+        return out.toByteArray();
+    }
 }

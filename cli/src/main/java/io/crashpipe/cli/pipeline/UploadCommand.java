@@ -57,7 +57,7 @@ public final class UploadCommand implements Callable<Integer> {
             if (json) {
                 Json.print(out, Json.MAPPER.valueToTree(new Summary(r.dumpId(), dump.toString(), r.sealed().getChunkCount(),
                         r.chunksSent(), r.sealed().getPageCount(), r.sealed().getZeroPageCount(), r.bytesSent(), r.fileSize(),
-                        r.pageBytes(), r.seconds())));
+                        r.pageBytes(), r.seconds(), r.streamSeconds(), r.streamPageBytes())));
             } else {
                 out.printf("%s  dump id %s: %d chunks (%d sent now), %d pages + %d zero pages, %d bytes sent for a %d-byte file, %.1f s%n",
                         dump, r.dumpId(), r.sealed().getChunkCount(), r.chunksSent(), r.sealed().getPageCount(),
@@ -74,7 +74,7 @@ public final class UploadCommand implements Callable<Integer> {
     }
 
     record Summary(String dumpId, String file, int chunks, int chunksSentNow, long pages, long zeroPages,
-            long bytesSent, long fileSize, long pageBytes, double seconds) {}
+            long bytesSent, long fileSize, long pageBytes, double seconds, double streamSeconds, long streamPageBytes) {}
 
     /** Options shared by {@code upload} and {@code agent}. */
     public static final class AgentOptions {
