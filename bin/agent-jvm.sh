@@ -14,8 +14,6 @@
 #                      directives on stdout, which must stay the command's own (--json)
 #   code cache, metaspace, thread stacks, direct memory: capped well below the JVM's defaults
 #   TrimNativeHeapInterval (JDK 22+)  hands freed malloc memory back to the system
-#   --enable-native-access (JDK 22+)  the agent asks the kernel where a sparse dump's holes are
-#                      (lseek SEEK_DATA through the foreign-function API) instead of reading them
 #   UseCompactObjectHeaders (JDK 25)  8-byte object headers
 #   MALLOC_ARENA_MAX=2  glibc would otherwise keep an arena per thread
 # CRASHPIPE_JAVA_OPTS comes after these on the command line, so it can override any of them.
@@ -24,7 +22,7 @@ crashpipe_agent_jvm_opts() {  # $1: the JDK's major version; sets the array agen
     -XX:MaxMetaspaceSize=64m -Xss512k -XX:MaxDirectMemorySize=16m
     -XX:+UnlockDiagnosticVMOptions -XX:+DisplayVMOutputToStderr
     "-XX:CompilerDirectivesFile=${BASH_SOURCE[0]%/*}/agent-compiler-directives.json")
-  [ "$1" -ge 22 ] && agent_opts+=(-XX:TrimNativeHeapInterval=2000 --enable-native-access=ALL-UNNAMED)
+  [ "$1" -ge 22 ] && agent_opts+=(-XX:TrimNativeHeapInterval=2000)
   [ "$1" -ge 25 ] && agent_opts+=(-XX:+UseCompactObjectHeaders)
   export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 }

@@ -18,14 +18,11 @@ import io.crashpipe.parsers.io.FileByteSource;
  * buffer filled straight from the file's channel: a heap array would cost one more copy of every
  * byte of the dump (the JDK reads into a temporary direct buffer and copies), and most of a big
  * dump's bytes are zero pages that are only looked at once. Reads larger than half the window, or
- * outside the file, go to the file's own reader (and its errors, naming the offset). Where the
- * kernel says a range is a hole ({@link FileHoles}), its bytes are zero without being read: a
- * 64 GiB dump of mostly zero memory costs a few system calls instead of 64 GiB of zero-filled
- * copies. Thread-safe (one lock); the agent reads a dump from one thread.
+ * outside the file, go to the file's own reader (and its errors, naming the offset). Thread-safe
+ * (one lock); the agent reads a dump from one thread.
  */
 final class ReadAheadSource implements ByteSource {
     static final int WINDOW = 1 << 20;
-    private static final byte[] ZEROS = new byte[64 * 1024];
 
     private final ByteSource file;
     private final FileChannel channel;
@@ -33,9 +30,6 @@ final class ReadAheadSource implements ByteSource {
     private final ByteBuffer window = ByteBuffer.allocateDirect(WINDOW);
     private long windowStart = -1;
     private int windowLength;
-    private final FileHoles holes;
-    private long holeStart = -1;
-    private long holeEnd = -1;
 
     ReadAheadSource(Path path) throws IOException {
         this.file = new FileByteSource(path);
@@ -46,7 +40,6 @@ final class ReadAheadSource implements ByteSource {
             file.close();
             throw e;
         }
-        this.holes = FileHoles.open(path, size).orElse(null);
     }
 
     /** Opens a dump file through a read-ahead window. */
@@ -79,36 +72,11 @@ final class ReadAheadSource implements ByteSource {
             file.readFully(offset, dst, off, len, what); // and its errors, naming the offset
             return;
         }
-        boolean inWindow = offset >= windowStart && offset + len <= windowStart + windowLength;
-        if (!inWindow && inHole(offset, len)) {
-            // copied from zeros, not filled: the agent runs C1, which compiles Arrays.fill to a byte loop
-            for (int done = 0; done < len; done += ZEROS.length) {
-                System.arraycopy(ZEROS, 0, dst, off + done, Math.min(ZEROS.length, len - done));
-            }
-            return;
-        }
-        if (!inWindow && !fill(offset)) {
+        if ((offset < windowStart || offset + len > windowStart + windowLength) && !fill(offset)) {
             file.readFully(offset, dst, off, len, what); // the file shrank: its reader names the offset
             return;
         }
         window.get((int) (offset - windowStart), dst, off, len);
-    }
-
-    /** Whether {@code [offset, offset + len)} lies in a hole of the file (asked once per hole). */
-    private boolean inHole(long offset, int len) {
-        if (offset >= holeStart && offset + len <= holeEnd) {
-            return true;
-        }
-        if (holes == null) {
-            return false;
-        }
-        long data = holes.dataFrom(offset);
-        if (data >= offset + len) {
-            holeStart = offset;
-            holeEnd = data;
-            return true;
-        }
-        return false;
     }
 
     /** Moves the window to start at {@code offset}; false if the file ended before the window did. */
@@ -129,9 +97,6 @@ final class ReadAheadSource implements ByteSource {
 
     @Override
     public void close() throws IOException {
-        if (holes != null) {
-            holes.close();
-        }
         try {
             channel.close();
         } finally {

@@ -34,39 +34,4 @@ class ReadAheadSourceTest {
             assertThrows(IOException.class, () -> src.readFully(content.length - 10, new byte[20], 0, 20, "past the end"));
         }
     }
-
-    @Test
-    void aSparseFilesHolesReadAsZeroAndTheKernelNamesWhereDataResumes(@TempDir Path dir) throws IOException {
-        Path f = dir.resolve("sparse");
-        byte[] head = new byte[64 * 1024];
-        byte[] tail = new byte[64 * 1024];
-        new Random(1).nextBytes(head);
-        new Random(2).nextBytes(tail);
-        long tailAt = 64L << 20;
-        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
-            raf.write(head);
-            raf.seek(tailAt);
-            raf.write(tail);
-            raf.setLength(128L << 20); // a hole up to the end, too
-        }
-        java.util.Optional<FileHoles> holes = FileHoles.open(f, Files.size(f));
-        if (holes.isPresent()) { // JDK 22+ (the foreign-function API) on a file system with holes
-            try (FileHoles h = holes.get()) {
-                org.junit.jupiter.api.Assertions.assertEquals(0, h.dataFrom(0));
-                org.junit.jupiter.api.Assertions.assertEquals(tailAt, h.dataFrom(1 << 20));
-                org.junit.jupiter.api.Assertions.assertEquals(128L << 20, h.dataFrom(tailAt + (1 << 20)), "a hole to the end");
-            }
-        }
-        try (ReadAheadSource src = new ReadAheadSource(f)) {
-            byte[] page = new byte[4096];
-            for (long off = 0; off < (128L << 20); off += 4096) {
-                java.util.Arrays.fill(page, (byte) 7);
-                src.readFully(off, page, 0, 4096, "page");
-                byte[] want = off < head.length ? Arrays.copyOfRange(head, (int) off, (int) off + 4096)
-                        : off >= tailAt && off < tailAt + tail.length
-                                ? Arrays.copyOfRange(tail, (int) (off - tailAt), (int) (off - tailAt) + 4096) : new byte[4096];
-                assertArrayEquals(want, page, "at " + off);
-            }
-        }
-    }
 }
