@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -59,7 +60,8 @@ public final class FlattenedStreamReader {
         private final Listener listener;
         private long streamPos;
 
-        private byte[] meta;            // [0, metaEnd): header .. end of bitmaps; gaps stay zero
+        private long metaEnd;           // header .. end of bitmaps, as the header declares it
+        private byte[] meta;            // the part of [0, metaEnd) received so far; gaps and the rest read as zero
         private int blockSize;
         private long bitmapStart;
         private final Coverage metaCoverage = new Coverage();
@@ -127,9 +129,9 @@ public final class FlattenedStreamReader {
             if (meta == null) {
                 startMeta(offset, data);
             }
-            long metaEnd = meta.length;
             if (offset < metaEnd) {
                 int n = (int) Math.min(data.length, metaEnd - offset);
+                growMeta(offset + n);
                 System.arraycopy(data, 0, meta, (int) offset, n);
                 metaCoverage.add(offset, offset + n);
                 if (layout == null && metadataComplete()) {
@@ -170,8 +172,16 @@ public final class FlattenedStreamReader {
                         "a plausible block size, sub-header and bitmap size", "block size " + blockSize
                                 + ", sub-header blocks " + subHdrSize + ", bitmap blocks " + bitmapBlocks);
             }
-            meta = new byte[(int) end];
+            // The region grows with the records that arrive: its declared size alone allocates nothing.
+            metaEnd = end;
+            meta = new byte[(int) Math.min(end, 64 << 10)];
             bitmapStart = (1L + subHdrSize) * blockSize;
+        }
+
+        private void growMeta(long upTo) {
+            if (upTo > meta.length) {
+                meta = Arrays.copyOf(meta, (int) Math.min(metaEnd, Math.max(upTo, 2L * meta.length)));
+            }
         }
 
 
@@ -183,18 +193,18 @@ public final class FlattenedStreamReader {
             if (!metaCoverage.covers(0, 464) || !metaCoverage.covers(blockSize, blockSize + 104L)) {
                 return false;
             }
-            ByteBuffer b = ByteBuffer.wrap(meta).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.wrap(meta).order(ByteOrder.LITTLE_ENDIAN); // covers [0, blockSize + 104)
             long maxMapnr = b.getInt(8) >= 6 ? b.getLong(blockSize + 96) : Integer.toUnsignedLong(b.getInt(440));
-            long half = (meta.length - bitmapStart) / 2;
+            long half = (metaEnd - bitmapStart) / 2;
             long need = Math.min(half, (maxMapnr + 7) / 8);
             return metaCoverage.covers(bitmapStart, bitmapStart + need)
                     && metaCoverage.covers(bitmapStart + half, bitmapStart + half + need);
         }
 
         private void openLayout() throws IOException {
-            layout = KdumpFile.open(new ArraySource(name, meta), DumpFormat.FLATTENED);
+            layout = KdumpFile.open(new ArraySource(name, meta, metaEnd), DumpFormat.FLATTENED);
             pageSize = layout.pageSize();
-            tableOffset = meta.length;
+            tableOffset = metaEnd;
             long[] range = layout.header().splitRange().orElse(new long[] {0, layout.maxPfn()});
             descriptorCount = layout.descriptorCount();
             zeroPageOffset = tableOffset + descriptorCount * PageDescriptor.SIZE;
@@ -310,19 +320,18 @@ public final class FlattenedStreamReader {
         }
     }
 
-    /** The metadata region held in memory, for parsing it with the random-access reader. */
-    private record ArraySource(String name, byte[] bytes) implements ByteSource {
-        @Override
-        public long size() {
-            return bytes.length;
-        }
-
+    /** The metadata region held in memory ({@code size} bytes, zeros past {@code bytes}), for the random-access reader. */
+    private record ArraySource(String name, byte[] bytes, long size) implements ByteSource {
         @Override
         public void readFully(long offset, byte[] dst, int off, int len, String what) throws IOException {
-            if (offset < 0 || offset + len > bytes.length) {
+            if (offset < 0 || offset + len > size) {
                 throw new DumpFormatException(name, offset, len + " bytes of " + what, "end of the metadata region");
             }
-            System.arraycopy(bytes, (int) offset, dst, off, len);
+            int n = (int) Math.max(0, Math.min(len, bytes.length - offset));
+            if (n > 0) {
+                System.arraycopy(bytes, (int) offset, dst, off, n);
+            }
+            Arrays.fill(dst, off + n, off + len, (byte) 0);
         }
 
         @Override

@@ -236,13 +236,17 @@ public final class KdumpFile implements Dump {
         long inRam = ram.rank(sub.maxMapnr());
         long zero = 0;
         long notWritten = 0;
-        // One sequential pass over the descriptor table in 1 MiB reads.
-        int perRead = (1 << 20) / PageDescriptor.SIZE;
+        // One sequential pass over the descriptor table in reads of up to 1 MiB (a small table, a small buffer).
+        int perRead = (int) Math.min((1 << 20) / PageDescriptor.SIZE, descriptorCount);
         byte[] buf = new byte[perRead * PageDescriptor.SIZE];
         for (long i = 0; i < descriptorCount; i += perRead) {
             int n = (int) Math.min(perRead, descriptorCount - i);
             long at = descriptors.offsetOf(i);
             int len = (int) Math.max(0, Math.min((long) n * PageDescriptor.SIZE, src.size() - at));
+            if (len == 0) {
+                notWritten += descriptorCount - i; // past the end of a cut file: the rest were never written
+                break;
+            }
             Arrays.fill(buf, len, n * PageDescriptor.SIZE, (byte) 0);
             if (len > 0) {
                 src.readFully(at, buf, 0, len, "page descriptors");
