@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -61,7 +60,7 @@ public final class FlattenedStreamReader {
         private long streamPos;
 
         private long metaEnd;           // header .. end of bitmaps, as the header declares it
-        private byte[] meta;            // the part of [0, metaEnd) received so far; gaps and the rest read as zero
+        private SparseRegion meta;      // [0, metaEnd) as received; gaps read as zero
         private int blockSize;
         private long bitmapStart;
         private final Coverage metaCoverage = new Coverage();
@@ -131,8 +130,7 @@ public final class FlattenedStreamReader {
             }
             if (offset < metaEnd) {
                 int n = (int) Math.min(data.length, metaEnd - offset);
-                growMeta(offset + n);
-                System.arraycopy(data, 0, meta, (int) offset, n);
+                meta.write(offset, data, 0, n);
                 metaCoverage.add(offset, offset + n);
                 if (layout == null && metadataComplete()) {
                     openLayout();
@@ -172,16 +170,10 @@ public final class FlattenedStreamReader {
                         "a plausible block size, sub-header and bitmap size", "block size " + blockSize
                                 + ", sub-header blocks " + subHdrSize + ", bitmap blocks " + bitmapBlocks);
             }
-            // The region grows with the records that arrive: its declared size alone allocates nothing.
+            // The region holds what arrives: its declared size and the records' offsets allocate nothing.
             metaEnd = end;
-            meta = new byte[(int) Math.min(end, 64 << 10)];
+            meta = new SparseRegion(name, end);
             bitmapStart = (1L + subHdrSize) * blockSize;
-        }
-
-        private void growMeta(long upTo) {
-            if (upTo > meta.length) {
-                meta = Arrays.copyOf(meta, (int) Math.min(metaEnd, Math.max(upTo, 2L * meta.length)));
-            }
         }
 
 
@@ -189,12 +181,13 @@ public final class FlattenedStreamReader {
          * The sub-header and, of each bitmap, the bytes that describe pfns below max_mapnr: makedumpfile
          * leaves the rest of the last bitmap block unwritten.
          */
-        private boolean metadataComplete() {
+        private boolean metadataComplete() throws IOException {
             if (!metaCoverage.covers(0, 464) || !metaCoverage.covers(blockSize, blockSize + 104L)) {
                 return false;
             }
-            ByteBuffer b = ByteBuffer.wrap(meta).order(ByteOrder.LITTLE_ENDIAN); // covers [0, blockSize + 104)
-            long maxMapnr = b.getInt(8) >= 6 ? b.getLong(blockSize + 96) : Integer.toUnsignedLong(b.getInt(440));
+            long maxMapnr = meta.readLE(8, 4, "header version").getInt(0) >= 6
+                    ? meta.readLE(blockSize + 96L, 8, "max_mapnr_64").getLong(0)
+                    : Integer.toUnsignedLong(meta.readLE(440, 4, "max_mapnr").getInt(0));
             long half = (metaEnd - bitmapStart) / 2;
             long need = Math.min(half, (maxMapnr + 7) / 8);
             return metaCoverage.covers(bitmapStart, bitmapStart + need)
@@ -202,7 +195,7 @@ public final class FlattenedStreamReader {
         }
 
         private void openLayout() throws IOException {
-            layout = KdumpFile.open(new ArraySource(name, meta, metaEnd), DumpFormat.FLATTENED);
+            layout = KdumpFile.open(meta, DumpFormat.FLATTENED);
             pageSize = layout.pageSize();
             tableOffset = metaEnd;
             long[] range = layout.header().splitRange().orElse(new long[] {0, layout.maxPfn()});
@@ -318,23 +311,5 @@ public final class FlattenedStreamReader {
                 buffered -= first.getValue().length;
             }
         }
-    }
-
-    /** The metadata region held in memory ({@code size} bytes, zeros past {@code bytes}), for the random-access reader. */
-    private record ArraySource(String name, byte[] bytes, long size) implements ByteSource {
-        @Override
-        public void readFully(long offset, byte[] dst, int off, int len, String what) throws IOException {
-            if (offset < 0 || offset + len > size) {
-                throw new DumpFormatException(name, offset, len + " bytes of " + what, "end of the metadata region");
-            }
-            int n = (int) Math.max(0, Math.min(len, bytes.length - offset));
-            if (n > 0) {
-                System.arraycopy(bytes, (int) offset, dst, off, n);
-            }
-            Arrays.fill(dst, off + n, off + len, (byte) 0);
-        }
-
-        @Override
-        public void close() {}
     }
 }

@@ -77,11 +77,19 @@ public final class KdumpFile implements Dump {
             throw new DumpFormatException(src.name(), 436, "bitmaps of at most " + MAX_BITMAP_BYTES + " bytes",
                     bitmapBytes + " bytes");
         }
-        byte[] raw = new byte[(int) bitmapBytes];
-        src.readFully(bitmapOffset, raw, 0, raw.length, "kdump bitmaps");
-        int half = raw.length / 2;
-        DumpBitmap ram = new DumpBitmap(raw, 0, half);
-        DumpBitmap dumpable = new DumpBitmap(raw, half, half);
+        // Only the bits below max_mapnr are ever consulted (pageState stops there), so only they are read:
+        // a bitmap declared larger than max_mapnr needs allocates nothing for its unused tail.
+        long half = bitmapBytes / 2;
+        int used = (int) Math.min(half, sub.maxMapnr() >= 0 ? Math.ceilDiv(sub.maxMapnr(), 8) : half);
+        if (bitmapOffset + half + used > src.size()) {
+            throw new DumpFormatException(src.name(), bitmapOffset, "two bitmaps of " + half + " bytes (" + used
+                    + " describing max_mapnr " + sub.maxMapnr() + ")", "end of file at " + src.size());
+        }
+        byte[] raw = new byte[2 * used];
+        src.readFully(bitmapOffset, raw, 0, used, "kdump bitmaps");
+        src.readFully(bitmapOffset + half, raw, used, used, "kdump bitmaps");
+        DumpBitmap ram = new DumpBitmap(raw, 0, used);
+        DumpBitmap dumpable = new DumpBitmap(raw, used, used);
         List<ElfNote> notes = List.of();
         if (sub.sizeNote() > 0) {
             byte[] area = new byte[(int) sub.sizeNote()];
