@@ -4,9 +4,12 @@
 # target's Inputs/ directory under parsers/src/test/resources, so that `mvn verify` replays them
 # once fixed; the generated corpus stays in parsers/.cifuzz-corpus (not committed).
 # Usage: bench/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   (default 60 s; targets: the *FuzzTest class names)
+# A target stops at SECONDS or, with FUZZ_RUNS=N (e.g. 10000000), after N executions, whichever comes first.
 # Env: FUZZ_LOGS (log folder), FUZZ_NO_COMPILE=1 (classes already built), FUZZ_KEEP_GOING (findings
 # before stopping, 20), FUZZ_HOOKS / FUZZ_VALUE_PROFILE (true: Jazzer's library hooks, such as
-# String.equals comparisons, and value profiling; false roughly doubles executions per second).
+# String.equals comparisons, and value profiling; false roughly doubles executions per second),
+# FUZZ_CPU (pin the fuzzing JVM to these cores with taskset, e.g. 1), FUZZ_MAX_LEN (override the
+# per-target input size limit below).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-60}; shift || true
@@ -23,15 +26,29 @@ logs=${FUZZ_LOGS:-${TMPDIR:-/tmp}/crashpipe-fuzz}; mkdir -p "$logs"
 printf '%-24s %8s %12s %8s %9s %6s %6s %9s\n' target seconds executions "exec/s" seed-cov cov ft findings
 # Jazzer keeps going after a finding only when it can deduplicate findings, which needs its hooks.
 keep_going=; [ "${FUZZ_HOOKS:-true}" = true ] && keep_going=-Djazzer.keep_going=${FUZZ_KEEP_GOING:-20}
+# Input size limit per target: a little above its largest seed, so that seeds load whole while
+# mutations do not grow inputs past what the reader needs to see (libFuzzer's default is the
+# largest seed, and a longer input is only slower, not more interesting).
+max_len_of() {
+  case $1 in
+    ElfVmcoreFuzzTest|FlattenedFileFuzzTest|FlattenedStreamFuzzTest) echo 12288 ;;
+    KdumpCompressedFuzzTest) echo 20648 ;;
+    KallsymsScanFuzzTest) echo 8192 ;;
+    OopsFuzzTest|BtfFuzzTest) echo 6144 ;;
+    *) echo 4096 ;;
+  esac
+}
+pin=(); [ -n "${FUZZ_CPU:-}" ] && pin=(taskset -c "$FUZZ_CPU")
 for t in "${targets[@]}"; do
   log="$logs/${t//#/-}.log"
+  runs_arg=; [ -n "${FUZZ_RUNS:-}" ] && runs_arg=-Djazzer.internal.arg.5=-runs=$FUZZ_RUNS
   start=$(date +%s)
   # -rss_limit_mb and the 1 GiB test heap (parent pom) turn an allocation sized by a declared length into a finding.
-  JAZZER_FUZZ=1 MAVEN_OPTS="${MAVEN_OPTS:-}" mvn -B -ntp -pl parsers surefire:test -Dtest="$t" \
+  JAZZER_FUZZ=1 MAVEN_OPTS="${MAVEN_OPTS:-}" "${pin[@]}" mvn -B -ntp -pl parsers surefire:test -Dtest="$t" \
     -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.valueprofile="${FUZZ_VALUE_PROFILE:-true}" -Djazzer.hooks="${FUZZ_HOOKS:-true}" \
     -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$secs" \
     -Djazzer.internal.arg.2=-print_final_stats=1 -Djazzer.internal.arg.3=-rss_limit_mb=2048 \
-    $keep_going > "$log" 2>&1
+    -Djazzer.internal.arg.4=-max_len="${FUZZ_MAX_LEN:-$(max_len_of "$t")}" $runs_arg $keep_going > "$log" 2>&1
   took=$(( $(date +%s) - start ))
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
   rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')

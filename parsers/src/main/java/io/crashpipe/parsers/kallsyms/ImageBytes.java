@@ -21,7 +21,8 @@ final class ImageBytes {
     private static final int CACHE_CHUNKS = 2048; // 8 MiB: the tables and their neighbourhood
 
     private final VirtualMemory memory;
-    private final Map<Long, Object> cache = new LinkedHashMap<>(CACHE_CHUNKS * 2, 0.75f, true) {
+    // Grows with use: a table found in a few chunks allocates a small map.
+    private final Map<Long, Object> cache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Object> e) {
             return size() > CACHE_CHUNKS;

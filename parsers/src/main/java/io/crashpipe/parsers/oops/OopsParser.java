@@ -43,7 +43,8 @@ public final class OopsParser {
 
     public List<CrashReport> parse(String log) {
         try {
-            return parse(new StringReader(log));
+            // A buffer no larger than the text: a short log allocates little.
+            return parse(new BufferedReader(new StringReader(log), Math.max(16, Math.min(log.length(), 1 << 16))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -49,6 +49,8 @@ public final class ReportSplitter {
     private boolean inTrace;
     private int framesSinceTrace;
     private String heldPanic;
+    private String lastRaw;        // the line last stripped (accept and take both need it)
+    private String lastText;
 
     public ReportSplitter(Consumer<RawReport> sink) {
         this(sink, DEFAULT_MAX_LINES);
@@ -61,7 +63,7 @@ public final class ReportSplitter {
 
     /** Feeds one line of log text (with or without timestamps and syslog prefixes). */
     public void accept(String rawLine) {
-        String text = LinePrefix.strip(rawLine);
+        String text = strip(rawLine);
         if (heldPanic != null) {
             String held = heldPanic;
             heldPanic = null;
@@ -79,6 +81,15 @@ public final class ReportSplitter {
         take(rawLine);
     }
 
+    /** {@link LinePrefix#strip}, once per line although both accept and take look at it. */
+    private String strip(String rawLine) {
+        if (rawLine != lastRaw) {
+            lastText = LinePrefix.strip(rawLine);
+            lastRaw = rawLine;
+        }
+        return lastText;
+    }
+
     /** True when {@code next}, printed right after a bare panic headline by the same context, is its message. */
     private static boolean completesPanic(String next, String held, String rawNext) {
         if (next.isBlank() || AFTER_HEADLINE.matcher(next).lookingAt() || Recognisers.match(next) != null) {
@@ -91,7 +102,7 @@ public final class ReportSplitter {
 
     private void take(String rawLine) {
         lineNo++;
-        String text = LinePrefix.strip(rawLine);
+        String text = strip(rawLine);
         String lineCaller = LinePrefix.callerId(rawLine);
         Recognisers.Match m = Recognisers.match(text);
         if (m == null && rule != null && !closed && text.contains("Sending NMI from CPU")) {

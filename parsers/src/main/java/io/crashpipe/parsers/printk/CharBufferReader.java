@@ -44,16 +44,32 @@ public final class CharBufferReader {
         // log_end only grows (before 2.6.25 an unsigned long): compared unsigned, so a damaged value
         // with its top bit set wraps like a huge count instead of becoming a negative length
         if (Long.compareUnsigned(end, len) < 0) {
-            text = mem.read(buf, (int) end);
+            text = readGrowing(mem, buf, (int) end);
         } else {
             int index = (int) (end & (len - 1));
-            byte[] older = mem.read(buf + index, (int) (len - index));
-            byte[] newer = mem.read(buf, index);
+            byte[] older = readGrowing(mem, buf + index, (int) (len - index));
+            byte[] newer = readGrowing(mem, buf, index);
             text = Arrays.copyOf(older, older.length + newer.length);
             System.arraycopy(newer, 0, text, older.length, newer.length);
         }
         return new KernelLog(LogFormat.CHAR_BUFFER, lines(text), text, 0, 0);
     }
+
+    /**
+     * {@code len} bytes at {@code vaddr}, read 64 KiB at a time: a damaged length over memory the
+     * dump does not hold faults at its first missing piece instead of allocating the whole length first.
+     */
+    private static byte[] readGrowing(VirtualMemory mem, long vaddr, int len) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(len, READ_STEP));
+        for (int done = 0; done < len; ) {
+            int n = Math.min(READ_STEP, len - done);
+            out.writeBytes(mem.read(vaddr + done, n));
+            done += n;
+        }
+        return out.toByteArray();
+    }
+
+    private static final int READ_STEP = 64 << 10;
 
     static List<LogRecord> lines(byte[] text) {
         List<LogRecord> out = new ArrayList<>();

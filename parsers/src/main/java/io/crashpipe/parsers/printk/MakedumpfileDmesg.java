@@ -82,7 +82,7 @@ public final class MakedumpfileDmesg {
     /** A growable output buffer that also tracks the current line's length for the indent. */
     private static final class Buffer {
         private final OutputStream out;
-        private final byte[] buf = new byte[64 * 1024];
+        private final byte[] buf = new byte[8 * 1024]; // a log of a few records allocates little
         private int n;
         int lineLength;
 

@@ -59,7 +59,8 @@ public final class FlattenedStreamReader {
         private final Listener listener;
         private long streamPos;
 
-        private byte[] meta;            // [0, metaEnd): header .. end of bitmaps; gaps stay zero
+        private long metaEnd;           // header .. end of bitmaps, as the header declares it
+        private SparseRegion meta;      // [0, metaEnd) as received; gaps read as zero
         private int blockSize;
         private long bitmapStart;
         private final Coverage metaCoverage = new Coverage();
@@ -127,10 +128,9 @@ public final class FlattenedStreamReader {
             if (meta == null) {
                 startMeta(offset, data);
             }
-            long metaEnd = meta.length;
             if (offset < metaEnd) {
                 int n = (int) Math.min(data.length, metaEnd - offset);
-                System.arraycopy(data, 0, meta, (int) offset, n);
+                meta.write(offset, data, 0, n);
                 metaCoverage.add(offset, offset + n);
                 if (layout == null && metadataComplete()) {
                     openLayout();
@@ -170,7 +170,9 @@ public final class FlattenedStreamReader {
                         "a plausible block size, sub-header and bitmap size", "block size " + blockSize
                                 + ", sub-header blocks " + subHdrSize + ", bitmap blocks " + bitmapBlocks);
             }
-            meta = new byte[(int) end];
+            // The region holds what arrives: its declared size and the records' offsets allocate nothing.
+            metaEnd = end;
+            meta = new SparseRegion(name, end);
             bitmapStart = (1L + subHdrSize) * blockSize;
         }
 
@@ -179,22 +181,23 @@ public final class FlattenedStreamReader {
          * The sub-header and, of each bitmap, the bytes that describe pfns below max_mapnr: makedumpfile
          * leaves the rest of the last bitmap block unwritten.
          */
-        private boolean metadataComplete() {
+        private boolean metadataComplete() throws IOException {
             if (!metaCoverage.covers(0, 464) || !metaCoverage.covers(blockSize, blockSize + 104L)) {
                 return false;
             }
-            ByteBuffer b = ByteBuffer.wrap(meta).order(ByteOrder.LITTLE_ENDIAN);
-            long maxMapnr = b.getInt(8) >= 6 ? b.getLong(blockSize + 96) : Integer.toUnsignedLong(b.getInt(440));
-            long half = (meta.length - bitmapStart) / 2;
+            long maxMapnr = meta.readLE(8, 4, "header version").getInt(0) >= 6
+                    ? meta.readLE(blockSize + 96L, 8, "max_mapnr_64").getLong(0)
+                    : Integer.toUnsignedLong(meta.readLE(440, 4, "max_mapnr").getInt(0));
+            long half = (metaEnd - bitmapStart) / 2;
             long need = Math.min(half, (maxMapnr + 7) / 8);
             return metaCoverage.covers(bitmapStart, bitmapStart + need)
                     && metaCoverage.covers(bitmapStart + half, bitmapStart + half + need);
         }
 
         private void openLayout() throws IOException {
-            layout = KdumpFile.open(new ArraySource(name, meta), DumpFormat.FLATTENED);
+            layout = KdumpFile.open(meta, DumpFormat.FLATTENED);
             pageSize = layout.pageSize();
-            tableOffset = meta.length;
+            tableOffset = metaEnd;
             long[] range = layout.header().splitRange().orElse(new long[] {0, layout.maxPfn()});
             descriptorCount = layout.descriptorCount();
             zeroPageOffset = tableOffset + descriptorCount * PageDescriptor.SIZE;
@@ -308,24 +311,5 @@ public final class FlattenedStreamReader {
                 buffered -= first.getValue().length;
             }
         }
-    }
-
-    /** The metadata region held in memory, for parsing it with the random-access reader. */
-    private record ArraySource(String name, byte[] bytes) implements ByteSource {
-        @Override
-        public long size() {
-            return bytes.length;
-        }
-
-        @Override
-        public void readFully(long offset, byte[] dst, int off, int len, String what) throws IOException {
-            if (offset < 0 || offset + len > bytes.length) {
-                throw new DumpFormatException(name, offset, len + " bytes of " + what, "end of the metadata region");
-            }
-            System.arraycopy(bytes, (int) offset, dst, off, len);
-        }
-
-        @Override
-        public void close() {}
     }
 }

@@ -23,7 +23,7 @@ final class DescriptorCache {
         this.src = src;
         this.tableOffset = tableOffset;
         this.count = count;
-        this.blocks = new LinkedHashMap<>(maxBlocks * 2, 0.75f, true) {
+        this.blocks = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Long, ByteBuffer> e) {
                 return size() > maxBlocks;

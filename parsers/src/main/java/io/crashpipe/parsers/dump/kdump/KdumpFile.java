@@ -77,11 +77,19 @@ public final class KdumpFile implements Dump {
             throw new DumpFormatException(src.name(), 436, "bitmaps of at most " + MAX_BITMAP_BYTES + " bytes",
                     bitmapBytes + " bytes");
         }
-        byte[] raw = new byte[(int) bitmapBytes];
-        src.readFully(bitmapOffset, raw, 0, raw.length, "kdump bitmaps");
-        int half = raw.length / 2;
-        DumpBitmap ram = new DumpBitmap(raw, 0, half);
-        DumpBitmap dumpable = new DumpBitmap(raw, half, half);
+        // Only the bits below max_mapnr are ever consulted (pageState stops there), so only they are read:
+        // a bitmap declared larger than max_mapnr needs allocates nothing for its unused tail.
+        long half = bitmapBytes / 2;
+        int used = (int) Math.min(half, sub.maxMapnr() >= 0 ? Math.ceilDiv(sub.maxMapnr(), 8) : half);
+        if (bitmapOffset + half + used > src.size()) {
+            throw new DumpFormatException(src.name(), bitmapOffset, "two bitmaps of " + half + " bytes (" + used
+                    + " describing max_mapnr " + sub.maxMapnr() + ")", "end of file at " + src.size());
+        }
+        byte[] raw = new byte[2 * used];
+        src.readFully(bitmapOffset, raw, 0, used, "kdump bitmaps");
+        src.readFully(bitmapOffset + half, raw, used, used, "kdump bitmaps");
+        DumpBitmap ram = new DumpBitmap(raw, 0, used);
+        DumpBitmap dumpable = new DumpBitmap(raw, used, used);
         List<ElfNote> notes = List.of();
         if (sub.sizeNote() > 0) {
             byte[] area = new byte[(int) sub.sizeNote()];
@@ -236,13 +244,17 @@ public final class KdumpFile implements Dump {
         long inRam = ram.rank(sub.maxMapnr());
         long zero = 0;
         long notWritten = 0;
-        // One sequential pass over the descriptor table in 1 MiB reads.
-        int perRead = (1 << 20) / PageDescriptor.SIZE;
+        // One sequential pass over the descriptor table in reads of up to 1 MiB (a small table, a small buffer).
+        int perRead = (int) Math.min((1 << 20) / PageDescriptor.SIZE, descriptorCount);
         byte[] buf = new byte[perRead * PageDescriptor.SIZE];
         for (long i = 0; i < descriptorCount; i += perRead) {
             int n = (int) Math.min(perRead, descriptorCount - i);
             long at = descriptors.offsetOf(i);
             int len = (int) Math.max(0, Math.min((long) n * PageDescriptor.SIZE, src.size() - at));
+            if (len == 0) {
+                notWritten += descriptorCount - i; // past the end of a cut file: the rest were never written
+                break;
+            }
             Arrays.fill(buf, len, n * PageDescriptor.SIZE, (byte) 0);
             if (len > 0) {
                 src.readFully(at, buf, 0, len, "page descriptors");
