@@ -166,10 +166,10 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         HttpServerCodec source = new HttpServerCodec();
-        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(source, protocol ->
+        HttpServerUpgradeHandler upgrade = new SmallRequestUpgrade(source, protocol ->
                 AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
                         ? http2(ch, new Http2ServerUpgradeCodec(http2Codec(), new Http2MultiplexHandler(streamInitializer())))
-                        : null, 64 * 1024);
+                        : null);
         ChannelInitializer<Channel> priorKnowledge = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel c) {

@@ -256,6 +256,24 @@ class GatewayFloodIT {
      * metadata waits for it, off the event loop, while health checks on new connections (on every
      * event loop) are answered at once.
      */
+    /**
+     * Java's HTTP client opens every cleartext connection by asking to upgrade to h2c on whatever
+     * request comes first; after a reconnect that is an agent's 1 MiB chunk. Netty's upgrade
+     * handler answered it 413 with an empty body (hundreds of retries in a 200-dump storm).
+     */
+    @Test
+    void aLargeRequestAskingToUpgradeReachesTheGateInsteadOfAnEmpty413() throws Exception {
+        String upgrade = "Upgrade: h2c\r\nHTTP2-Settings: AAEAAEAAAAIAAAAAAAMAAAAAAAQBAAAAAAUAAEAAAAYABgAA\r\n";
+        String chunk = "/v1/dumps/" + dumpId(901) + "/chunks/0";
+        String noToken = "PUT " + chunk + " HTTP/1.1\r\nHost: g\r\nConnection: Upgrade, HTTP2-Settings\r\n" + upgrade
+                + "Content-Length: " + (1 << 20) + "\r\n\r\n";
+        assertEquals(401, exchange(noToken, new byte[1 << 20]), "the gate checks the token of a large upgrading request");
+        String withToken = noToken.replace("\r\n\r\n", "\r\nAuthorization: Bearer " + TOKEN + "\r\n\r\n");
+        assertEquals(400, exchange(withToken, new byte[1 << 20]), "a 1 MiB body of zeros reaches the event checks");
+        String health = "GET /healthz HTTP/1.1\r\nHost: g\r\nConnection: Upgrade, HTTP2-Settings\r\n" + upgrade + "\r\n";
+        assertEquals(101, exchange(health, new byte[0]), "a request without a body is still upgraded to HTTP/2");
+    }
+
     @Test
     void aSlowRegistryNeverStallsTheEventLoops() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);

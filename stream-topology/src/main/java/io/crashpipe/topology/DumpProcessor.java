@@ -144,7 +144,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
             save(id, p); // a re-upload: the index already points at the first copy
             return;
         }
-        p = p.withChunk(chunk.getSequence());
+        p = reopenIfPartial(id, p.withChunk(chunk.getSequence()), "chunk " + chunk.getSequence());
         if (p.done()) {
             save(id, p); // the report is out (or a replay gave the dump up); only completion is still tracked
             return;
@@ -168,7 +168,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
 
     private void onSealed(DumpSealed seal, byte[] raw, RecordMetadata where) {
         String id = seal.getDumpId();
-        DumpProgress p = progress(id).sealedWith(seal.getChunkCount(), now());
+        DumpProgress p = reopenIfPartial(id, progress(id).sealedWith(seal.getChunkCount(), now()), "the seal");
         LOG.info("dump {}: sealed, {} chunks ({} seen), {} pages", id, seal.getChunkCount(), p.chunksSeen(),
                 seal.getPageCount() + seal.getZeroPageCount());
         if (pagesGone(p) && !p.done()) {
@@ -177,6 +177,21 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
             p = analyse(id, p, metadata(id).orElseThrow());
         }
         save(id, p);
+    }
+
+    /**
+     * A dump reported partial at a stall whose upload goes on (an agent held back by retries for
+     * longer than the stall timeout) is analysed again: the next settled pass reports it, and that
+     * report replaces the partial one downstream. Without this, every page after the stall was
+     * accepted and never read.
+     */
+    private DumpProgress reopenIfPartial(String id, DumpProgress p, String what) {
+        if (!p.reopenable()) {
+            return p;
+        }
+        LOG.info("dump {}: {} arrived after its partial report; analysing it again", id, what);
+        TopologyMeters.reopened();
+        return p.reopened();
     }
 
     /**
@@ -232,10 +247,11 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
             return p.afterPass(millis, w.pfn());
         }
         analyses.remove(id); // settled: no pass will follow
+        boolean partial = !((AnalysisPass.Settled) result).complete();
         DumpProgress done = p.afterPass(millis, -1);
         TopologyMeters.passSettled(Duration.ofMillis(millis));
         long now = now();
-        ReportBuilder.Report report = ReportBuilder.build(meta, (AnalysisPass.Settled) result, done.reportedAt(now),
+        ReportBuilder.Report report = ReportBuilder.build(meta, (AnalysisPass.Settled) result, done.reportedAt(now, partial),
                 shared.parserVersion());
         forward(Topics.CRASH_REPORTS.name(), DumpTopology.REPORTS_SINK, id, report.report());
         for (KernelLogLine line : report.lines()) {
@@ -247,7 +263,7 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         LOG.info("dump {}: report out ({} log lines, {} passes, {} ms of analysis, {} chunks seen{}): {}", id,
                 report.lines().size(), done.passes(), done.analysisMillis(), done.chunksSeen(),
                 done.complete() ? ", sealed" : "", ((AnalysisPass.Settled) result).complete() ? "complete" : "partial");
-        return done.reportedAt(now);
+        return done.reportedAt(now, partial);
     }
 
     /**

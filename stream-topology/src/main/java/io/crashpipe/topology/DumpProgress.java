@@ -21,12 +21,17 @@ import java.util.BitSet;
  * @param reportedMillis when the report went out, or -1
  * @param skippedMillis when a replay gave the dump up because its pages are gone, or -1
  * @param stages when the gateway accepted the metadata and the first pass began (for the report's timings)
+ * @param partialReport the report went out with sections short of pages (a stall): a page that
+ *     arrives later opens the dump again, so an upload that resumes after the stall timeout still
+ *     ends in a complete report
  */
 public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean hasMetadata, BitSet chunks,
         int expectedChunks, long sealedMillis, long waitingForPfn, int passes, long analysisMillis,
-        long reportedMillis, long skippedMillis, Stages stages) {
+        long reportedMillis, long skippedMillis, Stages stages, boolean partialReport) {
 
-    private static final byte VERSION = 4;
+    private static final byte VERSION = 5;
+    /** Records of the version before {@code partialReport}. */
+    private static final byte VERSION_WITHOUT_PARTIAL = 4;
     /** Records of the version before {@code stages} (still in changelogs written by an older build). */
     private static final byte VERSION_WITHOUT_STAGES = 3;
     /** Records of the version before {@code skippedMillis}. */
@@ -47,7 +52,7 @@ public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean h
             int expectedChunks, long sealedMillis, long waitingForPfn, int passes, long analysisMillis,
             long reportedMillis, long skippedMillis) {
         this(firstSeenMillis, lastEventMillis, hasMetadata, chunks, expectedChunks, sealedMillis, waitingForPfn, passes,
-                analysisMillis, reportedMillis, skippedMillis, Stages.NONE);
+                analysisMillis, reportedMillis, skippedMillis, Stages.NONE, false);
     }
 
     public static DumpProgress start(long now) {
@@ -91,40 +96,52 @@ public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean h
 
     public DumpProgress touched(long now) {
         return new DumpProgress(firstSeenMillis, now, hasMetadata, chunks, expectedChunks, sealedMillis,
-                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis, stages);
+                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis, stages, partialReport);
     }
 
     public DumpProgress withMetadata() {
         return new DumpProgress(firstSeenMillis, lastEventMillis, true, chunks, expectedChunks, sealedMillis,
-                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis, stages);
+                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis, stages, partialReport);
     }
 
     public DumpProgress withChunk(int sequence) {
         BitSet c = (BitSet) chunks.clone();
         c.set(sequence);
         return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, c, expectedChunks, sealedMillis,
-                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis, stages);
+                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis, stages, partialReport);
     }
 
     public DumpProgress sealedWith(int chunkCount, long now) {
         return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, chunkCount,
-                sealedMillis >= 0 ? sealedMillis : now, waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis, stages);
+                sealedMillis >= 0 ? sealedMillis : now, waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis, stages, partialReport);
     }
 
     /** One more analysis pass that took {@code millis} and now waits for {@code pfn} (-1: none). */
     public DumpProgress afterPass(long millis, long pfn) {
         return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, expectedChunks, sealedMillis,
-                pfn, passes + 1, analysisMillis + millis, reportedMillis, skippedMillis, stages);
+                pfn, passes + 1, analysisMillis + millis, reportedMillis, skippedMillis, stages, partialReport);
     }
 
-    public DumpProgress reportedAt(long now) {
+    /** @param partial the report's sections were not all complete */
+    public DumpProgress reportedAt(long now, boolean partial) {
         return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, expectedChunks, sealedMillis,
-                -1, passes, analysisMillis, now, skippedMillis, stages);
+                -1, passes, analysisMillis, now, skippedMillis, stages, partial);
+    }
+
+    /** Its report was partial and a page came after it: the analysis may now finish what it could not. */
+    public boolean reopenable() {
+        return reported() && partialReport && !skipped();
+    }
+
+    /** Not reported any more: passes run again and the next settled one reports (replacing the partial one). */
+    public DumpProgress reopened() {
+        return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, expectedChunks, sealedMillis,
+                -1, passes, analysisMillis, -1, skippedMillis, stages, false);
     }
 
     public DumpProgress skippedAt(long now) {
         return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, expectedChunks, sealedMillis,
-                -1, passes, analysisMillis, reportedMillis, now, stages);
+                -1, passes, analysisMillis, reportedMillis, now, stages, partialReport);
     }
 
     /** The metadata's Kafka timestamp (the first copy's: a re-upload does not move it). */
@@ -139,7 +156,7 @@ public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean h
 
     private DumpProgress withStages(Stages s) {
         return new DumpProgress(firstSeenMillis, lastEventMillis, hasMetadata, chunks, expectedChunks, sealedMillis,
-                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis, s);
+                waitingForPfn, passes, analysisMillis, reportedMillis, skippedMillis, s, partialReport);
     }
 
     public byte[] encode() {
@@ -161,6 +178,7 @@ public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean h
             out.writeLong(skippedMillis);
             out.writeLong(stages.acceptedMillis());
             out.writeLong(stages.firstPassMillis());
+            out.writeBoolean(partialReport);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -170,7 +188,7 @@ public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean h
     public static DumpProgress decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte v = in.readByte();
-            if (v != VERSION && v != VERSION_WITHOUT_STAGES && v != VERSION_WITHOUT_SKIP) {
+            if (v != VERSION && v != VERSION_WITHOUT_PARTIAL && v != VERSION_WITHOUT_STAGES && v != VERSION_WITHOUT_SKIP) {
                 throw new IllegalStateException("dump progress record version " + v + ", expected " + VERSION);
             }
             long first = in.readLong();
@@ -184,9 +202,10 @@ public record DumpProgress(long firstSeenMillis, long lastEventMillis, boolean h
             long analysis = in.readLong();
             long reported = in.readLong();
             long skipped = v >= VERSION_WITHOUT_STAGES ? in.readLong() : -1;
-            Stages stages = v >= VERSION ? new Stages(in.readLong(), in.readLong()) : Stages.NONE;
+            Stages stages = v >= VERSION_WITHOUT_PARTIAL ? new Stages(in.readLong(), in.readLong()) : Stages.NONE;
+            boolean partial = v >= VERSION && in.readBoolean();
             return new DumpProgress(first, last, meta, BitSet.valueOf(bits), expected, sealed, waiting, passes, analysis,
-                    reported, skipped, stages);
+                    reported, skipped, stages, partial);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -10,7 +10,8 @@ import java.time.Duration;
  * (a timer per analysis pass: {@code waited} or {@code settled}), {@code crashpipe_topology_waits_total{section}}
  * (passes that stopped at a page not yet arrived), {@code crashpipe_topology_reports_total{completeness}}
  * {@code crashpipe_topology_replay_skipped_total{reason}} (dumps a replay gave up: {@code pages_expired},
- * {@code no_seal}) and {@code crashpipe_dead_letters_total{service="topology",stage}}.
+ * {@code no_seal}), {@code crashpipe_topology_reopened_total} (dumps reported partial at a stall whose
+ * pages came after all) and {@code crashpipe_dead_letters_total{service="topology",stage}}.
  */
 final class TopologyMeters {
     private TopologyMeters() {}
@@ -26,6 +27,10 @@ final class TopologyMeters {
 
     static void reported(boolean complete) {
         Metrics.counter("crashpipe.topology.reports", "completeness", complete ? "complete" : "partial").increment();
+    }
+
+    static void reopened() {
+        Metrics.counter("crashpipe.topology.reopened").increment();
     }
 
     static void replaySkipped(String reason) {

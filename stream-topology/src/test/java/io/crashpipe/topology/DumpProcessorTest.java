@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crashpipe.parsers.testing.Fixtures;
 import io.crashpipe.schemas.DeadLetterHeaders;
 import io.crashpipe.schemas.results.CrashReport;
+import io.crashpipe.schemas.results.KernelLogLine;
 import io.crashpipe.schemas.results.SectionStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -228,6 +229,35 @@ class DumpProcessorTest {
         }
         assertTrue(r.getSections().stream().anyMatch(s -> s.getNote().contains("pfn")), "a missing page is named: "
                 + r.getSections());
+        assertEquals(List.of(), h.deadLetters());
+    }
+
+    /**
+     * A crash storm held agents back by retries for longer than the stall timeout: their dumps were
+     * reported partial, and the pages that came afterwards were accepted and never read.
+     */
+    @Test
+    void anUploadThatResumesAfterItsStallReportEndsInACompleteReportReplacingThePartialOne() throws Exception {
+        TopologyHarness h = live();
+        h.metadata(sample);
+        int cold = sample.chunks().size() - 1;
+        h.chunk(sample, cold);
+        h.advance(Duration.ofMinutes(11));
+        CrashReport partial = onlyReport(h);
+        assertTrue(partial.getSections().stream().noneMatch(SectionStatus::getComplete), partial.getSections().toString());
+        for (int i = 0; i < sample.chunks().size(); i++) {
+            if (i != cold) {
+                h.chunk(sample, i);
+            }
+        }
+        h.seal(sample);
+        CrashReport last = onlyReport(h); // the partial one was read above: this is the second report
+        assertGroundTruth(last);
+        assertEquals(sample.chunks().size(), last.getTimings().getChunksSeen());
+        assertEquals(last.getLogRecords(), h.logLines().stream().map(KernelLogLine::getSequence)
+                .distinct().count(), "every log line of the complete report went out");
+        h.advance(Duration.ofMinutes(11));
+        assertEquals(List.of(), h.reports(), "a complete dump does not stall again");
         assertEquals(List.of(), h.deadLetters());
     }
 

@@ -65,7 +65,7 @@ class ReportBuilderTest {
             AnalysisPass.Settled settled = assertInstanceOf(AnalysisPass.Settled.class, AnalysisPass.run(
                     meta.getVmcoreinfo(), CpuNotes.of(meta), new DumpMemory(dump), io.crashpipe.parsers.extract.Sections.ALL));
             DumpProgress p = DumpProgress.start(1000).acceptedAt(990).passStartedAt(1010).passStartedAt(1500)
-                    .afterPass(30, -1).reportedAt(2000);
+                    .afterPass(30, -1).reportedAt(2000, false);
             assertEquals(p, DumpProgress.decode(p.encode()), "the stage times survive the progress store");
             var t = ReportBuilder.build(meta, settled, p, "1.2.3").report().getTimings();
             assertEquals(List.of(900L, 950L, 980L, 990L, 1000L, 1010L, 2000L, 2000L),
