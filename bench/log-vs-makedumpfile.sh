@@ -53,9 +53,13 @@ if [ -n "${BASE:-}" ] && [ -z "${BASELINE:-}" ]; then
 fi
 launchers=("after=$root/crashpipe")
 [ -n "${BASELINE:-}" ] && launchers=("before=$BASELINE/crashpipe" "${launchers[@]}")
-# Untimed: build when needed and train the start-up cache, as a user's first command would.
+# Untimed: build when needed and train the start-up caches, as a user's first commands would (a
+# launcher may keep a cache per command).
 for l in "${launchers[@]}"; do
-  "${l#*=}" log "${dumps[0]}" >/dev/null 2>&1 || true
+  for c in log sys ps; do
+    "${l#*=}" "$c" "${dumps[0]}" >/dev/null 2>&1 || true
+  done
+  "${l#*=}" --version >/dev/null 2>&1 || true
 done
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"

@@ -27,19 +27,27 @@ crashpipe_short_run_opts() {
   short_opts=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData)
 }
 
-# crashpipe_startup_cache_opts ROOT JAR JDK_MAJOR [JVM_OPTION...]: sets the array startup_opts.
-# The JVM options given are those every run uses; the training run uses them too.
+# The triage commands that run on a dump alone have a cache of their own, trained on that command
+# only (on its first run after a build): a JDK 24+ cache loads every class it holds when the JVM
+# starts, so the shared cache, which holds every triage command's classes, cost `log` ~25% more CPU
+# than a cache of log's own. Other commands (and --version, --help) share the general cache.
+crashpipe_own_cache_commands=" analyze sys log bt ps mod "
+
+# crashpipe_startup_cache_opts ROOT JAR JDK_MAJOR COMMAND [JVM_OPTION...]: sets the array
+# startup_opts. COMMAND is the command line's first word. The JVM options given are those every
+# run uses; the training run uses them too.
 crashpipe_startup_cache_opts() {
-  local root=$1 jar=$2 major=$3
-  shift 3
+  local root=$1 jar=$2 major=$3 command=$4
+  shift 4
   local target=${jar%/*}
   startup_opts=()
+  [[ "$crashpipe_own_cache_commands" == *" $command "* ]] || command=
   if [ "$major" -ge 24 ]; then
     crashpipe_release_field "$JAVA_HOME" JAVA_RUNTIME_VERSION  # e.g. 25.0.3+9-LTS
     local build=${REPLY//[!A-Za-z0-9.+_-]/_}
-    local cache="$target/crashpipe-jdk${build:-$major}.aot"
+    local cache="$target/crashpipe-jdk${build:-$major}${command:+-$command}.aot"
     if crashpipe_cache_stale "$cache" "$jar"; then
-      crashpipe_train_aot_cache "$root" "$jar" "$major" "$cache" "$@"
+      crashpipe_train_aot_cache "$root" "$jar" "$major" "$cache" "$command" "$@"
     fi
     [ -f "$cache" ] && startup_opts=(-XX:AOTCache="$cache" -Xlog:aot*=off,cds*=off)
   elif [ "$major" -ge 19 ]; then
@@ -60,14 +68,14 @@ crashpipe_cache_stale() {
 }
 
 crashpipe_train_aot_cache() {
-  local root=$1 jar=$2 major=$3 cache=$4
-  shift 4
+  local root=$1 jar=$2 major=$3 cache=$4 command=$5
+  shift 5
   local target=${cache%/*}
   [ -w "$target" ] || return 0
-  echo "crashpipe: training the JVM start-up cache for this build (once, a few seconds)..." >&2
+  echo "crashpipe: training the JVM start-up cache for this build${command:+ and '$command'} (once, a few seconds)..." >&2
   local tmp="$cache.$$.tmp" ok=0
   local train=("$JAVA_HOME/bin/java" "$@" -Xlog:aot*=off,cds*=off -cp "$jar" io.crashpipe.cli.AotTraining
-               "$root/samples/sample.kdump")
+               "$root/samples/sample.kdump" ${command:+"$command"})
   # JAVA_TOOL_OPTIONS reach the JVM the one-step training forks for the cache's assembly; keep
   # the user's out of it.
   if [ "$major" -ge 25 ]; then
@@ -82,7 +90,10 @@ crashpipe_train_aot_cache() {
   if [ "$ok" = 1 ] && [ -s "$tmp" ]; then
     # Renamed into place whole, so a concurrent command never maps half a file; caches of other
     # JDK builds go.
-    find "$target" -maxdepth 1 -name 'crashpipe-jdk*.aot*' ! -name '*.tmp' -delete 2>/dev/null || true
+    local mine=${cache##*/crashpipe-jdk}
+    mine=${mine%%-[a-z]*.aot}; mine=${mine%.aot}
+    find "$target" -maxdepth 1 -name 'crashpipe-jdk*.aot*' ! -name "crashpipe-jdk$mine.aot*" \
+      ! -name "crashpipe-jdk$mine-*" ! -name '*.tmp' -delete 2>/dev/null || true
     mv -f "$tmp" "$cache" 2>/dev/null || rm -f "$tmp"
   else
     rm -f "$tmp"

@@ -16,18 +16,29 @@ import java.util.List;
  * <p>Not {@code --help}: it builds every command's model, which loads the pipeline commands'
  * option types (Kafka, Elasticsearch), and a JDK 24+ cache loads every class it holds at start.</p>
  *
- * <pre>java -XX:AOTCacheOutput=crashpipe.aot -cp crashpipe-cli.jar io.crashpipe.cli.AotTraining [DUMP]</pre>
+ * <p>With commands after the dump it runs only those, on the dump: the training of a cache of one
+ * command's own (the launcher keeps one for each triage command that runs on a dump alone, since
+ * a cache's classes are all loaded at every start).</p>
+ *
+ * <pre>java -XX:AOTCacheOutput=crashpipe.aot -cp crashpipe-cli.jar io.crashpipe.cli.AotTraining [DUMP [COMMAND...]]</pre>
  */
 public final class AotTraining {
     private AotTraining() {}
 
     public static void main(String[] args) {
         List<String[]> runs = new ArrayList<>();
-        runs.add(new String[] {"--version"});
-        runs.add(new String[] {"log", "--help"});
-        if (args.length > 0 && Files.isRegularFile(Path.of(args[0]))) {
-            for (String command : List.of("log", "sys", "ps", "mod", "bt", "analyze")) {
-                runs.add(new String[] {command, args[0]});
+        boolean dump = args.length > 0 && Files.isRegularFile(Path.of(args[0]));
+        if (args.length > 1) {
+            for (String command : List.of(args).subList(1, args.length)) {
+                runs.add(dump ? new String[] {command, args[0]} : new String[] {command, "--help"});
+            }
+        } else {
+            runs.add(new String[] {"--version"});
+            runs.add(new String[] {"log", "--help"});
+            if (dump) {
+                for (String command : List.of("log", "sys", "ps", "mod", "bt", "analyze")) {
+                    runs.add(new String[] {command, args[0]});
+                }
             }
         }
         PrintStream out = System.out;

@@ -59,9 +59,10 @@ public final class CrashpipeCommand implements Runnable {
 
     private static CommandLine build(List<String> names, boolean withHelpCommand) {
         PicocliProbes.off();
-        CommandLine cl = new CommandLine(new CrashpipeCommand());
+        CommandLine.IFactory factory = CommandLine.defaultFactory();
+        CommandLine cl = new CommandLine(CrashpipeCommandModel.spec(new CrashpipeCommand(), factory), factory);
         for (String name : names) {
-            cl.addSubcommand(Subcommands.create(name));
+            cl.addSubcommand(Subcommands.create(name, factory));
         }
         if (withHelpCommand) {
             cl.addSubcommand(new CommandLine.HelpCommand());

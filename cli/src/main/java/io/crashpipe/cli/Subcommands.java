@@ -1,13 +1,22 @@
 package io.crashpipe.cli;
 
 import io.crashpipe.cli.pipeline.AgentCommand;
+import io.crashpipe.cli.pipeline.AgentCommandModel;
 import io.crashpipe.cli.pipeline.KibanaCommand;
+import io.crashpipe.cli.pipeline.KibanaCommandModel;
 import io.crashpipe.cli.pipeline.PipelineCommand;
+import io.crashpipe.cli.pipeline.PipelineCommandModel;
 import io.crashpipe.cli.pipeline.ReplayCommand;
+import io.crashpipe.cli.pipeline.ReplayCommandModel;
 import io.crashpipe.cli.pipeline.UpCommand;
+import io.crashpipe.cli.pipeline.UpCommandModel;
 import io.crashpipe.cli.pipeline.UploadCommand;
+import io.crashpipe.cli.pipeline.UploadCommandModel;
 import io.crashpipe.cli.serve.ServeCommand;
+import io.crashpipe.cli.serve.ServeCommandModel;
 import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Every subcommand by name, in the groups and order {@code crashpipe --help} lists them.
@@ -54,35 +63,40 @@ final class Subcommands {
         return java.util.Arrays.stream(Group.values()).flatMap(g -> g.names.stream()).toList();
     }
 
-    /** A fresh command object (picocli takes option defaults from it), or null for an unknown name. */
-    static Object create(String name) {
+    /**
+     * The model of a fresh command object (picocli takes option defaults from it), or null for an
+     * unknown name. The model is built by the code {@code CommandModelProcessor} generated from the
+     * command's annotations ({@code LogCommandModel} for {@code LogCommand}): the same model picocli
+     * builds by reflection, without reading annotations at run time.
+     */
+    static CommandSpec create(String name, CommandLine.IFactory factory) {
         return switch (name) {
-            case "analyze" -> new AnalyzeCommand();
-            case "sys" -> new SysCommand();
-            case "log" -> new LogCommand();
-            case "bt" -> new BtCommand();
-            case "ps" -> new PsCommand();
-            case "mod" -> new ModCommand();
-            case "dis" -> new DisCommand();
-            case "struct" -> new StructCommand();
-            case "p" -> new PCommand();
-            case "rd" -> new RdCommand();
-            case "files" -> new FilesCommand();
-            case "kmem" -> new KmemCommand();
-            case "foreach" -> new ForeachCommand();
-            case "up" -> new UpCommand();
-            case "pipeline" -> new PipelineCommand();
-            case "upload" -> new UploadCommand();
-            case "agent" -> new AgentCommand();
-            case "serve" -> new ServeCommand();
-            case "replay" -> new ReplayCommand();
-            case "search" -> new SearchCommand();
-            case "top" -> new TopCommand();
-            case "kibana-objects" -> new KibanaCommand();
-            case "info" -> new InfoCommand();
-            case "oops" -> new OopsCommand();
-            case "shrink" -> new ShrinkCommand();
-            case "bench" -> new io.crashpipe.cli.bench.BenchCommand();
+            case "analyze" -> AnalyzeCommandModel.spec(new AnalyzeCommand(), factory);
+            case "sys" -> SysCommandModel.spec(new SysCommand(), factory);
+            case "log" -> LogCommandModel.spec(new LogCommand(), factory);
+            case "bt" -> BtCommandModel.spec(new BtCommand(), factory);
+            case "ps" -> PsCommandModel.spec(new PsCommand(), factory);
+            case "mod" -> ModCommandModel.spec(new ModCommand(), factory);
+            case "dis" -> DisCommandModel.spec(new DisCommand(), factory);
+            case "struct" -> StructCommandModel.spec(new StructCommand(), factory);
+            case "p" -> PCommandModel.spec(new PCommand(), factory);
+            case "rd" -> RdCommandModel.spec(new RdCommand(), factory);
+            case "files" -> FilesCommandModel.spec(new FilesCommand(), factory);
+            case "kmem" -> KmemCommandModel.spec(new KmemCommand(), factory);
+            case "foreach" -> ForeachCommandModel.spec(new ForeachCommand(), factory);
+            case "up" -> UpCommandModel.spec(new UpCommand(), factory);
+            case "pipeline" -> PipelineCommandModel.spec(new PipelineCommand(), factory);
+            case "upload" -> UploadCommandModel.spec(new UploadCommand(), factory);
+            case "agent" -> AgentCommandModel.spec(new AgentCommand(), factory);
+            case "serve" -> ServeCommandModel.spec(new ServeCommand(), factory);
+            case "replay" -> ReplayCommandModel.spec(new ReplayCommand(), factory);
+            case "search" -> SearchCommandModel.spec(new SearchCommand(), factory);
+            case "top" -> TopCommandModel.spec(new TopCommand(), factory);
+            case "kibana-objects" -> KibanaCommandModel.spec(new KibanaCommand(), factory);
+            case "info" -> InfoCommandModel.spec(new InfoCommand(), factory);
+            case "oops" -> OopsCommandModel.spec(new OopsCommand(), factory);
+            case "shrink" -> ShrinkCommandModel.spec(new ShrinkCommand(), factory);
+            case "bench" -> io.crashpipe.cli.bench.BenchCommandModel.spec(new io.crashpipe.cli.bench.BenchCommand(), factory);
             default -> null;
         };
     }

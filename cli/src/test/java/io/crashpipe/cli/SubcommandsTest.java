@@ -17,9 +17,10 @@ class SubcommandsTest {
     @Test
     void everyListedNameMakesTheCommandOfThatName() {
         for (String name : Subcommands.names()) {
-            Object command = Subcommands.create(name);
+            CommandSpec command = Subcommands.create(name, CommandLine.defaultFactory());
             assertNotNull(command, name);
-            assertEquals(name, command.getClass().getAnnotation(CommandLine.Command.class).name());
+            assertEquals(name, command.name());
+            assertEquals(name, command.userObject().getClass().getAnnotation(CommandLine.Command.class).name());
             assertTrue(Subcommands.exists(name), name);
         }
         assertEquals(Subcommands.names().size(), Set.copyOf(Subcommands.names()).size(), "no name twice");

@@ -69,14 +69,31 @@ public final class MakedumpfileDmesg {
         b.flush();
     }
 
+    /**
+     * {@code [%5llu.%06lu] }, then {@code [%8s] } with the caller id, built by hand: String.format
+     * would load the JDK's locale data (CLDR) on first use and parse the pattern per record, the
+     * largest part of a cold {@code crashpipe log} after reading the ring.
+     */
     static String prefix(LogRecord r, boolean withCaller) {
         long ts = r.timestampNanos();
-        String p = String.format("[%5d.%06d] ", Long.divideUnsigned(ts, 1_000_000_000L),
-                Long.remainderUnsigned(ts, 1_000_000_000L) / 1000);
+        StringBuilder p = new StringBuilder(32).append('[');
+        padLeft(p, Long.toString(Long.divideUnsigned(ts, 1_000_000_000L)), 5, ' ');
+        p.append('.');
+        padLeft(p, Long.toString(Long.remainderUnsigned(ts, 1_000_000_000L) / 1000), 6, '0');
+        p.append("] ");
         if (withCaller && r.caller().isPresent()) {
-            p += String.format("[%8s] ", r.caller().get());
+            p.append('[');
+            padLeft(p, r.caller().get(), 8, ' ');
+            p.append("] ");
         }
-        return p;
+        return p.toString();
+    }
+
+    private static void padLeft(StringBuilder out, String s, int width, char pad) {
+        for (int i = s.length(); i < width; i++) {
+            out.append(pad);
+        }
+        out.append(s);
     }
 
     /** A growable output buffer that also tracks the current line's length for the indent. */
