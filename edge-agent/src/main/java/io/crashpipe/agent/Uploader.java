@@ -288,8 +288,10 @@ public final class Uploader {
         }
     }
 
-    /** With no local checkpoint, ask which chunks Kafka already has (another host, lost state). */
-    /** The chunk numbers the gateway says Kafka already has of this dump; none if it cannot say. */
+    /**
+     * The chunk numbers the gateway says Kafka already has of this dump (asked when there is no local
+     * checkpoint: another host, lost state); none if it cannot say.
+     */
     private List<Integer> chunksKafkaHas(String dumpId) {
         List<Integer> present = new ArrayList<>();
         try {

@@ -247,11 +247,12 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
             return p.afterPass(millis, w.pfn());
         }
         analyses.remove(id); // settled: no pass will follow
-        boolean partial = !((AnalysisPass.Settled) result).complete();
+        AnalysisPass.Settled settled = (AnalysisPass.Settled) result;
+        boolean partial = !settled.complete();
         DumpProgress done = p.afterPass(millis, -1);
         TopologyMeters.passSettled(Duration.ofMillis(millis));
         long now = now();
-        ReportBuilder.Report report = ReportBuilder.build(meta, (AnalysisPass.Settled) result, done.reportedAt(now, partial),
+        ReportBuilder.Report report = ReportBuilder.build(meta, settled, done.reportedAt(now, partial),
                 shared.parserVersion());
         forward(Topics.CRASH_REPORTS.name(), DumpTopology.REPORTS_SINK, id, report.report());
         for (KernelLogLine line : report.lines()) {
@@ -259,10 +260,10 @@ final class DumpProcessor implements Processor<String, byte[], String, byte[]> {
         }
         context.commit(); // the report is read committed downstream: commit now, not at the next interval
         shared.reported().incrementAndGet();
-        TopologyMeters.reported(((AnalysisPass.Settled) result).complete());
+        TopologyMeters.reported(!partial);
         LOG.info("dump {}: report out ({} log lines, {} passes, {} ms of analysis, {} chunks seen{}): {}", id,
                 report.lines().size(), done.passes(), done.analysisMillis(), done.chunksSeen(),
-                done.complete() ? ", sealed" : "", ((AnalysisPass.Settled) result).complete() ? "complete" : "partial");
+                done.complete() ? ", sealed" : "", partial ? "partial" : "complete");
         return done.reportedAt(now, partial);
     }
 

@@ -256,9 +256,7 @@ public final class KdumpFile implements Dump {
                 break;
             }
             Arrays.fill(buf, len, n * PageDescriptor.SIZE, (byte) 0);
-            if (len > 0) {
-                src.readFully(at, buf, 0, len, "page descriptors");
-            }
+            src.readFully(at, buf, 0, len, "page descriptors");
             ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
             for (int k = 0; k < n; k++) {
                 PageDescriptor d = PageDescriptor.read(b, k * PageDescriptor.SIZE);
