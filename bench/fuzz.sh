@@ -34,21 +34,32 @@ max_len_of() {
     ElfVmcoreFuzzTest|FlattenedFileFuzzTest|FlattenedStreamFuzzTest) echo 12288 ;;
     KdumpCompressedFuzzTest) echo 20648 ;;
     KallsymsScanFuzzTest) echo 8192 ;;
-    OopsFuzzTest|BtfFuzzTest) echo 6144 ;;
+    BtfFuzzTest) echo 6144 ;;
+    OopsFuzzTest) echo 3072 ;;
     *) echo 4096 ;;
+  esac
+}
+# Jazzer hooks a target runs without. The oops parser is made of regular expressions, and
+# RegexRoadblocks instruments java.util.regex itself: with it, Oops runs at a third of the speed,
+# and in the same time covers fewer edges than without it (651 against 668 in 60 s).
+disabled_hooks_of() {
+  case $1 in
+    OopsFuzzTest) echo com.code_intelligence.jazzer.sanitizers.RegexRoadblocks ;;
+    *) echo "" ;;
   esac
 }
 pin=(); [ -n "${FUZZ_CPU:-}" ] && pin=(taskset -c "$FUZZ_CPU")
 for t in "${targets[@]}"; do
   log="$logs/${t//#/-}.log"
   runs_arg=; [ -n "${FUZZ_RUNS:-}" ] && runs_arg=-Djazzer.internal.arg.5=-runs=$FUZZ_RUNS
+  off=$(disabled_hooks_of "$t"); off_arg=; [ -n "$off" ] && off_arg=-Djazzer.disabled_hooks=$off
   start=$(date +%s)
   # -rss_limit_mb and the 1 GiB test heap (parent pom) turn an allocation sized by a declared length into a finding.
   JAZZER_FUZZ=1 MAVEN_OPTS="${MAVEN_OPTS:-}" "${pin[@]}" mvn -B -ntp -pl parsers surefire:test -Dtest="$t" \
     -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.valueprofile="${FUZZ_VALUE_PROFILE:-true}" -Djazzer.hooks="${FUZZ_HOOKS:-true}" \
     -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$secs" \
     -Djazzer.internal.arg.2=-print_final_stats=1 -Djazzer.internal.arg.3=-rss_limit_mb=2048 \
-    -Djazzer.internal.arg.4=-max_len="${FUZZ_MAX_LEN:-$(max_len_of "$t")}" $runs_arg $keep_going > "$log" 2>&1
+    -Djazzer.internal.arg.4=-max_len="${FUZZ_MAX_LEN:-$(max_len_of "$t")}" $runs_arg $off_arg $keep_going > "$log" 2>&1
   took=$(( $(date +%s) - start ))
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
   rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')

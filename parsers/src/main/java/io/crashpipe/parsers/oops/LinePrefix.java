@@ -32,6 +32,9 @@ final class LinePrefix {
     static String strip(String line) {
         String s = line;
         while (true) {
+            if (!mayStartWithPrefix(s)) {
+                return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+            }
             Matcher m = PREFIX.matcher(s);
             if (!m.lookingAt() || m.end() == 0) {
                 return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
@@ -40,8 +43,46 @@ final class LinePrefix {
         }
     }
 
+    /**
+     * A necessary condition for {@link #PREFIX}, checked first because most lines (frames,
+     * registers, the text after a timestamp) start with no prefix and the full alternation is
+     * the parser's most frequent regular expression.
+     */
+    private static boolean mayStartWithPrefix(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        char c = s.charAt(0);
+        if (c == '[' || c == '<' || c == '#' || c == '>' || c == 'k' || (c >= '0' && c <= '9')) {
+            return true;
+        }
+        if (isSpace(c)) {
+            // Only the printk timestamp may be indented.
+            int i = 1;
+            while (i < s.length() && isSpace(s.charAt(i))) {
+                i++;
+            }
+            return i < s.length() && s.charAt(i) == '[';
+        }
+        // A syslog stamp: 3 to 12 non-blank characters, then one or two spaces and a day.
+        int space = s.indexOf(' ');
+        if (space < 3 || space > 12) {
+            return false;
+        }
+        int day = space + 1 < s.length() && s.charAt(space + 1) == ' ' ? space + 2 : space + 1;
+        return day < s.length() && s.charAt(day) >= '0' && s.charAt(day) <= '9';
+    }
+
+    /** The regular expressions' {@code \\s}, which is narrower than {@link Character#isWhitespace}. */
+    static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
     /** The printk caller id ({@code T123} task or {@code C1} CPU) in the line's prefix, "" if none. */
     static String callerId(String line) {
+        if (line.indexOf("][") < 0) {
+            return ""; // no "[stamp][T123]" pair: most logs carry no caller ids
+        }
         Matcher m = CALLER.matcher(line);
         return m.lookingAt() ? m.group(1) : "";
     }

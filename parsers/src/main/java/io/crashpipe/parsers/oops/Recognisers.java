@@ -76,7 +76,7 @@ final class Recognisers {
         if (t.startsWith("Oops: ") && !t.startsWith("Oops: 0")) {
             t = t.substring(6); // 6.9+ prefixes the kind: "Oops: general protection fault, ..."
         }
-        if (t.isEmpty() || !STARTS.matcher(t).lookingAt()) {
+        if (t.isEmpty() || !(STARTS.matcher(t).lookingAt() || invokesOomKiller(t))) {
             return null;
         }
         for (Rule r : RULES) {
@@ -89,6 +89,11 @@ final class Recognisers {
             }
         }
         return null;
+    }
+
+    /** "TASK invoked oom-killer: ...", kept out of {@link #STARTS}, where ".*" would scan every line twice. */
+    private static boolean invokesOomKiller(String t) {
+        return !LinePrefix.isSpace(t.charAt(0)) && t.indexOf(" invoked oom-killer") > 0;
     }
 
     /** Cheap test before the header search: every header holds one of these words. */
@@ -128,7 +133,7 @@ final class Recognisers {
             "(?:BUG|WARNING|INFO|\\[ INFO|\\[ BUG|\\[ WARNING|UBSAN|Kernel panic|PANIC|general protection|stack segment|kernel BUG|Kernel BUG"
                     + "|invalid opcode|divide|Internal error|Unable to handle|Unhandled fault|Alignment trap|int3|Oops|list_|hlist_|ODEBUG"
                     + "|refcount_t|usercopy|rcu:|Insufficient stack|unreferenced object|NMI watchdog|watchdog|kernel stack overflow"
-                    + "|Kernel stack overflow|Out of memory|Memory cgroup out of memory|oom-kill|oom_reaper|\\S.* invoked oom-killer"
+                    + "|Kernel stack overflow|Out of memory|Memory cgroup out of memory|oom-kill|oom_reaper"
                     + "|Booting the kernel|unregister_netdevice|VFS: |Debug: )");
 
     private static List<Rule> build() {
