@@ -64,9 +64,7 @@ final class GatewayClient {
             HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(timeoutSec))
                     .header("Authorization", "Bearer " + options.token());
             if (parts != null) {
-                b.header("Content-Type", "application/avro").method(method, parts.size() == 1 ? publisher(parts.get(0))
-                        : HttpRequest.BodyPublishers.concat(parts.stream().map(GatewayClient::publisher)
-                                .toArray(HttpRequest.BodyPublisher[]::new)));
+                b.header("Content-Type", "application/avro").method(method, new BufferBody(parts));
             } else {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
             }
@@ -94,16 +92,6 @@ final class GatewayClient {
             }
         }
         throw last;
-    }
-
-    /** The body without a copy when it has an array (an encoded event always has); never changes it. */
-    private static HttpRequest.BodyPublisher publisher(ByteBuffer body) {
-        if (body.hasArray()) {
-            return HttpRequest.BodyPublishers.ofByteArray(body.array(), body.arrayOffset() + body.position(), body.remaining());
-        }
-        byte[] bytes = new byte[body.remaining()];
-        body.duplicate().get(bytes);
-        return HttpRequest.BodyPublishers.ofByteArray(bytes);
     }
 
     private Duration backoff(int attempt, Optional<Duration> retryAfter) {
