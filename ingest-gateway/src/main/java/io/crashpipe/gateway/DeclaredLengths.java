@@ -25,6 +25,11 @@ final class DeclaredLengths {
         }
         b.position(b.position() + 10);
         new DeclaredLengths(b).value(schema, "");
+        // Nothing may follow the record: the gateway forwards the body as it came (see EventSerde.frameSingleObject).
+        if (b.hasRemaining()) {
+            throw new EventValidator.Invalid("the " + schema.getName() + " record to end the body at byte " + b.position()
+                    + ", got " + b.remaining() + " more bytes");
+        }
     }
 
     private void value(Schema s, String path) throws EventValidator.Invalid {

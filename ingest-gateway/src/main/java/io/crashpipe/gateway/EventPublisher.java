@@ -1,5 +1,6 @@
 package io.crashpipe.gateway;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -12,6 +13,10 @@ interface EventPublisher {
     /** Whether {@link #publish} of this event can run without asking the schema registry (else: off the event loop). */
     boolean schemaRegistered(String topic, SpecificRecord event);
 
-    /** Sends the event keyed by dump id; completes once Kafka acknowledged it. */
-    CompletableFuture<Void> publish(String topic, String dumpId, SpecificRecord event, Integer sequence);
+    /**
+     * Sends the event keyed by dump id; completes once Kafka acknowledged it. {@code body} is the
+     * request body the event was decoded from (Avro single-object encoding, nothing after the
+     * record), so that it can be framed for Kafka without encoding the event again.
+     */
+    CompletableFuture<Void> publish(String topic, String dumpId, SpecificRecord event, ByteBuffer body, Integer sequence);
 }

@@ -121,7 +121,7 @@ final class EventValidator {
         String type = schema.getName();
         DeclaredLengths.checkSingleObject(schema, body);
         try {
-            return d.decode(body);
+            return d.decode(body.duplicate()); // Avro's decoder moves the position; the body is published as it came
         } catch (MissingSchemaException e) {
             throw new Invalid("a " + type + " in Avro single-object encoding with a known schema fingerprint");
         } catch (IOException | RuntimeException e) {

@@ -65,11 +65,11 @@ final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     Replies.json(ctx, HttpResponseStatus.OK, "{\"dumpId\":\"" + p.dumpId() + "\",\"present\":["
                             + Arrays.stream(seqs).mapToObj(Integer::toString).collect(Collectors.joining(",")) + "]}",
                             keepAlive, metrics), () -> { });
-            case Route.PutMetadata m -> accept(ctx, keepAlive, m.dumpId(), Topics.DUMP_META.name(), null,
+            case Route.PutMetadata m -> accept(ctx, keepAlive, m.dumpId(), Topics.DUMP_META.name(), null, body,
                     () -> EventValidator.metadata(m.dumpId(), body));
-            case Route.PutChunk c -> accept(ctx, keepAlive, c.dumpId(), Topics.DUMP_PAGES.name(), c.sequence(),
+            case Route.PutChunk c -> accept(ctx, keepAlive, c.dumpId(), Topics.DUMP_PAGES.name(), c.sequence(), body,
                     () -> EventValidator.chunk(c.dumpId(), c.sequence(), body));
-            case Route.Seal s -> accept(ctx, keepAlive, s.dumpId(), Topics.DUMP_PAGES.name(), null,
+            case Route.Seal s -> accept(ctx, keepAlive, s.dumpId(), Topics.DUMP_PAGES.name(), null, body,
                     () -> EventValidator.sealed(s.dumpId(), body));
             case null -> Replies.error(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "request was not routed", false, metrics);
         }
@@ -114,7 +114,8 @@ final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }));
     }
 
-    private void accept(ChannelHandlerContext ctx, boolean keepAlive, String dumpId, String topic, Integer seq, Validation v) {
+    private void accept(ChannelHandlerContext ctx, boolean keepAlive, String dumpId, String topic, Integer seq, ByteBuffer body,
+            Validation v) {
         SpecificRecord event;
         try {
             event = v.run();
@@ -128,14 +129,14 @@ final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             offLoop(ctx, keepAlive, () -> {
                 ledger.readHistory(dumpId);
                 return true;
-            }, ok -> judge(ctx, keepAlive, dumpId, topic, seq, event), () -> metrics.inFlightRequests().decrementAndGet());
+            }, ok -> judge(ctx, keepAlive, dumpId, topic, seq, event, body), () -> metrics.inFlightRequests().decrementAndGet());
             return;
         }
-        judge(ctx, keepAlive, dumpId, topic, seq, event);
+        judge(ctx, keepAlive, dumpId, topic, seq, event, body);
     }
 
     private void judge(ChannelHandlerContext ctx, boolean keepAlive, String dumpId, String topic, Integer seq,
-            SpecificRecord event) {
+            SpecificRecord event, ByteBuffer body) {
         int digest = switch (event) {
             case PageChunk c -> ContentDigest.of(c);
             case DumpSealed s -> ContentDigest.of(s);
@@ -157,16 +158,16 @@ final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 metrics.inFlightRequests().decrementAndGet();
                 Replies.json(ctx, HttpResponseStatus.OK, "{\"acknowledged\":true,\"duplicate\":true}", keepAlive, metrics);
             }
-            case DumpLedger.Verdict.Accept a -> publish(ctx, keepAlive, dumpId, topic, seq, event, digest);
+            case DumpLedger.Verdict.Accept a -> publish(ctx, keepAlive, dumpId, topic, seq, event, body, digest);
         }
     }
 
     private void publish(ChannelHandlerContext ctx, boolean keepAlive, String dumpId, String topic, Integer seq,
-            SpecificRecord event, int digest) {
+            SpecificRecord event, ByteBuffer body, int digest) {
         long size = event instanceof PageChunk c ? c.getPayload().remaining() : 0;
         boolean ledgered = !(event instanceof DumpMetadata);
         long started = System.nanoTime();
-        Runnable send = () -> sending(topic, dumpId, event, seq).whenComplete((ok, err) -> {
+        Runnable send = () -> sending(topic, dumpId, event, body, seq).whenComplete((ok, err) -> {
             metrics.inFlightRequests().decrementAndGet();
             if (err == null) {
                 metrics.published(event.getSchema().getName(), size, java.time.Duration.ofNanos(System.nanoTime() - started));
@@ -204,9 +205,10 @@ final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /** The publisher's future; one that throws instead (a closed producer, a bug) is logged, counted and answered 503. */
-    private java.util.concurrent.CompletableFuture<Void> sending(String topic, String dumpId, SpecificRecord event, Integer seq) {
+    private java.util.concurrent.CompletableFuture<Void> sending(String topic, String dumpId, SpecificRecord event, ByteBuffer body,
+            Integer seq) {
         try {
-            return publisher.publish(topic, dumpId, event, seq);
+            return publisher.publish(topic, dumpId, event, body, seq);
         } catch (RuntimeException e) {
             LOG.warn("publishing {} of dump {} failed: {}", event.getSchema().getName(), dumpId, e.toString(), e);
             metrics.exception(e);

@@ -98,13 +98,13 @@ final class Publisher implements EventPublisher, AutoCloseable {
         return inFlight.get();
     }
 
-    /** Encodes for the registry and sends; the future completes after the broker's ack. */
+    /** Frames for the registry and sends; the future completes after the broker's ack. */
     @Override
-    public CompletableFuture<Void> publish(String topic, String dumpId, SpecificRecord event, Integer sequence) {
+    public CompletableFuture<Void> publish(String topic, String dumpId, SpecificRecord event, ByteBuffer body, Integer sequence) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         byte[] value;
         try {
-            value = serde.serialize(topic, event);
+            value = serde.frameSingleObject(topic, event, body);
         } catch (IOException | RuntimeException e) {
             done.completeExceptionally(e);
             return done;

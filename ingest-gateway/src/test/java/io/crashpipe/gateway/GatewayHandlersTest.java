@@ -149,11 +149,24 @@ class GatewayHandlersTest {
                 body.remaining(), true), body));
         assertEquals("", GatewayGuardsTest.responses(ch));
         assertEquals(1, metrics.inFlightRequests().get());
+        assertEquals(Events.metadata().toByteBuffer(), publisher.sent.get(0).body(), "the request body as it came, for framing");
         publisher.acknowledgeAll();
         String r = GatewayGuardsTest.responses(ch);
         assertTrue(r.startsWith("HTTP/1.1 200") && r.contains("\"acknowledged\":true"), r);
         assertEquals(0, metrics.inFlightRequests().get());
         assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void anEventWithBytesAfterItsRecordIsRefused400AndNotPublished() throws Exception {
+        EmbeddedChannel ch = connection();
+        ByteBuffer event = Events.metadata().toByteBuffer();
+        ByteBuffer body = ByteBuffer.allocate(event.remaining() + 3).put(event).put(new byte[] {1, 2, 3}).flip();
+        ch.writeInbound(GatewayGuardsTest.withBody(GatewayGuardsTest.put("/v1/dumps/" + Events.ID + "/metadata",
+                body.remaining(), true), body));
+        String r = GatewayGuardsTest.responses(ch);
+        assertTrue(r.startsWith("HTTP/1.1 400") && r.contains("got 3 more bytes"), r);
+        assertTrue(publisher.sent.isEmpty());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.crashpipe.gateway;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -8,7 +9,7 @@ import org.apache.avro.specific.SpecificRecord;
 
 /** A publisher that holds every event until the test acknowledges it, and notes which thread sent it. */
 final class HeldPublisher implements EventPublisher {
-    record Sent(String dumpId, SpecificRecord event, Thread thread, CompletableFuture<Void> ack) {}
+    record Sent(String dumpId, SpecificRecord event, ByteBuffer body, Thread thread, CompletableFuture<Void> ack) {}
 
     volatile boolean saturated;
     volatile boolean schemasRegistered = true;
@@ -26,12 +27,12 @@ final class HeldPublisher implements EventPublisher {
     }
 
     @Override
-    public CompletableFuture<Void> publish(String topic, String dumpId, SpecificRecord event, Integer sequence) {
+    public CompletableFuture<Void> publish(String topic, String dumpId, SpecificRecord event, ByteBuffer body, Integer sequence) {
         if (failWith != null) {
             throw failWith;
         }
         CompletableFuture<Void> ack = new CompletableFuture<>();
-        sent.add(new Sent(dumpId, event, Thread.currentThread(), ack));
+        sent.add(new Sent(dumpId, event, body, Thread.currentThread(), ack));
         return ack;
     }
 

@@ -123,6 +123,29 @@ class RegistryTest {
     }
 
     @Test
+    void aSingleObjectBodyIsFramedForKafkaExactlyAsSerializingTheEventWouldBe() throws IOException {
+        EventSerde serde = new EventSerde(new SchemaRegistryClient(registry.uri()));
+        PageChunk chunk = PageChunk.newBuilder().setDumpId("abc").setSequence(7)
+                .setPages(List.of(new PfnRun(4096L, 2))).setZeroPages(List.of())
+                .setCodec(ChunkCodec.ZSTD).setUncompressedSize(8192)
+                .setPayload(ByteBuffer.wrap(new byte[] {1, 2, 3, 4})).build();
+        String topic = Topics.DUMP_PAGES.name();
+        ByteBuffer body = chunk.toByteBuffer();
+        int at = body.position();
+        assertArrayEquals(serde.serialize(topic, chunk), serde.frameSingleObject(topic, chunk, body));
+        assertEquals(at, body.position(), "the body is read, not consumed");
+
+        // another writer schema's fingerprint: the event is encoded anew, with the same result
+        ByteBuffer other = chunk.toByteBuffer();
+        other.put(other.position() + 2, (byte) (other.get(other.position() + 2) ^ 0x55));
+        assertArrayEquals(serde.serialize(topic, chunk), serde.frameSingleObject(topic, chunk, other));
+
+        DumpSealed sealed = DumpSealed.newBuilder().setDumpId("abc").setChunkCount(8).setPageCount(2000)
+                .setZeroPageCount(3).setPageDataSha256("00").build();
+        assertEquals(sealed, serde.deserialize(serde.frameSingleObject(topic, sealed, sealed.toByteBuffer()), DumpSealed.class));
+    }
+
+    @Test
     void aMessageWithoutMagicZeroOrWithTrailingBytesIsRefused() throws IOException {
         EventSerde serde = new EventSerde(new SchemaRegistryClient(registry.uri()));
         assertThrows(WireFormatException.class, () -> serde.deserialize(new byte[] {1, 0, 0, 0, 1, 0}));

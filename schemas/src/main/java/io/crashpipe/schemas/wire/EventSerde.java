@@ -2,12 +2,15 @@ package io.crashpipe.schemas.wire;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.crashpipe.schemas.EventTypes;
 import io.crashpipe.schemas.registry.SchemaRegistryClient;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -33,6 +36,7 @@ public final class EventSerde {
     // Avro's readers and writers are thread-safe and costly to build: one per schema.
     private final Map<Integer, SpecificDatumReader<SpecificRecord>> readerById = new ConcurrentHashMap<>();
     private final Map<Schema, SpecificDatumWriter<SpecificRecord>> writerBySchema = new ConcurrentHashMap<>();
+    private final Map<Schema, Long> fingerprintBySchema = new ConcurrentHashMap<>();
 
     public EventSerde(SchemaRegistryClient registry) {
         this.registry = registry;
@@ -67,6 +71,32 @@ public final class EventSerde {
         enc.flush();
         return ConfluentWire.frame(id, out.toByteArray());
     }
+
+    /**
+     * The Confluent-framed message for an event that arrived in Avro's single-object encoding
+     * (marker {@code C3 01}, the writer schema's 8-byte little-endian CRC-64-AVRO fingerprint, the
+     * body), which {@code event} was decoded from, with nothing after it. When the writer schema
+     * is the event's own, that body is what {@link #serialize} would write: it is copied once
+     * behind the Confluent header instead of being encoded again (a page chunk's payload is
+     * megabytes). Anything else (an older writer's schema resolved into the current class) is
+     * encoded anew.
+     */
+    public byte[] frameSingleObject(String topic, SpecificRecord event, ByteBuffer singleObject) throws IOException {
+        Schema schema = event.getSchema();
+        ByteBuffer in = singleObject.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (in.remaining() < SINGLE_OBJECT_HEADER || in.get(in.position()) != (byte) 0xC3 || in.get(in.position() + 1) != 0x01
+                || in.getLong(in.position() + 2) != fingerprintBySchema.computeIfAbsent(schema, SchemaNormalization::parsingFingerprint64)) {
+            return serialize(topic, event);
+        }
+        int id = register(topic, schema);
+        in.position(in.position() + SINGLE_OBJECT_HEADER);
+        byte[] out = new byte[ConfluentWire.HEADER_BYTES + in.remaining()];
+        ByteBuffer.wrap(out).put(ConfluentWire.MAGIC).putInt(id).put(in);
+        return out;
+    }
+
+    /** Avro's single-object encoding: 2 marker bytes and the 8-byte schema fingerprint before the body. */
+    private static final int SINGLE_OBJECT_HEADER = 10;
 
     /** Decodes any event; the result is an instance of the generated class its schema names. */
     public SpecificRecord deserialize(byte[] message) throws IOException {
