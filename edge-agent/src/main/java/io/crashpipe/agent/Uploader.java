@@ -96,7 +96,7 @@ public final class Uploader {
                 bytes.addAndGet(body.remaining());
                 metadataSent = background.submit(() -> client.send("PUT", "/v1/dumps/" + dumpId + "/metadata", body));
             }
-            Future<List<Integer>> known = fresh ? background.submit(() -> chunksKafkaHas(dumpId))
+            Future<List<Integer>> known = fresh ? background.submit(() -> chunksKafkaHas(dumpId, since(found, detection)))
                     : CompletableFuture.completedFuture(List.of());
             SplitOrder order = chooseOrder(ckpt, dump, options.hotPagesFirst());
             await(metadataSent);
@@ -189,6 +189,15 @@ public final class Uploader {
         } finally {
             background.shutdownNow();
         }
+    }
+
+    /**
+     * A time before any of this dump can have been uploaded (epoch ms): its file's last change, or
+     * when the watcher saw it complete if earlier. The gateway reads Kafka back only from there.
+     */
+    private static long since(FoundDump found, Detection detection) throws IOException {
+        long t = java.nio.file.Files.getLastModifiedTime(found.file()).toMillis();
+        return detection == null ? t : Math.min(t, detection.fileComplete().toEpochMilli());
     }
 
     /** The dump's metadata event, stamped with when it was found complete and when it is sent (now). */
@@ -292,10 +301,10 @@ public final class Uploader {
      * The chunk numbers the gateway says Kafka already has of this dump (asked when there is no local
      * checkpoint: another host, lost state); none if it cannot say.
      */
-    private List<Integer> chunksKafkaHas(String dumpId) {
+    private List<Integer> chunksKafkaHas(String dumpId, long since) {
         List<Integer> present = new ArrayList<>();
         try {
-            JsonNode reply = JSON.readTree(client.send("GET", "/v1/dumps/" + dumpId + "/chunks", (ByteBuffer) null));
+            JsonNode reply = JSON.readTree(client.send("GET", "/v1/dumps/" + dumpId + "/chunks?since=" + since, (ByteBuffer) null));
             for (JsonNode n : reply.path("present")) {
                 present.add(n.asInt());
             }

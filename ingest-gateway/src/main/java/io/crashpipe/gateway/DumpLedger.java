@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 import io.crashpipe.schemas.events.DumpMetadata;
 import io.crashpipe.schemas.events.DumpSealed;
@@ -34,9 +35,12 @@ final class DumpLedger {
     /** What Kafka holds of one dump. */
     record Known(Optional<DumpMetadata> metadata, SequenceDigests chunks, OptionalInt seal) {}
 
-    /** Reads a dump's events back from Kafka; blocking. */
+    /**
+     * Reads a dump's events back from Kafka; blocking. {@code since} (epoch ms, when known: the
+     * dump file's time on its host) bounds how far back: none of the dump can be older.
+     */
     interface History {
-        Known read(String dumpId) throws Exception;
+        Known read(String dumpId, OptionalLong since) throws Exception;
     }
 
     private static final class Dump {
@@ -74,7 +78,12 @@ final class DumpLedger {
 
     /** Reads what Kafka has of the dump into the ledger. Blocking: call off the event loop. */
     void readHistory(String dumpId) throws Exception {
-        Known k = history.read(dumpId);
+        readHistory(dumpId, OptionalLong.empty());
+    }
+
+    /** {@link #readHistory(String)} with a lower bound on the dump's age (see {@link History#read}). */
+    void readHistory(String dumpId, OptionalLong since) throws Exception {
+        Known k = history.read(dumpId, since);
         synchronized (this) {
             Dump d = dumps.computeIfAbsent(dumpId, id -> new Dump());
             if (d.map == null && k.metadata().isPresent()) {
@@ -92,14 +101,14 @@ final class DumpLedger {
     }
 
     /** The acknowledged sequence numbers, ascending. Blocking on a first look: call off the event loop. */
-    int[] present(String dumpId) throws Exception {
+    int[] present(String dumpId, OptionalLong since) throws Exception {
         synchronized (this) {
             Dump d = dumps.get(dumpId);
             if (d != null && d.historyRead) {
                 return d.acked.sequences();
             }
         }
-        readHistory(dumpId);
+        readHistory(dumpId, since);
         synchronized (this) {
             Dump d = dumps.get(dumpId);
             return d == null ? new int[0] : d.acked.sequences();

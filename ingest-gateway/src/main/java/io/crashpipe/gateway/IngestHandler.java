@@ -61,7 +61,7 @@ final class IngestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             case Route.Metrics m -> Replies.text(ctx, HttpResponseStatus.OK, metrics.render(),
                     io.crashpipe.metrics.ServiceMetrics.CONTENT_TYPE, keepAlive, metrics);
-            case Route.PresentChunks p -> offLoop(ctx, keepAlive, () -> ledger.present(p.dumpId()), seqs ->
+            case Route.PresentChunks p -> offLoop(ctx, keepAlive, () -> ledger.present(p.dumpId(), p.since()), seqs ->
                     Replies.json(ctx, HttpResponseStatus.OK, "{\"dumpId\":\"" + p.dumpId() + "\",\"present\":["
                             + Arrays.stream(seqs).mapToObj(Integer::toString).collect(Collectors.joining(",")) + "]}",
                             keepAlive, metrics), () -> { });

@@ -1,6 +1,7 @@
 package io.crashpipe.gateway;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,7 +17,8 @@ public sealed interface Route {
     record PutMetadata(String dumpId) implements Route {}
     record PutChunk(String dumpId, int sequence) implements Route {}
     record Seal(String dumpId) implements Route {}
-    record PresentChunks(String dumpId) implements Route {}
+    /** {@code since}: the {@code ?since=EPOCH_MS} the agent sends, its dump file's time (bounds the history read). */
+    record PresentChunks(String dumpId, OptionalLong since) implements Route {}
 
     /** Whether the route needs a bearer token. */
     default boolean authenticated() {
@@ -24,6 +26,13 @@ public sealed interface Route {
     }
 
     Pattern DUMP_PATH = Pattern.compile("/v1/dumps/([^/]+)/(metadata|seal|chunks)(?:/([0-9]{1,9}))?");
+
+    Pattern SINCE = Pattern.compile("[?&]since=([0-9]{1,15})(?:&|$)");
+
+    private static OptionalLong since(String uri) {
+        Matcher m = SINCE.matcher(uri);
+        return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
+    }
 
     static Optional<Route> of(HttpMethod method, String uri) {
         String path = uri.indexOf('?') >= 0 ? uri.substring(0, uri.indexOf('?')) : uri;
@@ -52,7 +61,7 @@ public sealed interface Route {
             return Optional.of(new PutChunk(id, Integer.parseInt(seq)));
         }
         if (kind.equals("chunks") && seq == null && method.equals(HttpMethod.GET)) {
-            return Optional.of(new PresentChunks(id));
+            return Optional.of(new PresentChunks(id, since(uri)));
         }
         return Optional.empty();
     }

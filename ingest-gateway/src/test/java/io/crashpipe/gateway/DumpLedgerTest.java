@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class DumpLedgerTest {
     static final DumpLedger.History NOTHING_IN_KAFKA =
-            id -> new DumpLedger.Known(Optional.empty(), new SequenceDigests(), OptionalInt.empty());
+            (id, since) -> new DumpLedger.Known(Optional.empty(), new SequenceDigests(), OptionalInt.empty());
 
     private final DumpLedger ledger = new DumpLedger(1 << 20, NOTHING_IN_KAFKA);
 
@@ -151,9 +151,9 @@ class DumpLedgerTest {
         chunks.put(5, ContentDigest.of(c));
         var seal = Events.seal(6);
         DumpLedger fresh = new DumpLedger(1 << 20,
-                id -> new DumpLedger.Known(Optional.of(Events.metadata()), chunks, OptionalInt.of(ContentDigest.of(seal))));
+                (id, since) -> new DumpLedger.Known(Optional.of(Events.metadata()), chunks, OptionalInt.of(ContentDigest.of(seal))));
         fresh.readHistory(Events.ID);
-        assertEquals(5, fresh.present(Events.ID)[0]);
+        assertEquals(5, fresh.present(Events.ID, java.util.OptionalLong.empty())[0]);
         assertInstanceOf(DumpLedger.Verdict.Duplicate.class, fresh.chunk(Events.ID, c, ContentDigest.of(c)));
         PageChunk late = Events.chunk(6, 0x101, 1, (byte) 1);
         assertInstanceOf(DumpLedger.Verdict.Refuse.class, fresh.chunk(Events.ID, late, ContentDigest.of(late)));

@@ -227,7 +227,7 @@ class GatewayHandlersTest {
     void aDumpThisGatewayNeverSawIsReadBackFromKafkaOffTheEventLoop() throws Exception {
         Thread loop = Thread.currentThread();
         java.util.List<Thread> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
-        DumpLedger fromKafka = new DumpLedger(1 << 20, id -> {
+        DumpLedger fromKafka = new DumpLedger(1 << 20, (id, since) -> {
             readers.add(Thread.currentThread()); // KafkaHistory decodes through the registry: never on the loop
             return new DumpLedger.Known(java.util.Optional.of(Events.metadata()), new SequenceDigests(),
                     java.util.OptionalInt.empty());

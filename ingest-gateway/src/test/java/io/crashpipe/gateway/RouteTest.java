@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import io.netty.handler.codec.http.HttpMethod;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,9 @@ class RouteTest {
         assertEquals(Optional.of(new Route.PutMetadata(ID)), Route.of(HttpMethod.PUT, "/v1/dumps/" + ID + "/metadata"));
         assertEquals(Optional.of(new Route.PutChunk(ID, 42)), Route.of(HttpMethod.PUT, "/v1/dumps/" + ID + "/chunks/42"));
         assertEquals(Optional.of(new Route.Seal(ID)), Route.of(HttpMethod.POST, "/v1/dumps/" + ID + "/seal"));
-        assertEquals(Optional.of(new Route.PresentChunks(ID)), Route.of(HttpMethod.GET, "/v1/dumps/" + ID + "/chunks?x=1"));
+        assertEquals(Optional.of(new Route.PresentChunks(ID, OptionalLong.empty())), Route.of(HttpMethod.GET, "/v1/dumps/" + ID + "/chunks?x=1"));
+        assertEquals(Optional.of(new Route.PresentChunks(ID, OptionalLong.of(1765000000000L))),
+                Route.of(HttpMethod.GET, "/v1/dumps/" + ID + "/chunks?x=1&since=1765000000000"));
         assertEquals(Optional.of(new Route.Ready()), Route.of(HttpMethod.GET, "/readyz"));
         assertFalse(new Route.Metrics().authenticated());
         assertTrue(new Route.Seal(ID).authenticated());
