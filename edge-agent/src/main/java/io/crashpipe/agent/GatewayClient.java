@@ -16,8 +16,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * Talks to the gateway over HTTP/2 when it is offered (h2c upgrade, or ALPN over TLS), else
  * HTTP/1.1. Each request is retried on connection failures, 5xx, 408 and 429 with exponential
  * backoff and full jitter, honouring Retry-After; other 4xx are final (the request is wrong).
+ * A 503 with Retry-After is the gateway pacing its clients (saturated, draining, Kafka or the
+ * registry away): waiting for it uses no attempt, for up to {@link #BUSY_PATIENCE}, so a crash
+ * storm slows uploads down instead of failing them.
  */
 final class GatewayClient {
+    /** How long a request waits, in all, on a gateway that asks it to come back later before that counts as failing. */
+    static final Duration BUSY_PATIENCE = Duration.ofMinutes(30);
+
     private final HttpClient http;
     private final UploadOptions options;
 
@@ -58,7 +64,10 @@ final class GatewayClient {
         URI uri = options.gateway().resolve(path);
         long length = parts == null ? 0 : parts.stream().mapToLong(ByteBuffer::remaining).sum();
         IOException last = null;
-        for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
+        long busySince = 0;
+        int waits = 0;
+        int failed = 0;
+        while (failed < options.maxAttempts()) {
             // A dead peer is noticed by the timeout; it grows with the body at a slow 256 KiB/s.
             long timeoutSec = 10 + length / (256 * 1024);
             HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(timeoutSec))
@@ -80,6 +89,15 @@ final class GatewayClient {
                 }
                 last = new IOException("gateway answered HTTP " + s + " to " + method + " " + uri + ": " + r.body());
                 retryAfter = r.headers().firstValue("Retry-After").flatMap(GatewayClient::seconds);
+                if (s == 503 && retryAfter.isPresent()) {
+                    long now = System.nanoTime();
+                    busySince = waits++ == 0 ? now : busySince;
+                    if (now - busySince < BUSY_PATIENCE.toNanos()) {
+                        // asked to come back later: a wait, not a failed attempt
+                        Thread.sleep(backoff(Math.min(waits, 8), retryAfter).toMillis());
+                        continue;
+                    }
+                }
             } catch (Refused e) {
                 throw e;
             } catch (ConnectException e) {
@@ -87,8 +105,9 @@ final class GatewayClient {
             } catch (IOException e) {
                 last = new IOException(method + " " + uri + " failed: " + e, e);
             }
-            if (attempt < options.maxAttempts()) {
-                Thread.sleep(backoff(attempt, retryAfter).toMillis());
+            failed++;
+            if (failed < options.maxAttempts()) {
+                Thread.sleep(backoff(failed, retryAfter).toMillis());
             }
         }
         throw last;
