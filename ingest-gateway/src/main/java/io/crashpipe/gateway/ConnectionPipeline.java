@@ -86,9 +86,7 @@ final class ConnectionPipeline {
             @Override
             protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
                 if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                    http2(ch);
-                    ctx.pipeline().addBefore("last-resort", null, http2Codec());
-                    ctx.pipeline().addBefore("last-resort", null, new Http2MultiplexHandler(streamInitializer()));
+                    http2Connection(ch);
                 } else {
                     ConnectionClock clock = ConnectionClock.of(ch);
                     if (clock != null) {
@@ -118,9 +116,7 @@ final class ConnectionPipeline {
         ChannelInitializer<Channel> priorKnowledge = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel c) {
-                http2(c);
-                c.pipeline().addBefore("last-resort", null, http2Codec());
-                c.pipeline().addBefore("last-resort", null, new Http2MultiplexHandler(streamInitializer()));
+                http2Connection(c);
             }
         };
         ch.pipeline().addLast(new CleartextHttp2ServerUpgradeHandler(source, upgrade, priorKnowledge));
@@ -141,6 +137,13 @@ final class ConnectionPipeline {
         p.addBefore("last-resort", "gate", new RequestGate(config, publisher, metrics, state));
         p.addBefore("last-resort", "aggregate", new BodyAggregator(config, metrics));
         p.addBefore("last-resort", "ingest", new IngestHandler(publisher, ledger, metrics, state, blocking));
+    }
+
+    /** HTTP/2 negotiated by ALPN or spoken with prior knowledge: the frame codec and one child channel per stream. */
+    private void http2Connection(Channel ch) {
+        http2(ch);
+        ch.pipeline().addBefore("last-resort", null, http2Codec());
+        ch.pipeline().addBefore("last-resort", null, new Http2MultiplexHandler(streamInitializer()));
     }
 
     private ChannelInitializer<Channel> streamInitializer() {

@@ -17,7 +17,6 @@ import java.util.Set;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import org.junit.jupiter.api.AfterAll;
@@ -62,7 +61,7 @@ class GatewayGuardsTest {
         GatewayConfig c = config(publisher == saturated ? 0 : 64L << 20);
         return new EmbeddedChannel(new ConnectionClock(FAST, metrics, true), new HttpServerCodec(),
                 new HttpServerKeepAliveHandler(), new RequestGate(c, publisher, metrics, state),
-                new HttpObjectAggregator(c.maxMetadataBytes()), new IngestHandler(publisher, ledger, metrics, state, Runnable::run),
+                new BodyAggregator(c, metrics), new IngestHandler(publisher, ledger, metrics, state, Runnable::run),
                 new LastResort(metrics));
     }
 

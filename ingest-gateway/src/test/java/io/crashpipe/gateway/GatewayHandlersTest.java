@@ -18,7 +18,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import org.junit.jupiter.api.AfterEach;
@@ -82,7 +81,7 @@ class GatewayHandlersTest {
         ch.config().setAllocator(alloc);
         ch.pipeline().addLast(new ConnectionClock(GatewayGuardsTest.FAST, metrics, true), new HttpServerCodec(),
                 new HttpServerKeepAliveHandler(), new RequestGate(c, publisher, metrics, state),
-                new HttpObjectAggregator(c.maxMetadataBytes()), new IngestHandler(publisher, ledger, metrics, state, blocking),
+                new BodyAggregator(c, metrics), new IngestHandler(publisher, ledger, metrics, state, blocking),
                 new LastResort(metrics));
         return ch;
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +37,7 @@ class RetryAfterTest {
         publisher.saturated = true;
         GatewayConfig c = GatewayGuardsTest.config(64L << 20).withGuards(GatewayConfig.Guards.DEFAULT);
         EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new RequestGate(c, publisher, metrics, new GatewayState()),
-                new HttpObjectAggregator(1 << 20), new LastResort(metrics));
+                new BodyAggregator(c, metrics), new LastResort(metrics));
         ch.writeInbound(GatewayGuardsTest.bytes(GatewayGuardsTest.put("/v1/dumps/" + Events.ID + "/chunks/0", 16, true)));
         String r = GatewayGuardsTest.responses(ch);
         assertTrue(r.startsWith("HTTP/1.1 503") && r.contains("retry-after: 5"), r);
