@@ -79,20 +79,9 @@ class DumpSplitterTest {
     void aSplitResumedFromACursorReadsNoPageBeforeItAndEndsWithTheSameSeal() throws Exception {
         Path file = Fixtures.variants(Fixtures.dir("6.1-qemu-sysrq")).get(0);
         try (Dump d = Dumps.open(file)) {
-            List<SplitCursor> cursors = new ArrayList<>();
-            List<PageChunk> all = new ArrayList<>();
-            DumpSplitter.ChunkSink keep = new DumpSplitter.ChunkSink() {
-                @Override
-                public void accept(PageChunk chunk) {
-                    all.add(chunk);
-                }
-
-                @Override
-                public void accept(PageChunk chunk, SplitCursor after) {
-                    all.add(chunk);
-                    cursors.add(after);
-                }
-            };
+            Recording keep = new Recording();
+            List<SplitCursor> cursors = keep.cursors;
+            List<PageChunk> all = keep.chunks;
             long[] fullReads = {0};
             long[] unused = {Long.MAX_VALUE};
             DumpSplitter.Result full = DumpSplitter.split("id", counting(d, fullReads, unused), SplitOrder.pfn(), s -> false, keep);
@@ -117,18 +106,10 @@ class DumpSplitterTest {
     void chunksHashedAndCompressedOnWorkerThreadsFromPooledArraysGiveTheSameChunksCursorsAndSeal() throws Exception {
         Path file = Fixtures.variants(Fixtures.dir("6.1-qemu-sysrq")).get(0);
         try (Dump d = Dumps.open(file)) {
-            List<PageChunk> plain = new ArrayList<>();
-            List<SplitCursor> plainCursors = new ArrayList<>();
-            DumpSplitter.Result expected = DumpSplitter.split("id", d, SplitOrder.pfn(), s -> false, new DumpSplitter.ChunkSink() {
-                @Override
-                public void accept(PageChunk chunk) {}
-
-                @Override
-                public void accept(PageChunk chunk, SplitCursor after) {
-                    plain.add(chunk);
-                    plainCursors.add(after);
-                }
-            });
+            Recording recorded = new Recording();
+            DumpSplitter.Result expected = DumpSplitter.split("id", d, SplitOrder.pfn(), s -> false, recorded);
+            List<PageChunk> plain = recorded.chunks;
+            List<SplitCursor> plainCursors = recorded.cursors;
 
             int workers = 3;
             PayloadBuffers pool = PayloadBuffers.pool(ChunkBuilder.payloadCapacity(d.pageSize(), DumpSplitter.MAX_PAYLOAD_BYTES),
@@ -189,6 +170,23 @@ class DumpSplitterTest {
                 org.junit.jupiter.api.Assertions.assertArrayEquals(wholeBodies.get(s), bodies.get(s));
             }
             assertTrue(checked > 40, "chunks compared: " + checked);
+        }
+    }
+
+    /** Keeps every chunk and the cursor after it, in order. */
+    private static final class Recording implements DumpSplitter.ChunkSink {
+        final List<PageChunk> chunks = new ArrayList<>();
+        final List<SplitCursor> cursors = new ArrayList<>();
+
+        @Override
+        public void accept(PageChunk chunk) {
+            chunks.add(chunk);
+        }
+
+        @Override
+        public void accept(PageChunk chunk, SplitCursor after) {
+            chunks.add(chunk);
+            cursors.add(after);
         }
     }
 
