@@ -19,6 +19,15 @@ public interface ByteSource extends Closeable {
     /** Reads exactly {@code len} bytes at {@code offset}, or throws naming what was expected. */
     void readFully(long offset, byte[] dst, int off, int len, String what) throws IOException;
 
+    /**
+     * How many of the {@code len} bytes at {@code offset} the source really holds. A file holds
+     * every byte below its size; a flattened dump only what its records carry (the rest reads as
+     * zero), so a small damaged file cannot pass gigabytes of nothing off as data.
+     */
+    default long bytesHeld(long offset, long len) throws IOException {
+        return Math.max(0, Math.min(offset + len, size()) - Math.max(0, offset));
+    }
+
     /** Reads {@code len} bytes into a new little-endian buffer. */
     default ByteBuffer readLE(long offset, int len, String what) throws IOException {
         byte[] b = new byte[len];

@@ -118,6 +118,17 @@ public final class FlattenedByteSource implements ByteSource {
         }
     }
 
+    /** The bytes of [offset, offset + len) that records carry. Records do not overlap in makedumpfile's output; overlaps count twice. */
+    @Override
+    public long bytesHeld(long offset, long len) {
+        long end = offset + len;
+        long held = 0;
+        for (int i = firstStartingAtOrAfter(offset - maxLength); i < start.length && start[i] < end; i++) {
+            held += Math.max(0, Math.min(start[i] + length[i], end) - Math.max(start[i], offset));
+        }
+        return Math.min(held, len);
+    }
+
     private int firstStartingAtOrAfter(long x) {
         int lo = 0;
         int hi = start.length;

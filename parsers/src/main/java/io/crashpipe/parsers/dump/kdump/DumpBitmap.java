@@ -14,7 +14,8 @@ final class DumpBitmap {
     DumpBitmap(byte[] raw, int off, int len) {
         this.bits = (long) len * 8;
         this.words = new long[(len + 7) / 8];
-        for (int i = 0; i < len; i++) {
+        java.nio.ByteBuffer.wrap(raw, off, len & ~7).order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(words, 0, len >>> 3);
+        for (int i = len & ~7; i < len; i++) { // a last partial word
             words[i >>> 3] |= (raw[off + i] & 0xffL) << ((i & 7) * 8);
         }
         this.rankBefore = new long[words.length + 1];

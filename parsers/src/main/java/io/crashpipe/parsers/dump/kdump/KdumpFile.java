@@ -85,6 +85,13 @@ public final class KdumpFile implements Dump {
             throw new DumpFormatException(src.name(), bitmapOffset, "two bitmaps of " + half + " bytes (" + used
                     + " describing max_mapnr " + sub.maxMapnr() + ")", "end of file at " + src.size());
         }
+        // makedumpfile writes both bitmaps whole, also into a flattened dump: bitmaps that its records do
+        // not carry would be read as zeros, megabytes of them from a small damaged file.
+        long held = src.bytesHeld(bitmapOffset, used) + src.bytesHeld(bitmapOffset + half, used);
+        if (held < 2L * used) {
+            throw new DumpFormatException(src.name(), bitmapOffset, "two bitmaps of " + used + " bytes (describing max_mapnr "
+                    + sub.maxMapnr() + ") present in the file", "only " + held + " of their " + 2L * used + " bytes");
+        }
         byte[] raw = new byte[2 * used];
         src.readFully(bitmapOffset, raw, 0, used, "kdump bitmaps");
         src.readFully(bitmapOffset + half, raw, used, used, "kdump bitmaps");
