@@ -72,6 +72,17 @@ class BufferBodyTest {
     }
 
     @Test
+    void aLargePartIsHandedOutInSlicesOfTheSameArray() {
+        byte[] big = new byte[BufferBody.SLICE * 2 + 5];
+        big[BufferBody.SLICE] = 7;
+        OneAtATime s = new OneAtATime();
+        new BufferBody(List.of(ByteBuffer.wrap(big))).subscribe(s);
+        assertEquals(3, s.buffers.size());
+        assertArrayEquals(big, s.bytes.toByteArray());
+        assertEquals(1, s.completions);
+    }
+
+    @Test
     void anEmptyBodyCompletesAtOnceAndANonPositiveRequestIsAnError() {
         OneAtATime s = new OneAtATime();
         new BufferBody(List.of()).subscribe(s);
