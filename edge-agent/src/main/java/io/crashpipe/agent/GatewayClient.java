@@ -62,7 +62,8 @@ final class GatewayClient {
     /** Sends a body made of {@code parts} in order (null: none), each sent from its own buffer. */
     String send(String method, String path, List<ByteBuffer> parts) throws IOException, InterruptedException {
         URI uri = options.gateway().resolve(path);
-        long length = parts == null ? 0 : parts.stream().mapToLong(ByteBuffer::remaining).sum();
+        BufferBody body = parts == null ? null : new BufferBody(parts); // each attempt subscribes to it afresh
+        long length = body == null ? 0 : body.contentLength();
         IOException last = null;
         long busySince = 0;
         int waits = 0;
@@ -72,8 +73,8 @@ final class GatewayClient {
             long timeoutSec = 10 + length / (256 * 1024);
             HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(timeoutSec))
                     .header("Authorization", "Bearer " + options.token());
-            if (parts != null) {
-                b.header("Content-Type", "application/avro").method(method, new BufferBody(parts));
+            if (body != null) {
+                b.header("Content-Type", "application/avro").method(method, body);
             } else {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
             }

@@ -196,7 +196,7 @@ public final class Uploader {
      * when the watcher saw it complete if earlier. The gateway reads Kafka back only from there.
      */
     private static long since(FoundDump found, Detection detection) throws IOException {
-        long t = java.nio.file.Files.getLastModifiedTime(found.file()).toMillis();
+        long t = Files.getLastModifiedTime(found.file()).toMillis();
         return detection == null ? t : Math.min(t, detection.fileComplete().toEpochMilli());
     }
 

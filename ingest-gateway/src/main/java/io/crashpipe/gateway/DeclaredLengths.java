@@ -2,6 +2,7 @@ package io.crashpipe.gateway;
 
 import java.nio.ByteBuffer;
 
+import io.crashpipe.schemas.wire.EventSerde;
 import org.apache.avro.Schema;
 
 /**
@@ -20,10 +21,11 @@ final class DeclaredLengths {
     /** Checks the single-object encoded {@code body} (2-byte marker and 8-byte fingerprint first). */
     static void checkSingleObject(Schema schema, ByteBuffer body) throws EventValidator.Invalid {
         ByteBuffer b = body.duplicate();
-        if (b.remaining() < 10) {
-            throw new EventValidator.Invalid("an Avro single-object encoding (10-byte header), got " + b.remaining() + " bytes");
+        if (b.remaining() < EventSerde.SINGLE_OBJECT_HEADER) {
+            throw new EventValidator.Invalid("an Avro single-object encoding (" + EventSerde.SINGLE_OBJECT_HEADER
+                    + "-byte header), got " + b.remaining() + " bytes");
         }
-        b.position(b.position() + 10);
+        b.position(b.position() + EventSerde.SINGLE_OBJECT_HEADER);
         new DeclaredLengths(b).value(schema, "");
         // Nothing may follow the record: the gateway forwards the body as it came (see EventSerde.frameSingleObject).
         if (b.hasRemaining()) {

@@ -17,8 +17,13 @@ public final class ConfluentWire {
     public record Framed(int schemaId, int bodyOffset, int bodyLength) {}
 
     public static byte[] frame(int schemaId, byte[] avroBody) {
-        ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + avroBody.length).order(ByteOrder.BIG_ENDIAN);
-        b.put(MAGIC).putInt(schemaId).put(avroBody);
+        return frame(schemaId, ByteBuffer.wrap(avroBody));
+    }
+
+    /** The framed message for the Avro body between {@code avroBody}'s position and limit (left unmoved). */
+    public static byte[] frame(int schemaId, ByteBuffer avroBody) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + avroBody.remaining()).order(ByteOrder.BIG_ENDIAN);
+        b.put(MAGIC).putInt(schemaId).put(avroBody.duplicate());
         return b.array();
     }
 

@@ -88,15 +88,11 @@ public final class EventSerde {
                 || in.getLong(in.position() + 2) != fingerprintBySchema.computeIfAbsent(schema, SchemaNormalization::parsingFingerprint64)) {
             return serialize(topic, event);
         }
-        int id = register(topic, schema);
-        in.position(in.position() + SINGLE_OBJECT_HEADER);
-        byte[] out = new byte[ConfluentWire.HEADER_BYTES + in.remaining()];
-        ByteBuffer.wrap(out).put(ConfluentWire.MAGIC).putInt(id).put(in);
-        return out;
+        return ConfluentWire.frame(register(topic, schema), in.position(in.position() + SINGLE_OBJECT_HEADER));
     }
 
     /** Avro's single-object encoding: 2 marker bytes and the 8-byte schema fingerprint before the body. */
-    private static final int SINGLE_OBJECT_HEADER = 10;
+    public static final int SINGLE_OBJECT_HEADER = 10;
 
     /** Decodes any event; the result is an instance of the generated class its schema names. */
     public SpecificRecord deserialize(byte[] message) throws IOException {
