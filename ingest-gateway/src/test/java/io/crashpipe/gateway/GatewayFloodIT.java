@@ -22,13 +22,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.crashpipe.localkafka.LocalKafka;
-import io.crashpipe.schemas.TopicAdmin;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.schemas.events.DumpMetadata;
 import io.crashpipe.schemas.events.PageChunk;
-import io.crashpipe.schemas.registry.EmbeddedRegistry;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,8 +42,7 @@ class GatewayFloodIT {
     }
 
     static final String TOKEN = "flood-token";
-    static LocalKafka kafka;
-    static EmbeddedRegistry registry;
+    static IngestKafka broker;
     static Process gateway;
     static BufferedReader gatewayOut;
     static PrintWriter gatewayIn;
@@ -55,16 +50,12 @@ class GatewayFloodIT {
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = LocalKafka.startTemporary();
-        try (Admin admin = kafka.admin()) {
-            TopicAdmin.ensure(admin, Topics.INGEST, (short) 1);
-        }
-        registry = EmbeddedRegistry.start(kafka.bootstrapServers(), new InetSocketAddress("127.0.0.1", 0));
+        broker = IngestKafka.start();
         String java = ProcessHandle.current().info().command().orElse("java");
         gateway = new ProcessBuilder(java, "-Xmx512m", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.crashpipe.schemas.events",
                 "-cp", System.getProperty("java.class.path"), FloodTarget.class.getName(),
-                kafka.bootstrapServers(), registry.uri().toString(), GatewayConfig.sha256Hex(TOKEN))
+                broker.bootstrap(), broker.registry.uri().toString(), GatewayConfig.sha256Hex(TOKEN))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         gatewayOut = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));
         gatewayIn = new PrintWriter(gateway.getOutputStream(), true, StandardCharsets.UTF_8);
@@ -79,11 +70,8 @@ class GatewayFloodIT {
                 gateway.destroyForcibly();
             }
         }
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (broker != null) {
+            broker.close();
         }
     }
 
@@ -303,7 +291,7 @@ class GatewayFloodIT {
             x.close();
         });
         stub.start();
-        GatewayConfig config = GatewayConfig.local(new InetSocketAddress("127.0.0.1", 0), kafka.bootstrapServers(),
+        GatewayConfig config = GatewayConfig.local(new InetSocketAddress("127.0.0.1", 0), broker.bootstrap(),
                 java.net.URI.create("http://127.0.0.1:" + stub.getAddress().getPort() + "/"),
                 java.util.Set.of(GatewayConfig.sha256Hex(TOKEN)));
         try (Gateway g = Gateway.start(config)) {

@@ -3,22 +3,17 @@ package io.crashpipe.gateway;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalLong;
 
-import io.crashpipe.localkafka.LocalKafka;
-import io.crashpipe.schemas.TopicAdmin;
 import io.crashpipe.schemas.Topics;
 import io.crashpipe.schemas.events.DumpMetadata;
-import io.crashpipe.schemas.registry.EmbeddedRegistry;
 import io.crashpipe.schemas.registry.SchemaRegistryClient;
 import io.crashpipe.schemas.wire.EventSerde;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,21 +29,16 @@ import org.junit.jupiter.api.Test;
  * time (which a real upload cannot do, so that the bound shows), chunk 1 and 2 after it.
  */
 class KafkaHistoryIT {
-    static LocalKafka kafka;
-    static EmbeddedRegistry registry;
+    static IngestKafka broker;
     static EventSerde serde;
     static final Instant FILE_TIME = Instant.now().minus(Duration.ofHours(2));
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = LocalKafka.startTemporary();
-        try (Admin admin = kafka.admin()) {
-            TopicAdmin.ensure(admin, Topics.INGEST, (short) 1);
-        }
-        registry = EmbeddedRegistry.start(kafka.bootstrapServers(), new InetSocketAddress("127.0.0.1", 0));
-        serde = new EventSerde(new SchemaRegistryClient(registry.uri()));
+        broker = IngestKafka.start();
+        serde = new EventSerde(new SchemaRegistryClient(broker.registry.uri()));
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                broker.bootstrap()), new ByteArraySerializer(), new ByteArraySerializer())) {
             DumpMetadata meta = Events.metadata();
             meta.setFileCompleteAt(FILE_TIME);
             send(p, Topics.DUMP_META.name(), FILE_TIME.plusSeconds(1), meta);
@@ -68,30 +58,27 @@ class KafkaHistoryIT {
 
     @AfterAll
     static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (broker != null) {
+            broker.close();
         }
     }
 
     @Test
     void theReadStartsADayBeforeTheTimeTheAgentGives() throws Exception {
-        DumpLedger.Known k = new KafkaHistory(kafka.bootstrapServers(), serde).read(Events.ID, OptionalLong.of(FILE_TIME.toEpochMilli()));
+        DumpLedger.Known k = new KafkaHistory(broker.bootstrap(), serde).read(Events.ID, OptionalLong.of(FILE_TIME.toEpochMilli()));
         assertArrayEquals(new int[] {1, 2}, k.chunks().sequences());
         assertTrue(k.metadata().isPresent());
     }
 
     @Test
     void withoutATimeFromTheAgentTheMetadatasFileTimeBoundsThePages() throws Exception {
-        DumpLedger.Known k = new KafkaHistory(kafka.bootstrapServers(), serde).read(Events.ID, OptionalLong.empty());
+        DumpLedger.Known k = new KafkaHistory(broker.bootstrap(), serde).read(Events.ID, OptionalLong.empty());
         assertArrayEquals(new int[] {1, 2}, k.chunks().sequences());
     }
 
     @Test
     void aTimeAfterEveryRecordFindsNothingAndAnOldOneFindsEverything() throws Exception {
-        KafkaHistory h = new KafkaHistory(kafka.bootstrapServers(), serde);
+        KafkaHistory h = new KafkaHistory(broker.bootstrap(), serde);
         assertArrayEquals(new int[0], h.read(Events.ID, OptionalLong.of(Instant.now().plus(Duration.ofDays(2)).toEpochMilli()))
                 .chunks().sequences());
         assertArrayEquals(new int[] {0, 1, 2}, h.read(Events.ID, OptionalLong.of(FILE_TIME.minus(Duration.ofDays(5)).toEpochMilli()))
