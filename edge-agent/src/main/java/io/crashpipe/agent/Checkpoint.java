@@ -4,11 +4,13 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.BitSet;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -29,7 +31,7 @@ import java.util.regex.Pattern;
  * are idempotent by sequence would keep the old chunk and lose the new one. See
  * {@link #recordedOrder()}.
  */
-public final class Checkpoint {
+public final class Checkpoint implements AutoCloseable {
     private final Path file;
     private static final Pattern CHUNK = Pattern.compile("chunk (\\d{1,9})(?: (after .*))?");
 
@@ -41,6 +43,12 @@ public final class Checkpoint {
     private SplitOrder order;
     private boolean tornTail;
     private long completeLength;
+    /** The file, open for appending from the first line this agent records; closed by {@link #close}. */
+    private FileChannel out;
+    private long forcedAt = System.nanoTime();
+
+    /** At most this much of acknowledged chunks can be forgotten when the host loses power. */
+    static final Duration SYNC_INTERVAL = Duration.ofMillis(500);
 
     private Checkpoint(Path file) {
         this.file = file;
@@ -118,7 +126,7 @@ public final class Checkpoint {
             }
             return;
         }
-        append(o.toCheckpointLine());
+        append(o.toCheckpointLine(), true);
         order = o;
     }
 
@@ -139,13 +147,13 @@ public final class Checkpoint {
     }
 
     public synchronized void recordMetadata() throws IOException {
-        append("metadata");
+        append("metadata", true);
         metadata = true;
     }
 
     public synchronized void recordChunk(int seq) throws IOException {
         if (!chunks.get(seq)) {
-            append("chunk " + seq);
+            append("chunk " + seq, false);
             chunks.set(seq);
         }
     }
@@ -153,7 +161,7 @@ public final class Checkpoint {
     /** Records an acknowledged chunk with the split cursor right after it. */
     public synchronized void recordChunk(int seq, SplitCursor after) throws IOException {
         if (!chunks.get(seq)) {
-            append("chunk " + seq + " " + after.toText());
+            append("chunk " + seq + " " + after.toText(), false);
             chunks.set(seq);
             cursors.put(seq, after);
             prune();
@@ -181,20 +189,50 @@ public final class Checkpoint {
     }
 
     public synchronized void recordSealed() throws IOException {
-        append("sealed");
+        append("sealed", true);
         sealed = true;
     }
 
-    private void append(String line) throws IOException {
-        if (tornTail) {
-            // cut the torn line off, or what follows would complete it ("chunk 1" + "\n")
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                ch.truncate(completeLength);
-                ch.force(true);
+    /** Makes every line written so far durable and closes the file; a later record opens it again. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (out != null) {
+            try {
+                out.force(false);
+            } finally {
+                out.close();
+                out = null;
             }
         }
-        Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE, StandardOpenOption.DSYNC);
-        tornTail = false;
+    }
+
+    /**
+     * Appends one line. The order, metadata and seal lines are on disk before this returns: an
+     * order lost after its first chunk was sent would let a restart split the dump another way.
+     * Chunk lines are forced at most every {@link #SYNC_INTERVAL} (and by any later durable line
+     * and {@link #close}): a sync per chunk held every upload worker behind one disk flush per
+     * MiB, and a chunk line lost with the machine's power only makes that chunk be sent again,
+     * which the gateway answers as a duplicate. A line cut short by the crash is a torn tail.
+     */
+    private void append(String line, boolean durable) throws IOException {
+        if (out == null) {
+            out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (tornTail) {
+                // cut the torn line off, or what follows would complete it ("chunk 1" + "\n")
+                out.truncate(completeLength);
+                out.force(true);
+                tornTail = false;
+            }
+            out.position(out.size());
+        }
+        ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+        while (bytes.hasRemaining()) {
+            out.write(bytes);
+        }
+        long now = System.nanoTime();
+        if (durable || now - forcedAt >= SYNC_INTERVAL.toNanos()) {
+            out.force(false);
+            forcedAt = now;
+        }
     }
 }

@@ -73,7 +73,13 @@ public final class Uploader {
             throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         String dumpId = DumpId.of(found.file());
-        Checkpoint ckpt = Checkpoint.open(options.stateDir(), dumpId);
+        try (Checkpoint ckpt = Checkpoint.open(options.stateDir(), dumpId)) {
+            return upload(found, progress, detection, dumpId, ckpt, t0);
+        }
+    }
+
+    private UploadResult upload(FoundDump found, Progress progress, Detection detection, String dumpId, Checkpoint ckpt,
+            long t0) throws IOException, InterruptedException {
         boolean fresh = !ckpt.exists();
         SplitCursor from = ckpt.resumeCursor();
         if (ckpt.sealed() && from.nextSequence() > 0) {
@@ -87,17 +93,19 @@ public final class Uploader {
             return t;
         });
         try (Dump dump = opener.open(found.file())) {
-            // Latency: the metadata travels to the topology, and what Kafka already has of this dump is
-            // asked for (the gateway reads the dump's partitions to answer), while the hot pages are
-            // worked out here; the answer is in before the first chunk, so a dump Kafka has is not sent.
+            // Latency: what Kafka already has of this dump is asked for, then the metadata travels to the
+            // topology, while the hot pages are worked out here; the answer is in before the first
+            // chunk, so a dump Kafka has is not sent. Asked first (one thread, in order): the gateway
+            // reads a dump's pages back only if its metadata is in Kafka, so a fresh dump's question
+            // costs it one small read of dump-meta instead of a day of dump-pages.
+            Future<List<Integer>> known = fresh ? background.submit(() -> chunksKafkaHas(dumpId, since(found, detection)))
+                    : CompletableFuture.completedFuture(List.of());
             Future<?> metadataSent = CompletableFuture.completedFuture(null);
             if (!ckpt.metadataSent()) {
                 ByteBuffer body = metadata(dumpId, found, dump, detection).toByteBuffer();
                 bytes.addAndGet(body.remaining());
                 metadataSent = background.submit(() -> client.send("PUT", "/v1/dumps/" + dumpId + "/metadata", body));
             }
-            Future<List<Integer>> known = fresh ? background.submit(() -> chunksKafkaHas(dumpId, since(found, detection)))
-                    : CompletableFuture.completedFuture(List.of());
             SplitOrder order = chooseOrder(ckpt, dump, options.hotPagesFirst());
             await(metadataSent);
             if (!ckpt.metadataSent()) {

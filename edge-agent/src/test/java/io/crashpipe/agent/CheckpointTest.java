@@ -77,6 +77,23 @@ class CheckpointTest {
         assertEquals(Optional.of(SplitOrder.pfn()), third.recordedOrder());
     }
 
+    @Test
+    void chunkLinesWrittenBetweenSyncsAreAllThereAfterCloseAndARecordAfterCloseAppends(@TempDir Path dir) throws Exception {
+        Checkpoint c = Checkpoint.open(dir, "abc");
+        c.recordOrder(SplitOrder.pfn());
+        for (int seq = 0; seq < 2000; seq++) {
+            c.recordChunk(seq, after(seq));
+        }
+        c.close();
+        c.recordSealed(); // reopens the file at its end
+        c.close();
+        Checkpoint again = Checkpoint.open(dir, "abc");
+        assertEquals(2000, again.chunksSent());
+        assertEquals(after(1999), again.resumeCursor());
+        assertTrue(again.sealed());
+        assertEquals(2002, Files.readAllLines(dir.resolve("abc.ckpt")).size());
+    }
+
     private static SplitCursor after(int seq) {
         return new SplitCursor(1, 1000L * (seq + 1), seq + 1, 100L * (seq + 1), 7, 0, 409600L * (seq + 1), 0, 0, new byte[32]);
     }

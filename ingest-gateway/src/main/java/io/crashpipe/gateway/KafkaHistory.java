@@ -36,7 +36,8 @@ import org.apache.kafka.common.utils.Utils;
  * dump cost the whole partition. So the read starts at the first record written after the dump
  * existed, less {@link #CLOCK_SKEW}: the time the agent gives (its dump file's), else the file and
  * detection times in the dump's metadata. No time at all (an old agent, a dump uploaded by hand
- * before this gateway saw it): from the start.
+ * before this gateway saw it): from the start. A dump without metadata in {@code dump-meta} has
+ * nothing in {@code dump-pages} either, and that partition is not read at all.
  */
 final class KafkaHistory implements DumpLedger.History {
     private final String bootstrap;
@@ -70,6 +71,12 @@ final class KafkaHistory implements DumpLedger.History {
                 failure[0] = e;
             }
         });
+        if (meta[0] == null && failure[0] == null) {
+            // Every gateway refuses a chunk or seal before its dump's metadata is in Kafka, and the
+            // topic is compacted, not emptied: no metadata, no pages. A fresh dump (the agent asks
+            // before it sends its metadata) costs one small read, not a day of dump-pages.
+            return new DumpLedger.Known(Optional.empty(), new SequenceDigests(), OptionalInt.empty());
+        }
         OptionalLong pagesSince = since.isPresent() || meta[0] == null ? since : hostTime(meta[0]);
         scan(Topics.DUMP_PAGES.name(), key, pagesSince, r -> {
             Header type = r.headers().lastHeader(Publisher.HEADER_TYPE);
