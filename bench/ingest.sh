@@ -12,7 +12,12 @@
 #    hot-page analysis); "-" for a build whose agent does not report it.
 #  - the files include, unless DATA_MIB=0, a dump with DATA_MIB (default 1200) MiB of real,
 #    non-zero pages (bench/make-big-dump.sh --data: the fixture's pages copied into an added
-#    segment), so the steady state is measured on more than a gigabyte of page data.
+#    segment), so the steady state is measured on more than a gigabyte of page data; it comes last.
+#  - unless WARM_MIB=0, the first file on each fresh stack is such a dump with WARM_MIB (default
+#    600) MiB of pages (another size, so another dump id): its row is what a stack just started
+#    does. Before every upload the stack's JIT compilers are let go quiet ("jit s": seconds
+#    waited, at most 120), as a long-running gateway's are; the agent starts cold every time, as
+#    it does on a host after a crash.
 #  - the footprint: peak RSS of the agent (/usr/bin/time) uploading a BIG_GIB (default 64) GiB
 #    dump made by bench/make-big-dump.sh (the 6.1 kdump fixture's ELF plus sparse zero memory),
 #    then the repeated upload's time. With BASE_BIG_TIMEOUT=S the baseline's big upload is stopped
@@ -21,7 +26,7 @@
 #    machine too loaded to read 64 GiB in time); its repeat then resumes from the checkpoint.
 # Files: default the 6.1 kdump fixture's ELF and the lab's ELF dumps under $LAB_DATA/dumps
 # (LAB_DATA default /work/labdata). The machine's load is printed at the start and the end.
-# Usage: [BASE=DIR] [BIG_GIB=64] [DATA_MIB=1200] [BASE_BIG_TIMEOUT=S] [BIG_TIMEOUT=S] [PORT=48080] bench/ingest.sh [FILE...]
+# Usage: [BASE=DIR] [BIG_GIB=64] [DATA_MIB=1200] [WARM_MIB=600] [BASE_BIG_TIMEOUT=S] [BIG_TIMEOUT=S] [PORT=48080] bench/ingest.sh [FILE...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/crashpipe" --version >/dev/null   # builds if needed
@@ -32,6 +37,10 @@ if [ ${#files[@]} -eq 0 ]; then
   zstd -q -d -f "$root/../shared/fixtures/6.1-kdump-sysrq/vmcore.elf-d31.zst" -o "$work/vmcore.elf-d31"
   files+=("$work/vmcore.elf-d31")
   for big in "${LAB_DATA:-/work/labdata}"/dumps/*/vmcore.elf; do [ -r "$big" ] && files+=("$big"); done
+fi
+if [ "${WARM_MIB:-600}" != 0 ]; then   # first on each fresh stack: its row is the fresh-stack figure
+  "$root/bench/make-big-dump.sh" --data "${WARM_MIB:-600}" "$work/warm.elf" 2 >/dev/null
+  files=("$work/warm.elf" "${files[@]}")
 fi
 if [ "${DATA_MIB:-1200}" != 0 ]; then
   "$root/bench/make-big-dump.sh" --data "${DATA_MIB:-1200}" "$work/data.elf" 2 >/dev/null
@@ -66,6 +75,32 @@ print("%.1f" % (got[0] / (time.time() - t0) / 1e6))
 PY
 }
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+# jit_quiet PID: waits (at most 120 s) until the JVM's JIT compiler threads have used under 50 ms of
+# CPU in each of 3 seconds in a row; prints the seconds waited. A gateway, broker and registry run
+# for weeks: their compilers go quiet minutes after a start, while on 2 cores a fresh stack's C2
+# (hundreds of Kafka and Netty methods queued) takes CPU from the upload for the first minute.
+jit_quiet() {
+  python3 - "$1" <<'PY'
+import glob, os, sys, time
+pid = sys.argv[1]
+def jit():
+    t = 0
+    for d in glob.glob("/proc/%s/task/*" % pid):
+        try:
+            if open(d + "/comm").read().startswith(("C1 Compiler", "C2 Compiler")):
+                f = open(d + "/stat").read().rsplit(")", 1)[1].split()
+                t += int(f[11]) + int(f[12])
+        except OSError:
+            pass
+    return t * 1000 // os.sysconf("SC_CLK_TCK")
+start = time.time(); last = jit(); calm = 0
+while calm < 3 and time.time() - start < 120:
+    time.sleep(1); now = jit()
+    calm = calm + 1 if now - last < 50 else 0
+    last = now
+print("%.0f" % (time.time() - start))
+PY
+}
 
 # upload BUILD_ROOT STATE FILE OUT: one upload under /usr/bin/time; OUT.json, OUT.time ("maxrss_kb user sys wall")
 upload() {
@@ -73,8 +108,8 @@ upload() {
       --gateway "http://127.0.0.1:$port/" --state "$2" "$3" > "$4.json" 2> "$4.err" || { cat "$4.err" >&2; return 1; }
 }
 
-printf '%-7s %-30s %8s %9s %8s %7s %9s %6s %11s %7s %7s %9s %8s %8s\n' build file "size MB" "raw MB/s" "page MB" "sec" \
-    "page MB/s" "% raw" "stream MB/s" "agent s" "stack s" "CPU ms/MB" "RSS MiB" "again s"
+printf '%-7s %-30s %8s %9s %8s %7s %9s %6s %11s %7s %7s %9s %8s %8s %6s\n' build file "size MB" "raw MB/s" "page MB" "sec" \
+    "page MB/s" "% raw" "stream MB/s" "agent s" "stack s" "CPU ms/MB" "RSS MiB" "again s" "jit s"
 for b in "${builds[@]}"; do
   name=${b%%:*}; tree=${b#*:}
   export CRASHPIPE_HOME="$work/home-$name"
@@ -87,21 +122,22 @@ for b in "${builds[@]}"; do
   for f in "${files[@]}"; do
     cat "$f" > /dev/null   # warm cache for both measurements
     raw=$(raw_copy "$f")
+    quiet=$(jit_quiet "$stack")
     c0=$(cpu_s "$stack")
     upload "$tree" "$work/state-$name" "$f" "$work/$name-1"
     c1=$(cpu_s "$stack")
     upload "$tree" "$work/state-$name" "$f" "$work/$name-2"
-    python3 - "$name" "$f" "$raw" "$c0" "$c1" "$work/$name-1" "$work/$name-2" <<'PY'
+    python3 - "$name" "$f" "$raw" "$c0" "$c1" "$work/$name-1" "$work/$name-2" "$quiet" <<'PY'
 import json, os, sys
-name, f, raw, c0, c1, one, two = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), sys.argv[6], sys.argv[7]
+name, f, raw, c0, c1, one, two, quiet = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), sys.argv[6], sys.argv[7], sys.argv[8]
 j = json.load(open(one + ".json")); rss, user, sysc, wall = map(float, open(one + ".time").read().split()[-4:])
 j2 = json.load(open(two + ".json"))
 mb = j["pageBytes"] / 1e6
 label = os.path.basename(os.path.dirname(f)) + "/" + os.path.basename(f)
 stream = "%.1f" % (j["streamPageBytes"] / 1e6 / j["streamSeconds"]) if j.get("streamSeconds") else "-"
-print("%-7s %-30s %8.1f %9.1f %8.1f %7.1f %9.1f %6.1f %11s %7.2f %7.2f %9.1f %8.1f %8.1f" % (name, label[-30:],
+print("%-7s %-30s %8.1f %9.1f %8.1f %7.1f %9.1f %6.1f %11s %7.2f %7.2f %9.1f %8.1f %8.1f %6s" % (name, label[-30:],
       os.path.getsize(f) / 1e6, raw, mb, j["seconds"], mb / j["seconds"], 100 * mb / j["seconds"] / raw, stream,
-      user + sysc, c1 - c0, 1000 * (user + sysc + c1 - c0) / mb, rss / 1024, j2["seconds"]))
+      user + sysc, c1 - c0, 1000 * (user + sysc + c1 - c0) / mb, rss / 1024, j2["seconds"], quiet))
 PY
   done
   # the footprint on the big dump

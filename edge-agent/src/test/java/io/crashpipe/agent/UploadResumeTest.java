@@ -97,6 +97,17 @@ class UploadResumeTest {
     }
 
     @Test
+    void aFreshUploadAsksWhatKafkaHasBeforeItSendsItsMetadata(@TempDir Path state) throws Exception {
+        // the gateway reads a dump's pages back only when its metadata is in Kafka already
+        Path file = Fixtures.variants(Fixtures.dir("6.1-qemu-sysrq")).get(0);
+        new Uploader(options(state), ReadAheadSource::open).upload(FoundDump.single(file), Progress.NONE);
+        String id = DumpId.of(file);
+        int asked = requests.indexOf("GET /v1/dumps/" + id + "/chunks");
+        int metadata = requests.indexOf("PUT /v1/dumps/" + id + "/metadata");
+        assertTrue(asked >= 0 && metadata > asked, requests.subList(0, Math.min(4, requests.size())).toString());
+    }
+
+    @Test
     void aResumedUploadReadsOnlyThePagesAfterItsCheckpointAndARepeatedOneReadsNone(@TempDir Path state) throws Exception {
         Path file = Fixtures.variants(Fixtures.dir("6.1-qemu-sysrq")).get(0);
         FoundDump dump = FoundDump.single(file);
