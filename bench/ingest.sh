@@ -14,10 +14,12 @@
 #    non-zero pages (bench/make-big-dump.sh --data: the fixture's pages copied into an added
 #    segment), so the steady state is measured on more than a gigabyte of page data; it comes last.
 #  - unless WARM_MIB=0, the first file on each fresh stack is such a dump with WARM_MIB (default
-#    600) MiB of pages (another size, so another dump id): its row is what a stack just started
-#    does. Before every upload the stack's JIT compilers are let go quiet ("jit s": seconds
-#    waited, at most 120), as a long-running gateway's are; the agent starts cold every time, as
-#    it does on a host after a crash.
+#    1200) MiB of pages (a 3 GiB guest: another size, so another dump id). Its row is what a stack
+#    just started does: its JIT compiles Kafka's and Netty's hot paths while the pages flow, which
+#    on 2 cores takes a third of the stack's CPU. The rows after it are a warm stack, as a
+#    long-running gateway's is; the agent starts cold every time, as it does on a host after a
+#    crash. Before every upload the stack's JIT compilers are let go quiet ("jit s": seconds
+#    waited, at most 120), so what one upload made hot is not compiled during the next.
 #  - the footprint: peak RSS of the agent (/usr/bin/time) uploading a BIG_GIB (default 64) GiB
 #    dump made by bench/make-big-dump.sh (the 6.1 kdump fixture's ELF plus sparse zero memory),
 #    then the repeated upload's time. With BASE_BIG_TIMEOUT=S the baseline's big upload is stopped
@@ -26,7 +28,7 @@
 #    machine too loaded to read 64 GiB in time); its repeat then resumes from the checkpoint.
 # Files: default the 6.1 kdump fixture's ELF and the lab's ELF dumps under $LAB_DATA/dumps
 # (LAB_DATA default /work/labdata). The machine's load is printed at the start and the end.
-# Usage: [BASE=DIR] [BIG_GIB=64] [DATA_MIB=1200] [WARM_MIB=600] [BASE_BIG_TIMEOUT=S] [BIG_TIMEOUT=S] [PORT=48080] bench/ingest.sh [FILE...]
+# Usage: [BASE=DIR] [BIG_GIB=64] [DATA_MIB=1200] [WARM_MIB=1200] [BASE_BIG_TIMEOUT=S] [BIG_TIMEOUT=S] [PORT=48080] bench/ingest.sh [FILE...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/crashpipe" --version >/dev/null   # builds if needed
@@ -38,8 +40,8 @@ if [ ${#files[@]} -eq 0 ]; then
   files+=("$work/vmcore.elf-d31")
   for big in "${LAB_DATA:-/work/labdata}"/dumps/*/vmcore.elf; do [ -r "$big" ] && files+=("$big"); done
 fi
-if [ "${WARM_MIB:-600}" != 0 ]; then   # first on each fresh stack: its row is the fresh-stack figure
-  "$root/bench/make-big-dump.sh" --data "${WARM_MIB:-600}" "$work/warm.elf" 2 >/dev/null
+if [ "${WARM_MIB:-1200}" != 0 ]; then   # first on each fresh stack: its row is the fresh-stack figure
+  "$root/bench/make-big-dump.sh" --data "${WARM_MIB:-1200}" "$work/warm.elf" 3 >/dev/null   # 3 GiB: another size
   files=("$work/warm.elf" "${files[@]}")
 fi
 if [ "${DATA_MIB:-1200}" != 0 ]; then
@@ -76,9 +78,7 @@ PY
 }
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 # jit_quiet PID: waits (at most 120 s) until the JVM's JIT compiler threads have used under 50 ms of
-# CPU in each of 3 seconds in a row; prints the seconds waited. A gateway, broker and registry run
-# for weeks: their compilers go quiet minutes after a start, while on 2 cores a fresh stack's C2
-# (hundreds of Kafka and Netty methods queued) takes CPU from the upload for the first minute.
+# CPU in each of 3 seconds in a row; prints the seconds waited.
 jit_quiet() {
   python3 - "$1" <<'PY'
 import glob, os, sys, time
@@ -113,6 +113,8 @@ printf '%-7s %-30s %8s %9s %8s %7s %9s %6s %11s %7s %7s %9s %8s %8s %6s\n' build
 for b in "${builds[@]}"; do
   name=${b%%:*}; tree=${b#*:}
   export CRASHPIPE_HOME="$work/home-$name"
+  # a build's first upload trains the agent's start-up cache (JDK 24+): not inside a measurement
+  CRASHPIPE_NO_BUILD=1 "$tree/crashpipe" upload --help > /dev/null 2>&1 || true
   CRASHPIPE_NO_BUILD=1 "$tree/crashpipe" up --ingest-only --gateway-port "$port" --registry-port $((port + 1)) \
       --kafka-port $((port + 2)) > "$work/up-$name.log" 2>&1 &
   up=$!

@@ -31,7 +31,9 @@ crashpipe_short_run_opts() {
 # only (on its first run after a build): a JDK 24+ cache loads every class it holds when the JVM
 # starts, so the shared cache, which holds every triage command's classes, cost `log` ~25% more CPU
 # than a cache of log's own. Other commands (and --version, --help) share the general cache.
-crashpipe_own_cache_commands=" analyze sys log bt ps mod "
+# The agent's commands (upload, agent) share one more, trained by an upload to a stand-in gateway
+# with the agent's own JVM options (bin/agent-jvm.sh): a cache only fits the options it was made with.
+crashpipe_own_cache_commands=" analyze sys log bt ps mod upload "
 
 # crashpipe_startup_cache_opts ROOT JAR JDK_MAJOR COMMAND [JVM_OPTION...]: sets the array
 # startup_opts. COMMAND is the command line's first word. The JVM options given are those every

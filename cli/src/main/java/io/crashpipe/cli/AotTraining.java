@@ -1,5 +1,6 @@
 package io.crashpipe.cli;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -20,6 +21,8 @@ import java.util.List;
  * command's own (the launcher keeps one for each triage command that runs on a dump alone, since
  * a cache's classes are all loaded at every start).</p>
  *
+ * <p>With {@code upload} as the only command it trains the agent's cache instead: see {@link #upload}.</p>
+ *
  * <pre>java -XX:AOTCacheOutput=crashpipe.aot -cp crashpipe-cli.jar io.crashpipe.cli.AotTraining [DUMP [COMMAND...]]</pre>
  */
 public final class AotTraining {
@@ -28,6 +31,10 @@ public final class AotTraining {
     public static void main(String[] args) {
         List<String[]> runs = new ArrayList<>();
         boolean dump = args.length > 0 && Files.isRegularFile(Path.of(args[0]));
+        if (dump && args.length == 2 && args[1].equals("upload")) {
+            upload(args[0]);
+            return;
+        }
         if (args.length > 1) {
             for (String command : List.of(args).subList(1, args.length)) {
                 runs.add(dump ? new String[] {command, args[0]} : new String[] {command, "--help"});
@@ -41,6 +48,33 @@ public final class AotTraining {
                 }
             }
         }
+        quietly(runs);
+    }
+
+    /**
+     * The agent's own cache (the launcher's {@code upload} and {@code agent} commands, with their
+     * small-footprint JVM options): one whole upload of the dump, hot-page analysis, hashing,
+     * compression and the HTTP client included, to a {@link TrainingGateway}. Its HTTP is 1.1,
+     * not the h2c a real gateway speaks: the HTTP/2 classes load at run time.
+     */
+    private static void upload(String dump) {
+        try (TrainingGateway gateway = TrainingGateway.start()) {
+            Path state = Files.createTempDirectory("crashpipe-aot-training");
+            Path token = Files.writeString(state.resolve("token"), "training\n");
+            try {
+                quietly(List.<String[]>of(new String[] {"upload", "--no-progress", "--json", "--gateway", gateway.uri().toString(),
+                        "--token-file", token.toString(), "--state", state.resolve("checkpoints").toString(), dump}));
+            } finally {
+                try (var files = Files.walk(state)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void quietly(List<String[]> runs) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
