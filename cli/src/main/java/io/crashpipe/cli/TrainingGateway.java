@@ -2,6 +2,7 @@ package io.crashpipe.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -41,7 +42,7 @@ final class TrainingGateway implements AutoCloseable {
 
     private void answer(HttpExchange x) throws IOException {
         try (InputStream in = x.getRequestBody()) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         }
         String path = x.getRequestURI().getPath();
         String body = x.getRequestMethod().equals("GET") && path.endsWith("/chunks") ? "{\"present\":[]}"
