@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -60,20 +59,24 @@ public final class AotTraining {
      * not the h2c a real gateway speaks: the HTTP/2 classes load at run time.
      */
     private static void upload(String dump) {
+        Path state = null;
         try (TrainingGateway gateway = TrainingGateway.start()) {
-            Path state = Files.createTempDirectory("crashpipe-aot-training");
-            Path token = Files.writeString(state.resolve("token"), "training\n");
-            try {
-                quietly(List.<String[]>of(new String[] {"upload", "--no-progress", "--json", "--gateway", gateway.uri().toString(),
-                        "--token-file", token.toString(), "--state", state.resolve("checkpoints").toString(), dump}));
-            } finally {
-                try (var files = Files.walk(state)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+            state = Files.createTempDirectory("crashpipe-aot-training");
+            quietly(List.<String[]>of(uploadCommand(gateway, state, dump)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if (state != null) {
+                TempTrees.delete(state);
+            }
         }
+    }
+
+    /** The command line of the training upload: {@code dump} to {@code gateway}, token and checkpoints under {@code state}. */
+    static String[] uploadCommand(TrainingGateway gateway, Path state, String dump) throws IOException {
+        Path token = Files.writeString(state.resolve("token"), "training\n");
+        return new String[] {"upload", "--no-progress", "--json", "--gateway", gateway.uri().toString(),
+                "--token-file", token.toString(), "--state", state.resolve("checkpoints").toString(), dump};
     }
 
     private static void quietly(List<String[]> runs) {

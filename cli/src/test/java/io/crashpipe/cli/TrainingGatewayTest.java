@@ -3,21 +3,18 @@ package io.crashpipe.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The agent's start-up cache is trained by a whole upload of the sample to the stand-in gateway. */
+/** The agent's start-up cache is trained by a whole upload of the sample to the stand-in gateway (AotTraining's command line). */
 class TrainingGatewayTest {
     @Test
     void theSampleUploadsWholeToTheStandInGateway(@TempDir Path state) throws Exception {
         Path sample = Path.of("..", "samples", "sample.kdump");
-        Path token = Files.writeString(state.resolve("token"), "training\n");
         try (TrainingGateway gateway = TrainingGateway.start()) {
-            CliRun run = CliRun.of("upload", "--no-progress", "--json", "--gateway", gateway.uri().toString(),
-                    "--token-file", token.toString(), "--state", state.resolve("checkpoints").toString(), sample.toString());
+            CliRun run = CliRun.of(AotTraining.uploadCommand(gateway, state, sample.toString()));
             assertEquals(0, run.exitCode(), run.err());
             // the sample's 1,764 pages in 8 chunks, every one sent
             assertTrue(run.out().contains("\"chunks\" : 8,") && run.out().contains("\"chunksSentNow\" : 8,")

@@ -216,14 +216,13 @@ public final class Checkpoint implements AutoCloseable {
      */
     private void append(String line, boolean durable) throws IOException {
         if (out == null) {
-            out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             if (tornTail) {
                 // cut the torn line off, or what follows would complete it ("chunk 1" + "\n")
                 out.truncate(completeLength);
                 out.force(true);
                 tornTail = false;
             }
-            out.position(out.size());
         }
         ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) {

@@ -71,13 +71,16 @@ final class KafkaHistory implements DumpLedger.History {
                 failure[0] = e;
             }
         });
-        if (meta[0] == null && failure[0] == null) {
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        if (meta[0] == null) {
             // Every gateway refuses a chunk or seal before its dump's metadata is in Kafka, and the
             // topic is compacted, not emptied: no metadata, no pages. A fresh dump (the agent asks
             // before it sends its metadata) costs one small read, not a day of dump-pages.
-            return new DumpLedger.Known(Optional.empty(), new SequenceDigests(), OptionalInt.empty());
+            return new DumpLedger.Known(Optional.empty(), chunks, OptionalInt.empty());
         }
-        OptionalLong pagesSince = since.isPresent() || meta[0] == null ? since : hostTime(meta[0]);
+        OptionalLong pagesSince = since.isPresent() ? since : hostTime(meta[0]);
         scan(Topics.DUMP_PAGES.name(), key, pagesSince, r -> {
             Header type = r.headers().lastHeader(Publisher.HEADER_TYPE);
             String t = type == null ? "" : new String(type.value(), StandardCharsets.UTF_8);
@@ -96,7 +99,7 @@ final class KafkaHistory implements DumpLedger.History {
         if (failure[0] != null) {
             throw failure[0];
         }
-        return new DumpLedger.Known(Optional.ofNullable(meta[0]), chunks, sealed[0] ? OptionalInt.of(seal[0]) : OptionalInt.empty());
+        return new DumpLedger.Known(Optional.of(meta[0]), chunks, sealed[0] ? OptionalInt.of(seal[0]) : OptionalInt.empty());
     }
 
     /**

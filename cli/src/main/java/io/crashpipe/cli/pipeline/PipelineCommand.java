@@ -1,5 +1,6 @@
 package io.crashpipe.cli.pipeline;
 
+import io.crashpipe.cli.TempTrees;
 import io.crashpipe.cli.TerminalText;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -7,10 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -92,7 +91,7 @@ public final class PipelineCommand implements Callable<Integer> {
             }
         } finally {
             if (home == null) {
-                deleteTree(dir);
+                TempTrees.delete(dir);
             }
         }
         if (json) {
@@ -168,11 +167,4 @@ public final class PipelineCommand implements Callable<Integer> {
         return (System.nanoTime() - since) / 1e9;
     }
 
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory left behind is not worth failing the run for
-        }
-    }
 }

@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+
+import io.crashpipe.cli.TempTrees;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -117,7 +119,7 @@ public final class StormBenchmark implements Callable<Integer> {
             }
         } finally {
             if (temporary) {
-                deleteTree(dir);
+                TempTrees.delete(dir);
             }
         }
     }
@@ -278,11 +280,4 @@ public final class StormBenchmark implements Callable<Integer> {
         return p;
     }
 
-    private static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temporary directory is harmless
-        }
-    }
 }

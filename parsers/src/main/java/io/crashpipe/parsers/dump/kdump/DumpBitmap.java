@@ -1,5 +1,8 @@
 package io.crashpipe.parsers.dump.kdump;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 /**
  * One of the two kdump bitmaps (bit n = pfn n, least significant bit first), with a rank
  * index so that "how many set bits before pfn" is constant time. The first bitmap says which
@@ -14,7 +17,7 @@ final class DumpBitmap {
     DumpBitmap(byte[] raw, int off, int len) {
         this.bits = (long) len * 8;
         this.words = new long[(len + 7) / 8];
-        java.nio.ByteBuffer.wrap(raw, off, len & ~7).order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(words, 0, len >>> 3);
+        ByteBuffer.wrap(raw, off, len & ~7).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(words, 0, len >>> 3);
         for (int i = len & ~7; i < len; i++) { // a last partial word
             words[i >>> 3] |= (raw[off + i] & 0xffL) << ((i & 7) * 8);
         }
